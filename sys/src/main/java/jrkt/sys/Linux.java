@@ -1,0 +1,68 @@
+package jrkt.sys;
+
+/**
+ * The Linux calls jrkt makes directly. One interface so that the logic deciding what to
+ * call can be tested apart from the calls; {@link #get()} is the FFM implementation.
+ * Paths are plain strings as the kernel sees them; every method throws
+ * {@link SysException} with the call, its subject and errno when the call fails.
+ */
+public interface Linux {
+
+    static Linux get() { return FfmLinux.INSTANCE; }
+
+    // mount(2) flags
+    long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32,
+         MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_PRIVATE = 1 << 18,
+         MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
+    // umount2(2) flags
+    int MNT_FORCE = 1, MNT_DETACH = 2, UMOUNT_NOFOLLOW = 8;
+    // flock(2)
+    int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+    // open(2)
+    int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000,
+        O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
+        O_CLOEXEC = 02000000, O_PATH = 010000000;
+    // mknod(2) file types
+    int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFBLK = 0060000;
+    // clone/unshare/setns namespace flags
+    int CLONE_NEWNS = 0x00020000, CLONE_NEWCGROUP = 0x02000000, CLONE_NEWUTS = 0x04000000,
+        CLONE_NEWIPC = 0x08000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000,
+        CLONE_NEWNET = 0x40000000;
+
+    void mount(String source, String target, String fstype, long flags, String data) throws SysException;
+    void umount2(String target, int flags) throws SysException;
+
+    /** open(2); returns the fd. */
+    int open(String path, int flags, int mode) throws SysException;
+    void close(int fd) throws SysException;
+    /** flock(2); with LOCK_NB returns false instead of throwing when the lock is held elsewhere. */
+    boolean flock(int fd, int operation) throws SysException;
+    /** Clears FD_CLOEXEC so that the fd survives execve. */
+    void clearCloexec(int fd) throws SysException;
+
+    void mknod(String path, int mode, long dev) throws SysException;
+    /** makedev(3). */
+    static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+             | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+    /** lchown(2): changes the owner of a symlink itself, not what it points to. */
+    void lchown(String path, int uid, int gid) throws SysException;
+    void chmod(String path, int mode) throws SysException;
+    /** utimensat(2) with AT_SYMLINK_NOFOLLOW; times in nanoseconds since the epoch. */
+    void lutimes(String path, long atimeNanos, long mtimeNanos) throws SysException;
+
+    void lsetxattr(String path, String name, byte[] value) throws SysException;
+    /** Returns null when the attribute is absent. */
+    byte[] lgetxattr(String path, String name) throws SysException;
+    java.util.List<String> llistxattr(String path) throws SysException;
+
+    void unshare(int flags) throws SysException;
+    void setns(int fd, int nstype) throws SysException;
+    int getpid();
+    int geteuid();
+    void kill(int pid, int signal) throws SysException;
+
+    /** execve(2): replaces this process (the whole JVM) on success, never returns. */
+    void execve(String path, String[] argv, String[] envp) throws SysException;
+}
