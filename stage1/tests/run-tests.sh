@@ -131,6 +131,23 @@ start_pod() {
     (cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --lock-fd=9 "$UUID" >"$POD/out" 2>"$POD/err") &
     RUN_PID=$!
 }
+# wait_run: waits for the background run (up to 30 s, a safety net so that a broken stage1
+# fails the test instead of hanging it); its status in RC, "still running" if it never ended.
+wait_run() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$RUN_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$RUN_PID" 2>/dev/null; then
+        kill -9 "$RUN_PID"
+        wait "$RUN_PID" 2>/dev/null
+        RC="still running"
+    else
+        wait "$RUN_PID"
+        RC=$?
+    fi
+}
 # in_pod CMD...: runs a stage1 entrypoint from the pod directory.
 in_pod() { (cd "$POD" && exec "$@"); }
 
@@ -206,8 +223,8 @@ test_mount_isolation() {
         fail "mount ns" "the app never started: $(cat "$POD/err")"
     fi
     touch "$POD/vol/go"
-    wait "$RUN_PID"
-    expect_eq "mount ns: the pod ends cleanly" 0 $?
+    wait_run
+    expect_eq "mount ns: the pod ends cleanly" 0 "$RC"
 }
 
 test_env() {
@@ -276,8 +293,7 @@ test_sigterm_forwarded() {
     start_pod
     if wait_for_file "$POD/vol/up"; then
         kill -TERM "$RUN_PID"
-        wait "$RUN_PID"
-        RC=$?
+        wait_run
         expect_eq "SIGTERM to run: the app gets SIGTERM" TERM "$(cat "$POD/vol/term" 2>/dev/null)"
         expect_eq "SIGTERM to run: run exits with the app's status" 3 "$RC"
     else
@@ -368,6 +384,28 @@ test_detach_enter_stop() {
     fi
 }
 
+test_interactive() {
+    simple_pod interactive 'cat'
+    plan_line interactive a
+    run_pod <<<"from the caller"
+    expect_eq "interactive: the app reads the caller's stdin" "from the caller" "$(cat "$POD/out")"
+
+    simple_pod notinteractive 'cat; echo eof'
+    run_pod <<<"from the caller"
+    expect_eq "not interactive: the app's stdin is /dev/null" eof "$(cat "$POD/out")"
+}
+
+test_status_formats() {
+    simple_pod formats 'exit 0'
+    run_pod
+    expect_eq "status files: pid, exit, started, exited are one bare line each" "ok ok ok ok" \
+        "$(for f in pid exit apps/a/started apps/a/exited; do
+               grep -qxE '[0-9]+( [0-9]+)?' "$POD/$f" && [ "$(tail -c1 "$POD/$f" | od -An -c | tr -d ' ')" != '\n' ] && echo ok
+           done | tr '\n' ' ' | sed 's/ $//')"
+    expect_eq "status files: exited holds the status and epoch milliseconds" yes \
+        "$(grep -qxE '0 [0-9]{13}' "$POD/apps/a/exited" && echo yes)"
+}
+
 test_bad_plan() {
     simple_pod badplan 'echo should not run'
     plan_line bogus field
@@ -390,7 +428,7 @@ test_gc() {
 }
 
 # all tests, or the ones named on the command line
-TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop bad_plan gc)
+TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop interactive status_formats bad_plan gc)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 
