@@ -406,6 +406,33 @@ test_status_formats() {
         "$(grep -qxE '0 [0-9]{13}' "$POD/apps/a/exited" && echo yes)"
 }
 
+test_net_join() {
+    simple_pod netjoin 'readlink /proc/self/ns/net'
+    touch "$POD/netns"
+    if ! unshare --net="$POD/netns" true; then
+        fail "net join" "cannot create a network namespace"
+        return
+    fi
+    sed -i 's/^net none$/net join netns/' "$POD/plan"
+    run_pod
+    expect_eq "net join: the app is in the planned network namespace" \
+        "net:[$(stat -L -c %i "$POD/netns")]" "$(cat "$POD/out")"
+    umount "$POD/netns"
+}
+
+test_detach_failure() {
+    simple_pod detachfail 'true'
+    sed -i 's|^root stage1/rootfs$|mount /no/such/source stage1/rootfs/srv % bind %\nroot stage1/rootfs|' "$POD/plan"
+    local out rc line
+    line=$(grep -n '^mount /no/such/source' "$POD/plan" | cut -d: -f1)
+    out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
+    rc=$?
+    expect_eq "--detach, stage1 fails: the foreground exits 254 and prints no uuid" "254 " "$rc $out"
+    expect_eq "--detach, stage1 fails: the foreground reports stage1's error line" \
+        "stage1: plan line $line: mount /no/such/source on stage1/rootfs/srv: No such file or directory" \
+        "$(cat "$POD/err")"
+}
+
 test_bad_plan() {
     simple_pod badplan 'echo should not run'
     plan_line bogus field
@@ -428,7 +455,7 @@ test_gc() {
 }
 
 # all tests, or the ones named on the command line
-TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop interactive status_formats bad_plan gc)
+TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 
