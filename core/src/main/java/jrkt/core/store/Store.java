@@ -116,6 +116,9 @@ public final class Store implements AutoCloseable {
                     manifest = ImageManifest.parse(manifestBytes);
                 } catch (JrktException e) {
                     throw new JrktException(file + ": " + e.getMessage(), e);
+                } catch (IOException e) {
+                    if (e instanceof jrkt.sys.SysException) throw e;
+                    throw new JrktException(file + ": not a valid ACI: " + e.getMessage(), e);
                 }
                 try (FileLock image = FileLock.exclusive(imageLock(hex))) {
                     Path blob = blobs.resolve(hex);

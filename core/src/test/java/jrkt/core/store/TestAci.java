@@ -87,11 +87,13 @@ final class TestAci {
             TarArchiveEntry m = new TarArchiveEntry("manifest");
             m.setSize(manifest.length);
             m.setMode(0644);
+            m.setModTime(1_700_000_000_000L); // fixed times: one image, one tar, one ID
             tar.putArchiveEntry(m);
             tar.write(manifest);
             tar.closeArchiveEntry();
             TarArchiveEntry root = new TarArchiveEntry("rootfs/");
             root.setMode(040755);
+            root.setModTime(1_700_000_000_000L);
             tar.putArchiveEntry(root);
             tar.closeArchiveEntry();
             for (Map.Entry<String, Object> f : files.entrySet()) {
