@@ -41,10 +41,6 @@ public final class PodGc {
     }
 
     public Result gc(Options options) {
-        return gc(options, Instant.now());
-    }
-
-    Result gc(Options options, Instant now) {
         Result r = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         PodRemover remover = new PodRemover(dirs, options.debug());
 
@@ -54,7 +50,7 @@ public final class PodGc {
         for (String uuid : pods.uuidsIn(PodDirs.PREPARED)) {
             Path dir = dirs.pod(PodDirs.PREPARED, uuid);
             Instant created = createdOf(dir);
-            if (created != null && !created.plus(options.expirePrepared()).isAfter(now)) {
+            if (created != null && !created.plus(options.expirePrepared()).isAfter(Instant.now())) {
                 mark(remover, PodDirs.PREPARED, uuid, PodDirs.GARBAGE, "expired prepared", r);
             }
         }
@@ -63,7 +59,7 @@ public final class PodGc {
         }
         for (String uuid : pods.uuidsIn(PodDirs.EMBRYO)) {
             Instant made = Pod.mtime(dirs.pod(PodDirs.EMBRYO, uuid));
-            if (made != null && !made.plus(EMBRYO_GRACE).isAfter(now)) {
+            if (made != null && !made.plus(EMBRYO_GRACE).isAfter(Instant.now())) {
                 mark(remover, PodDirs.EMBRYO, uuid, PodDirs.GARBAGE, "abandoned embryo", r);
             }
         }
@@ -73,7 +69,7 @@ public final class PodGc {
             Path dir = dirs.pod(PodDirs.EXITED_GARBAGE, uuid);
             Instant marked = Pod.mtime(dir.resolve(MARK_FILE));
             if (marked == null) marked = Pod.mtime(dir);
-            if (marked != null && !marked.plus(options.gracePeriod()).isAfter(now)) sweep(remover, PodDirs.EXITED_GARBAGE, uuid, r);
+            if (marked != null && !marked.plus(options.gracePeriod()).isAfter(Instant.now())) sweep(remover, PodDirs.EXITED_GARBAGE, uuid, r);
         }
         for (String uuid : pods.uuidsIn(PodDirs.GARBAGE)) sweep(remover, PodDirs.GARBAGE, uuid, r);
         return r;
