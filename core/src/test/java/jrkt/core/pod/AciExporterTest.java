@@ -30,6 +30,7 @@ class AciExporterTest {
         write(upper, "bin/app", "v2");
         write(upper, "var/cache/new", "new");
         write(upper, "replaced/now-a-dir", "dir in upper");
+        Files.createDirectories(upper.resolve("etc"));
         Linux.get().mknod(upper.resolve("etc/removed.conf").toString(), Linux.S_IFCHR | 0, 0);
         Linux.get().lsetxattr(upper.resolve("var/cache").toString(), "trusted.overlay.opaque", "y".getBytes());
         Files.createSymbolicLink(upper.resolve("link"), Path.of("/etc/kept.conf"));

@@ -35,6 +35,8 @@ final class PodTestSupport {
 
     static void release(Process p) throws InterruptedException {
         if (p != null) {
+            // flock forks the command, which inherits the locked fd: end both
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
