@@ -19,8 +19,11 @@ import jrkt.core.JrktException;
 public final class PodGc {
     /** Written when an exited pod is marked; its mtime starts the grace period. */
     public static final String MARK_FILE = "gc-marked";
-    /** An unlocked embryo younger than this may be a preparer between mkdir and flock. */
-    public static final Duration EMBRYO_GRACE = Duration.ofMinutes(10);
+    /**
+     * An unlocked embryo or prepare/ directory is collected only once nothing changed in it for
+     * this long: a preparer may be between mkdir and flock, or may not lock at all.
+     */
+    public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     public record Options(Duration gracePeriod, Duration expirePrepared, boolean markOnly, boolean debug) {
         public static Options defaults() { return new Options(Duration.ofMinutes(30), Duration.ofHours(24), false, false); }
@@ -55,11 +58,12 @@ public final class PodGc {
             }
         }
         for (String uuid : pods.uuidsIn(PodDirs.PREPARE)) {
-            mark(remover, PodDirs.PREPARE, uuid, PodDirs.GARBAGE, "aborted prepare", r);
+            if (untouchedFor(dirs.pod(PodDirs.PREPARE, uuid), ABANDONED_AFTER)) {
+                mark(remover, PodDirs.PREPARE, uuid, PodDirs.GARBAGE, "aborted prepare", r);
+            }
         }
         for (String uuid : pods.uuidsIn(PodDirs.EMBRYO)) {
-            Instant made = Pod.mtime(dirs.pod(PodDirs.EMBRYO, uuid));
-            if (made != null && !made.plus(EMBRYO_GRACE).isAfter(Instant.now())) {
+            if (untouchedFor(dirs.pod(PodDirs.EMBRYO, uuid), ABANDONED_AFTER)) {
                 mark(remover, PodDirs.EMBRYO, uuid, PodDirs.GARBAGE, "abandoned embryo", r);
             }
         }
@@ -107,6 +111,11 @@ public final class PodGc {
         } catch (PodLock.NoSuchPod moved) {
             return null;
         }
+    }
+
+    private static boolean untouchedFor(Path dir, Duration d) {
+        Instant t = Pod.mtime(dir);
+        return t != null && !t.plus(d).isAfter(Instant.now());
     }
 
     private static Instant createdOf(Path dir) {

@@ -27,7 +27,8 @@ class PodGcTest {
         PodTestSupport.makePod(dirs, PodDirs.PREPARED, FRESH_PREPARED);
         Path old = PodTestSupport.makePod(dirs, PodDirs.PREPARED, OLD_PREPARED);
         Files.setLastModifiedTime(old.resolve(Pod.MANIFEST), FileTime.from(Instant.now().minus(Duration.ofDays(2))));
-        PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED);
+        abandon(PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED));
+        Path activePrepare = PodTestSupport.makePod(dirs, PodDirs.PREPARE, "00000000-0000-4000-8000-000000000006");
         Process stage1 = PodTestSupport.holdLock(running);
         try {
             List<String> progress = new ArrayList<>();
@@ -40,6 +41,7 @@ class PodGcTest {
             assertTrue(Files.isDirectory(dirs.pod(PodDirs.EXITED_GARBAGE, EXITED)));
             assertTrue(Files.isDirectory(running), "a running pod stays");
             assertTrue(Files.isDirectory(dirs.pod(PodDirs.PREPARED, FRESH_PREPARED)));
+            assertTrue(Files.isDirectory(activePrepare), "a preparation that just changed may still be going on");
             assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, OLD_PREPARED)));
             assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, ABORTED)));
             assertEquals(PodState.EXITED_GARBAGE, new Pods(dirs).resolve(EXITED).state());
@@ -61,10 +63,14 @@ class PodGcTest {
         assertEquals(List.of(RUNNING), third.removed());
     }
 
+    private static void abandon(Path podDir) throws Exception {
+        Files.setLastModifiedTime(podDir, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+
     @Test void markOnlyMovesButDeletesNothing() throws Exception {
         PodDirs dirs = new PodDirs(data);
         PodTestSupport.makePod(dirs, PodDirs.RUN, EXITED);
-        PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED);
+        abandon(PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED));
         PodGc.Result r = new PodGc(dirs, s -> {}).gc(new PodGc.Options(Duration.ZERO, Duration.ofHours(24), true, false));
         assertEquals(List.of(EXITED, ABORTED), r.marked());
         assertEquals(List.of(), r.removed());

@@ -36,9 +36,16 @@ final class PodTestSupport {
     static void release(Process p) throws InterruptedException {
         if (p != null) {
             // flock forks the command, which inherits the locked fd: end both
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
+            java.util.List<ProcessHandle> all = new java.util.ArrayList<>(p.descendants().toList());
+            all.add(p.toHandle());
+            for (ProcessHandle h : all) h.destroyForcibly();
+            for (ProcessHandle h : all) {
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("lock holder " + h.pid() + " did not end", e);
+                }
+            }
         }
     }
 }
