@@ -63,6 +63,10 @@ public interface Linux {
     int geteuid();
     void kill(int pid, int signal) throws SysException;
 
-    /** execve(2): replaces this process (the whole JVM) on success, never returns. */
+    /**
+     * execve(2): replaces this process (the whole JVM) on success, never returns. The new
+     * program inherits fds 0-2 and only those fds opened by {@link #open} without O_CLOEXEC or
+     * passed to {@link #clearCloexec}; the JVM's own fds are closed. No signal stays blocked.
+     */
     void execve(String path, String[] argv, String[] envp) throws SysException;
 }
