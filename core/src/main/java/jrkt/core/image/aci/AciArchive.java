@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import jrkt.core.image.archive.EntryNames;
+import jrkt.core.image.archive.SafeExtractor;
 import jrkt.core.image.archive.UnsafeArchiveException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -31,7 +32,7 @@ public final class AciArchive {
                 if (normalized.isEmpty()) continue; // "./", the archive's own root
                 if (!seen.add(normalized)) throw new UnsafeArchiveException("archive entry \"" + name + "\" appears twice");
                 if (normalized.equals("manifest")) {
-                    if (!entry.isFile() || entry.isLink()) {
+                    if (!SafeExtractor.isRegularFile(entry)) {
                         throw new UnsafeArchiveException("archive entry \"" + name + "\" is not a regular file");
                     }
                     if (entry.getSize() > MAX_MANIFEST_BYTES) {

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import jrkt.sys.Linux;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Unpacks a tar stream under a target directory so that nothing lands outside it:
@@ -158,7 +159,7 @@ public final class SafeExtractor {
                     Linux.makedev(entry.getDevMajor(), entry.getDevMinor()));
             } else if (entry.isFIFO()) {
                 linux.mknod(path.toString(), Linux.S_IFIFO | (entry.getMode() & 07777), 0);
-            } else if (entry.isFile()) {
+            } else if (isRegularFile(entry)) {
                 try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     content.transferTo(out);
@@ -329,6 +330,13 @@ public final class SafeExtractor {
         private UnsafeArchiveException unsafe(String name, String what) {
             return new UnsafeArchiveException("archive entry \"" + name + "\" " + what);
         }
+    }
+
+    /** A regular file's type flag; commons-compress's isFile() also says yes to types it does not know. */
+    public static boolean isRegularFile(TarArchiveEntry entry) {
+        byte type = entry.getLinkFlag();
+        return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG
+            || type == TarConstants.LF_GNUTYPE_SPARSE) && !entry.getName().endsWith("/");
     }
 
     /** Deletes a tree without following symlinks: a link inside is removed, not what it points to. */
