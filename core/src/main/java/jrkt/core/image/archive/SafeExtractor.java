@@ -195,13 +195,23 @@ public final class SafeExtractor {
 
         /** Makes the directories leading to relative, refusing to go through a symlink or a non-directory. */
         private void createParents(String name, String relative) throws IOException {
-            String[] parts = relative.split("/");
+            walkParents(name, relative, true);
+        }
+
+        /**
+         * Checks each directory leading to relative: a symlink or a non-directory there is
+         * refused; a missing one is made when create is set, else the answer is false.
+         */
+        private boolean walkParents(String name, String relative, boolean create) throws IOException {
+            String parent = EntryNames.parent(relative);
+            if (parent.isEmpty()) return true;
             String sofar = "";
-            for (int i = 0; i < parts.length - 1; i++) {
-                sofar = EntryNames.child(sofar, parts[i]);
+            for (String part : parent.split("/")) {
+                sofar = EntryNames.child(sofar, part);
                 Path directory = resolve(sofar);
                 BasicFileAttributes attributes = lstat(directory);
                 if (attributes == null) {
+                    if (!create) return false;
                     Files.createDirectory(directory);
                     linux.chmod(directory.toString(), 0755); // not whatever the umask leaves
                 } else if (attributes.isSymbolicLink()) {
@@ -210,6 +220,7 @@ public final class SafeExtractor {
                     throw unsafe(name, "goes through \"" + sofar + "\", which is not a directory");
                 }
             }
+            return true;
         }
 
         /** True when every directory leading to relative exists and none is a symlink. */
@@ -281,7 +292,7 @@ public final class SafeExtractor {
 
         /** .wh.NAME removes NAME, .wh..wh..opq everything in its directory, as far as the target held it before. */
         private void whiteout(String name, String relative, String baseName) throws IOException {
-            if (!parentsExistWithoutSymlinks(name, relative)) return; // nothing there to remove
+            if (!walkParents(name, relative, false)) return; // nothing there to remove
             String directory = EntryNames.parent(relative);
             if (baseName.equals(OPAQUE_WHITEOUT)) {
                 removeEarlierContent(directory);
@@ -290,21 +301,6 @@ public final class SafeExtractor {
             String victim = baseName.substring(WHITEOUT_PREFIX.length());
             if (victim.isEmpty()) throw unsafe(name, "is a whiteout of nothing");
             removeEarlier(EntryNames.child(directory, victim));
-        }
-
-        /** False when a directory leading to relative is missing; throws when one is a symlink or not a directory. */
-        private boolean parentsExistWithoutSymlinks(String name, String relative) throws IOException {
-            String parent = EntryNames.parent(relative);
-            if (parent.isEmpty()) return true;
-            String sofar = "";
-            for (String part : parent.split("/")) {
-                sofar = EntryNames.child(sofar, part);
-                BasicFileAttributes attributes = lstat(resolve(sofar));
-                if (attributes == null) return false;
-                if (attributes.isSymbolicLink()) throw unsafe(name, "goes through the symbolic link \"" + sofar + "\"");
-                if (!attributes.isDirectory()) throw unsafe(name, "goes through \"" + sofar + "\", which is not a directory");
-            }
-            return true;
         }
 
         /** Deletes relative unless this archive extracted it; keeps what this archive put inside it. */
