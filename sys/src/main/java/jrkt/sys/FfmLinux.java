@@ -59,6 +59,7 @@ final class FfmLinux implements Linux {
     private static final Fn GETPID = new Fn("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final Fn GETEUID = new Fn("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final Fn KILL = errnoFn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final Fn CHDIR = errnoFn("chdir", JAVA_INT, ADDRESS);
     private static final Fn EXECVE = errnoFn("execve", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     private static final Fn CLOSE_RANGE = errnoFn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     // pthread_sigmask returns the error number instead of setting errno
@@ -394,6 +395,18 @@ final class FfmLinux implements Linux {
                 rc = (int) KILL.handle().invokeExact(state, pid, signal);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("kill", "pid " + pid, state);
+        }
+    }
+
+    @Override
+    public void chdir(String path) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int rc;
+            try {
+                rc = (int) CHDIR.handle().invokeExact(state, cString(arena, path));
+            } catch (Throwable t) { throw unexpected(t); }
+            if (rc != 0) throw failure("chdir", path, state);
         }
     }
 

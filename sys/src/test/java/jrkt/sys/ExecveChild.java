@@ -4,7 +4,7 @@ import java.io.FileInputStream;
 
 /**
  * Run by {@link LinuxTest} as its own JVM: becomes multithreaded, opens fds, then execve's
- * a shell that reports what it inherited. Arguments: inheritedPath privatePath [missing].
+ * a shell, in the inherited file's directory, that reports what it inherited. Arguments: inheritedPath privatePath [missing].
  */
 public final class ExecveChild {
     public static void main(String[] args) throws Exception {
@@ -33,8 +33,9 @@ public final class ExecveChild {
         FileInputStream jvmStream = new FileInputStream(args[1]);
         System.out.println("java pid " + linux.getpid() + " fds " + inherited + " " + closedOnExec + " " + jvmStream.getFD().valid());
         System.out.flush();
+        linux.chdir(java.nio.file.Path.of(args[0]).getParent().toString());
         linux.execve("/bin/sh", new String[] {"sh", "-c",
-            "echo \"shell pid $$\"; grep SigBlk /proc/self/status; ls -l /proc/$$/fd; echo \"$GREETING\""},
+            "echo \"shell pid $$\"; grep SigBlk /proc/self/status; ls -l /proc/$$/fd; echo \"cwd $(/bin/pwd)\"; echo \"$GREETING\""},
             new String[] {"GREETING=hello from execve", "PATH=/usr/bin:/bin"});
     }
 }

@@ -164,6 +164,14 @@ class LinuxTest {
     }
 
     @Test
+    void chdirToAMissingDirectoryFails() {
+        String missing = dir.resolve("missing").toString();
+        SysException e = assertThrows(SysException.class, () -> linux.chdir(missing));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("chdir", e.call());
+    }
+
+    @Test
     void identifiesThisProcess() {
         assertEquals(ProcessHandle.current().pid(), linux.getpid());
         assertEquals(0, linux.geteuid(), "the tests run as root");
@@ -181,7 +189,8 @@ class LinuxTest {
         assertEquals("shell pid " + javaPid, out.get(1), "execve keeps the process, it does not fork");
         assertEquals("SigBlk:\t0000000000000000", out.get(2), "the JVM's blocked signals are unblocked");
         assertEquals("hello from execve", out.get(out.size() - 1), "the environment given is the one seen");
-        List<String> fds = out.subList(3, out.size() - 1).stream().filter(l -> l.contains("->")).toList();
+        assertEquals("cwd " + dir, out.get(out.size() - 2), "chdir before execve sets the new program's directory");
+        List<String> fds = out.subList(3, out.size() - 2).stream().filter(l -> l.contains("->")).toList();
         assertTrue(fds.stream().anyMatch(l -> l.contains(" " + inheritedFd + " -> " + inherited)), fds.toString());
         assertFalse(fds.stream().anyMatch(l -> l.contains(" " + privateFd + " -> ")), fds.toString());
         assertFalse(fds.stream().anyMatch(l -> l.endsWith(privateFile.toString())), "a JVM-opened fd leaked: " + fds);
