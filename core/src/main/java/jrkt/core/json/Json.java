@@ -83,7 +83,7 @@ public final class Json {
         String describeHere() {
             if (pos >= s.length()) return "end of input";
             char c = s.charAt(pos);
-            if (c < 0x20 || c == 0x7f) return String.format("character U+%04X", (int) c);
+            if (c < 0x20 || c > 0x7e) return String.format("character U+%04X", (int) c); // invisible or confusable
             return "'" + c + "'";
         }
 

@@ -122,6 +122,13 @@ class JsonTest {
     }
 
     @Test
+    void byteOrderMarkIsRejectedVisibly() {
+        byte[] bytes = "\uFEFF{}".getBytes(StandardCharsets.UTF_8);
+        JsonException e = assertThrows(JsonException.class, () -> Json.parse(bytes));
+        assertEquals("invalid JSON at offset 0: expected a value but found character U+FEFF", e.getMessage());
+    }
+
+    @Test
     void emptyInputIsAnError() {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse(""));
         assertEquals("invalid JSON at offset 0: expected a value but found end of input", e.getMessage());
