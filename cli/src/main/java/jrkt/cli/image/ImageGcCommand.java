@@ -31,17 +31,13 @@ public final class ImageGcCommand extends BaseCommand {
         return 0;
     }
 
-    /**
-     * The trees existing pods name, in rkt's layout: {@code <pod>/stage1TreeStoreID} and
-     * {@code <pod>/appsinfo/<app>/treeStoreID}, each holding one tree ID.
-     */
+    /** The trees existing pods use: each pod lists them in {@code <pod>/trees}, one ID a line. */
     static Set<String> treesInUse(Path dataDir) throws IOException {
         Set<String> trees = new HashSet<>();
         PodDirs pods = new PodDirs(dataDir);
         for (String state : PodDirs.ALL) {
             for (Path pod : list(pods.stateDir(state))) {
-                readId(pod.resolve("stage1TreeStoreID"), trees);
-                for (Path app : list(pod.resolve("appsinfo"))) readId(app.resolve("treeStoreID"), trees);
+                readIds(pod.resolve("trees"), trees);
             }
         }
         return trees;
@@ -54,10 +50,10 @@ public final class ImageGcCommand extends BaseCommand {
         }
     }
 
-    private static void readId(Path file, Set<String> into) throws IOException {
-        if (Files.isRegularFile(file)) {
-            String id = Files.readString(file).strip();
-            if (!id.isEmpty()) into.add(id);
+    private static void readIds(Path file, Set<String> into) throws IOException {
+        if (!Files.isRegularFile(file)) return;
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) into.add(line.strip());
         }
     }
 }
