@@ -1,0 +1,85 @@
+package jrkt.core.pod.prepare;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Builds the stage1 plan (docs/stage1-abi.md): one operation per line, fields separated by
+ * one space, every field percent-encoded so that it never holds a space or a newline.
+ */
+public final class PlanWriter {
+    private final StringBuilder text = new StringBuilder();
+
+    /** Appends one line: the keyword and its fields, each encoded. */
+    public PlanWriter line(String keyword, String... fields) {
+        text.append(encode(keyword));
+        for (String f : fields) text.append(' ').append(encode(f));
+        text.append('\n');
+        return this;
+    }
+
+    /** Appends one line whose last fields come from a list (argv, gids). */
+    public PlanWriter line(String keyword, List<String> head, List<String> tail) {
+        String[] all = new String[head.size() + tail.size()];
+        for (int i = 0; i < head.size(); i++) all[i] = head.get(i);
+        for (int i = 0; i < tail.size(); i++) all[head.size() + i] = tail.get(i);
+        return line(keyword, all);
+    }
+
+    public PlanWriter comment(String comment) {
+        if (comment.indexOf('\n') >= 0) throw new IllegalArgumentException("plan comment holds a newline");
+        text.append("# ").append(comment).append('\n');
+        return this;
+    }
+
+    public String text() { return text.toString(); }
+
+    /** Writes the plan next to its final name and renames it into place, so a reader never sees half a plan. */
+    public void writeTo(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The ABI's field encoding: bytes outside {@code A-Z a-z 0-9 . _ / , = : + @ -} become %XX; empty (or null) is "%". */
+    public static String encode(String field) {
+        if (field == null || field.isEmpty()) return "%";
+        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (isPlain(c)) out.append((char) c);
+            else out.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+        }
+        return out.toString();
+    }
+
+    /** Inverse of {@link #encode}, for tests and tools that read plans. */
+    public static String decode(String field) {
+        if (field.equals("%")) return "";
+        byte[] out = new byte[field.length()];
+        int n = 0;
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= field.length()) throw new IllegalArgumentException("truncated escape in plan field: " + field);
+                out[n++] = (byte) Integer.parseInt(field.substring(i + 1, i + 3), 16);
+                i += 2;
+            } else {
+                out[n++] = (byte) c;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isPlain(int c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || c == '.' || c == '_' || c == '/' || c == ',' || c == '=' || c == ':' || c == '+' || c == '@' || c == '-';
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+}

@@ -1,0 +1,256 @@
+package jrkt.core.pod.prepare;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import jrkt.core.JrktException;
+import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.store.ImageInfo;
+import jrkt.core.store.RenderedTree;
+import jrkt.core.store.Store;
+
+/**
+ * Prepares a pod: everything stage0 computes before stage1 runs. The pod is built in
+ * {@code pods/prepare/<uuid>} and renamed to {@code pods/prepared/<uuid>} only when complete;
+ * on any error its directory is removed and nothing is left under pods/.
+ *
+ * <p>The pod directory then holds (docs/pods.md, "Preparing a pod"):
+ * {@code pod} (appc pod manifest), {@code plan} (docs/stage1-abi.md), {@code stage1/manifest},
+ * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
+ * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
+ * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line).
+ */
+public final class PodPreparer {
+    private final Store store;
+    private final PodDirs dirs;
+
+    public PodPreparer(Store store, PodDirs dirs) {
+        this.store = store;
+        this.dirs = dirs;
+    }
+
+    /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
+    public String prepare(PrepareRequest request) {
+        validate(request);
+        String uuid = UUID.randomUUID().toString();
+        Path pod = null;
+        try {
+            Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
+            Files.createDirectories(embryo.getParent());
+            Files.createDirectory(embryo);
+            pod = embryo;
+            Path preparing = dirs.pod(PodDirs.PREPARE, uuid);
+            Files.createDirectories(preparing.getParent());
+            Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
+            pod = preparing;
+
+            build(pod, uuid, request);
+
+            Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
+            Files.createDirectories(prepared.getParent());
+            Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
+            return uuid;
+        } catch (RuntimeException | IOException | Error e) {
+            removeQuietly(pod, e);
+            if (e instanceof JrktException je) throw je;
+            throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
+        }
+    }
+
+    private static void validate(PrepareRequest r) {
+        if (r.apps().isEmpty()) throw new JrktException("no image given: a pod needs at least one app");
+        if (r.stage1ImageId() == null) throw new JrktException("no stage1 image given");
+        Set<String> names = new HashSet<>();
+        for (VolumeSpec v : r.volumes())
+            if (!names.add(v.name())) throw new JrktException("--volume " + v.name() + ": two volumes have this name");
+        if (r.interactive() && r.apps().size() != 1)
+            throw new JrktException("--interactive needs exactly one app, got " + r.apps().size());
+        if (r.hostname() != null && !r.hostname().matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})"))
+            throw new JrktException("--hostname " + r.hostname() + ": not a host name (letters, digits, '.', '-'; at most 63)");
+        for (AppSpec a : r.apps())
+            for (MountSpec m : a.mounts())
+                if (!names.contains(m.volume()))
+                    throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
+    }
+
+    private void build(Path pod, String uuid, PrepareRequest r) throws IOException {
+        String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
+
+        // Resolve every image first: an unknown image fails before anything is rendered.
+        List<ImageInfo> infos = new ArrayList<>();
+        List<ImageManifest> manifests = new ArrayList<>();
+        for (AppSpec a : r.apps()) {
+            ImageInfo info = store.resolve(a.image());
+            infos.add(info);
+            manifests.add(store.manifest(info.id()));
+        }
+        List<String> explicit = new ArrayList<>();
+        for (AppSpec a : r.apps()) explicit.add(a.name());
+        List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
+
+        // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
+        Path stage1 = Files.createDirectory(pod.resolve("stage1"));
+        Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
+        RenderedTree stage1Tree = store.render(r.stage1ImageId());
+        TreeCopy.copy(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")), true);
+
+        Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
+        for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
+
+        List<PreparedApp> apps = new ArrayList<>();
+        for (int i = 0; i < r.apps().size(); i++) {
+            RenderedTree tree = store.render(infos.get(i).id());
+            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
+        }
+        List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
+
+        PodManifest.write(pod.resolve("pod"), PodManifest.build(apps, allVolumes, r.annotations()));
+        writeVolumes(pod, allVolumes);
+        Files.createDirectory(pod.resolve("apps"));
+        Files.createDirectory(pod.resolve("logs"));
+        Set<String> trees = new java.util.LinkedHashSet<>();
+        for (PreparedApp a : apps) {
+            Files.createDirectory(pod.resolve("apps").resolve(a.name()));
+            writeAppRootfs(pod, a, r.noOverlay());
+            trees.add(a.treeId());
+        }
+        writeEtcFiles(pod, apps, hostname, r);
+        Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
+
+        PlanWriter plan = new PodPlan(hostname, r, apps, volumes).build();
+        plan.writeTo(pod.resolve("plan"));
+    }
+
+    private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
+                                          ImageManifest manifest, RenderedTree tree, Map<String, VolumeSpec> volumes) {
+        ImageManifest.App image = manifest.app() != null ? manifest.app()
+            : new ImageManifest.App(List.of(), "0", "0", List.of(), null, List.of(), List.of(), List.of(), List.of(), List.of());
+        Path rootfs = tree.rootfs();
+
+        Map<String, String> env = Environment.compose(name, r.inheritedEnv(), image.environment(), r.envFromFiles(),
+            r.setEnv(), spec.environment());
+
+        List<String> exec = new ArrayList<>();
+        if (spec.exec() != null) exec.add(spec.exec());
+        else exec.addAll(image.exec());
+        if (exec.isEmpty())
+            throw new JrktException("app " + name + ": image " + info.name() + " has no exec; give one with --exec");
+        if (!spec.args().isEmpty()) {
+            exec.subList(1, exec.size()).clear();
+            exec.addAll(spec.args());
+        }
+        exec.set(0, Executables.resolve(name, rootfs, exec.get(0), env));
+
+        String user = spec.user() != null ? spec.user() : image.user();
+        String group = spec.group() != null ? spec.group() : image.group();
+        int uid = Users.resolveUser(name, rootfs, user);
+        int gid = Users.resolveGroup(name, rootfs, group);
+        List<Integer> groups = spec.supplementaryGids() != null ? spec.supplementaryGids() : image.supplementaryGids();
+
+        String workdir = spec.workingDirectory() != null ? spec.workingDirectory()
+            : image.workingDirectory() != null ? image.workingDirectory() : "/";
+        if (!workdir.startsWith("/")) throw new JrktException("app " + name + ": working directory " + workdir + " is not an absolute path");
+
+        // Explicit mounts first; then every image mount point no explicit mount covers, from
+        // the pod volume of its name, or a new empty volume (as rkt does).
+        List<MountSpec> mounts = new ArrayList<>(spec.mounts());
+        Set<String> targets = new HashSet<>();
+        for (MountSpec m : mounts) targets.add(m.target());
+        for (ImageManifest.MountPoint mp : image.mountPoints()) {
+            if (targets.contains(mp.path())) continue;
+            volumes.computeIfAbsent(mp.name(), VolumeSpec::emptyDefault);
+            mounts.add(new MountSpec(mp.name(), mp.path()));
+        }
+
+        return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
+            user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
+            image.ports(), image.isolators(), List.copyOf(mounts), spec.readOnlyRootFs());
+    }
+
+    private static void writeVolumes(Path pod, List<VolumeSpec> volumes) throws IOException {
+        Path dir = Files.createDirectory(pod.resolve("volumes"));
+        for (VolumeSpec v : volumes) {
+            if (v.kind() == VolumeSpec.Kind.HOST) {
+                if (!Files.exists(Path.of(v.source())))
+                    throw new JrktException("--volume " + v.name() + ": source " + v.source() + " does not exist");
+                continue;
+            }
+            Path d = Files.createDirectory(dir.resolve(v.name()));
+            Files.setAttribute(d, "unix:uid", v.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(d, "unix:gid", v.gid(), LinkOption.NOFOLLOW_LINKS);
+            TreeCopy.setMode(d, v.mode());
+        }
+    }
+
+    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay) throws IOException {
+        if (noOverlay) {
+            Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
+            TreeCopy.copy(a.treeRootfs(), copy, false);
+            return;
+        }
+        Path dir = Files.createDirectories(pod.resolve("overlay").resolve(a.name()));
+        Path upper = Files.createDirectory(dir.resolve("upper"));
+        Files.createDirectory(dir.resolve("work"));
+        // The merged root takes the upper directory's owner and mode: make them the image's.
+        TreeCopy.copyOwner(a.treeRootfs(), upper);
+        TreeCopy.copyMode(a.treeRootfs(), upper);
+    }
+
+    /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
+    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r) throws IOException {
+        String hosts = HostsEntries.render(hostname, r.hostsEntries());
+        if (hosts == null) hosts = Files.readString(Path.of("/etc/hosts"));
+        String resolv = switch (r.dns().mode()) {
+            case IMAGE -> null;
+            case HOST -> Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
+            case GENERATED -> r.dns().render();
+        };
+        for (PreparedApp a : apps) {
+            Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
+            Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
+            if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void removeQuietly(Path dir, Throwable cause) {
+        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                    TreeCopy.setMode(d, 0700); // a copied read-only directory must still be emptied
+                    return FileVisitResult.CONTINUE;
+                }
+                @Override public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                    Files.delete(f);
+                    return FileVisitResult.CONTINUE;
+                }
+                @Override public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    if (e != null) throw e;
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ');
+    }
+}

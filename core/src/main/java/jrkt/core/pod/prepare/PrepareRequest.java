@@ -1,0 +1,43 @@
+package jrkt.core.pod.prepare;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code jrkt prepare} / {@code jrkt run} decide before stage1 runs: the apps and
+ * the pod-wide options, already parsed (see the parse methods of VolumeSpec, MountSpec,
+ * Environment, DnsConfig, HostsEntries).
+ */
+public record PrepareRequest(
+        List<AppSpec> apps,
+        List<VolumeSpec> volumes,
+        String hostname,                    // null: "jrkt-<uuid>"
+        NetMode net,
+        DnsConfig dns,
+        List<String> hostsEntries,          // from HostsEntries.parse
+        Map<String, String> inheritedEnv,   // the host environment with --inherit-env, else empty
+        Map<String, String> envFromFiles,   // --set-env-file, files in order
+        Map<String, String> setEnv,         // --set-env
+        String stage1ImageId,
+        boolean noOverlay,
+        boolean interactive,                // the single app gets the terminal
+        String consoleTty,                  // the caller's terminal to bind at /dev/console, or null
+        Map<String, String> annotations) {
+
+    public PrepareRequest {
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        net = net == null ? NetMode.NONE : net;
+        dns = dns == null ? DnsConfig.IMAGE : dns;
+        hostsEntries = hostsEntries == null ? List.of() : List.copyOf(hostsEntries);
+        inheritedEnv = inheritedEnv == null ? Map.of() : inheritedEnv;
+        envFromFiles = envFromFiles == null ? Map.of() : envFromFiles;
+        setEnv = setEnv == null ? Map.of() : setEnv;
+        annotations = annotations == null ? Map.of() : annotations;
+    }
+
+    /** A request with the defaults for everything but the apps and the stage1 image. */
+    public static PrepareRequest of(List<AppSpec> apps, String stage1ImageId) {
+        return new PrepareRequest(apps, List.of(), null, NetMode.NONE, DnsConfig.IMAGE, List.of(), Map.of(), Map.of(),
+            Map.of(), stage1ImageId, false, false, null, Map.of());
+    }
+}

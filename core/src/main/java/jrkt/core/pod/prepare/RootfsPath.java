@@ -1,0 +1,80 @@
+package jrkt.core.pod.prepare;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.ArrayList;
+import jrkt.core.JrktException;
+
+/**
+ * Resolves a path as a process chrooted into a rootfs would see it: symlinks are followed
+ * but read relative to the rootfs, and ".." stops at its top. So an image's
+ * {@code /etc -> /host/etc} or {@code ../../..} can never lead the host-side code out of the
+ * rootfs.
+ */
+public final class RootfsPath {
+    private static final int MAX_LINKS = 40; // as the kernel's ELOOP limit
+
+    private RootfsPath() {}
+
+    /**
+     * The path inside the rootfs (absolute, no symlinks in the components that exist, no ".."),
+     * for {@code path} as seen from inside. Components past the first missing one are kept as
+     * written.
+     */
+    public static String resolve(Path rootfs, String path) {
+        Deque<String> todo = new ArrayDeque<>(split(path));
+        List<String> done = new ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.pollFirst();
+            if (c.isEmpty() || c.equals(".")) continue;
+            if (c.equals("..")) {
+                if (!done.isEmpty()) done.remove(done.size() - 1);
+                continue;
+            }
+            Path host = host(rootfs, done).resolve(c);
+            if (Files.isSymbolicLink(host)) {
+                if (++links > MAX_LINKS) throw new JrktException("too many symlinks resolving " + path + " in " + rootfs);
+                String target;
+                try {
+                    target = Files.readSymbolicLink(host).toString();
+                } catch (IOException e) {
+                    throw new JrktException("cannot read symlink " + host + ": " + e.getMessage(), e);
+                }
+                List<String> parts = split(target);
+                for (int i = parts.size() - 1; i >= 0; i--) todo.addFirst(parts.get(i));
+                if (target.startsWith("/")) done.clear();
+                continue;
+            }
+            done.add(c);
+        }
+        return "/" + String.join("/", done);
+    }
+
+    /** The host path of {@link #resolve}. */
+    public static Path resolveHost(Path rootfs, String path) {
+        return host(rootfs, split(resolve(rootfs, path)));
+    }
+
+    /** Whether the resolved path exists inside the rootfs (without following a final link, which resolve already did). */
+    public static boolean exists(Path rootfs, String path) {
+        return Files.exists(resolveHost(rootfs, path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static Path host(Path rootfs, List<String> components) {
+        Path p = rootfs;
+        for (String c : components) p = p.resolve(c);
+        return p;
+    }
+
+    private static List<String> split(String path) {
+        List<String> out = new ArrayList<>();
+        for (String c : path.split("/")) if (!c.isEmpty()) out.add(c);
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package jrkt.core.pod.prepare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PlanWriterTest {
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "/opt/stage2/web/rootfs         | /opt/stage2/web/rootfs",
+        "lowerdir=/a,upperdir=b:c+d@e-f | lowerdir=/a,upperdir=b:c+d@e-f",
+        "\"hello world\"                | hello%20world",
+        "100%                           | 100%25",
+        "a#b;c                          | a%23b%3Bc",
+        "caf\u00e9                      | caf%C3%A9",
+        "tab\there                      | tab%09here",
+    })
+    void encodesBytesOutsideTheSafeSet(String raw, String encoded) {
+        assertEquals(encoded, PlanWriter.encode(raw));
+        assertEquals(raw, PlanWriter.decode(encoded));
+    }
+
+    @Test
+    void newlinesNeverBreakALine() {
+        String text = new PlanWriter().line("env", "web", "MSG=one\ntwo\r\n").text();
+        assertEquals("env web MSG=one%0Atwo%0D%0A\n", text);
+        assertEquals(1, text.split("\n").length);
+    }
+
+    @Test
+    void emptyAndNullFieldsArePercentAlone() {
+        assertEquals("mount overlay stage1/rootfs/x overlay % lowerdir=/l\n",
+            new PlanWriter().line("mount", "overlay", "stage1/rootfs/x", "overlay", "", "lowerdir=/l").text());
+        assertEquals("%", PlanWriter.encode(null));
+        assertEquals("", PlanWriter.decode("%"));
+    }
+
+    @Test
+    void aPercentFieldIsNotConfusedWithEmpty() {
+        assertEquals("%25", PlanWriter.encode("%"));
+        assertEquals("%", PlanWriter.decode("%25"));
+    }
+
+    @Test
+    void listFormAppendsTheTail() {
+        assertEquals("exec web /bin/sh -c %22echo%20hi%22\n",
+            new PlanWriter().line("exec", List.of("web"), List.of("/bin/sh", "-c", "\"echo hi\"")).text());
+    }
+
+    @Test
+    void writesAtomicallyWithoutLeavingATemporaryFile(@TempDir Path dir) throws Exception {
+        Path plan = dir.resolve("plan");
+        new PlanWriter().line("version", "1").writeTo(plan);
+        assertEquals("version 1\n", Files.readString(plan));
+        assertFalse(Files.exists(dir.resolve("plan.tmp")));
+    }
+}

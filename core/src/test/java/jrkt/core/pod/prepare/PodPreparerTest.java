@@ -1,0 +1,166 @@
+package jrkt.core.pod.prepare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import jrkt.core.JrktException;
+import jrkt.core.json.Json;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.store.ImageInfo;
+import jrkt.core.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prepares real pods from real ACIs in a real store. */
+class PodPreparerTest {
+    @TempDir Path tmp;
+    Store store;
+    PodDirs dirs;
+    PodPreparer preparer;
+    String stage1Id;
+
+    @BeforeEach
+    void store() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        store = Store.open(data);
+        dirs = new PodDirs(data);
+        preparer = new PodPreparer(store, dirs);
+        Path acis = Files.createDirectories(tmp.resolve("acis"));
+        store.importAci(TestAci.busybox(acis, "example.com/busybox"), "file:busybox.aci");
+        ImageInfo stage1 = store.importAci(TestAci.stage1(acis), "file:stage1.aci");
+        stage1Id = stage1.id();
+    }
+
+    @AfterEach
+    void close() { store.close(); }
+
+    @Test
+    void preparesAPodWithTwoAppsOfOneImage() throws Exception {
+        Path hostDir = Files.createDirectories(tmp.resolve("host-data"));
+        AppSpec first = AppSpec.of("example.com/busybox");
+        AppSpec second = new AppSpec("example.com/busybox", null, "env", List.of(), "www", "www", List.of(7), "/var",
+            Map.of("PER_APP", "2"), List.of(new MountSpec("data", "/data")), true);
+        PrepareRequest request = new PrepareRequest(List.of(first, second),
+            List.of(VolumeSpec.parse("data,kind=host,source=" + hostDir + ",readOnly=true"),
+                    VolumeSpec.parse("logs,kind=empty,mode=0770,uid=33,gid=33")),
+            "pod1", NetMode.NONE, DnsConfig.IMAGE, List.of(HostsEntries.parse("10.1.2.3=db")),
+            Map.of(), Map.of(), Map.of("SET", "all", "FROM_IMAGE", "overridden"), stage1Id, false, false, null, Map.of());
+
+        String uuid = preparer.prepare(request);
+        Path pod = dirs.pod(PodDirs.PREPARED, uuid);
+        assertTrue(Files.isDirectory(pod));
+        assertEquals(0, count(dirs.stateDir(PodDirs.EMBRYO)));
+        assertEquals(0, count(dirs.stateDir(PodDirs.PREPARE)));
+
+        // layout
+        assertTrue(Files.isDirectory(pod.resolve("overlay/busybox/upper")));
+        assertTrue(Files.isDirectory(pod.resolve("overlay/busybox-1/work")));
+        assertTrue(Files.isExecutable(pod.resolve("stage1/rootfs/init")));
+        assertTrue(new String(Files.readAllBytes(pod.resolve("stage1/manifest"))).contains("jrkt.io/stage1/run"));
+        Path logs = pod.resolve("volumes/logs");
+        assertEquals(0770, (Integer) Files.getAttribute(logs, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+        assertEquals(33, Files.getAttribute(logs, "unix:uid"));
+        assertTrue(Files.readString(pod.resolve("etc/busybox-1/hosts")).contains("10.1.2.3 db\n"));
+        assertTrue(Files.readString(pod.resolve("etc/busybox/hosts")).contains("127.0.1.1 pod1\n"));
+
+        // plan
+        List<String> plan = Arrays.asList(Files.readString(pod.resolve("plan")).split("\n"));
+        String root2 = "stage1/rootfs/opt/stage2/busybox-1/rootfs";
+        assertEquals(List.of("version 1", "hostname pod1", "net none"), plan.subList(0, 3));
+        assertTrue(plan.contains("exec busybox /bin/sh -c echo%20hi"));
+        assertTrue(plan.contains("exec busybox-1 /bin/env"), "a bare --exec is looked up in PATH");
+        assertTrue(plan.contains("user busybox-1 33 33"));
+        assertTrue(plan.contains("groups busybox-1 7"));
+        assertTrue(plan.contains("workdir busybox-1 /var"));
+        assertTrue(plan.contains("env busybox-1 FROM_IMAGE=overridden"));
+        assertTrue(plan.contains("env busybox-1 PER_APP=2"));
+        assertTrue(plan.contains("env busybox AC_APP_NAME=busybox"));
+        assertFalse(plan.contains("env busybox PER_APP=2"));
+        assertTrue(plan.contains("mount " + hostDir + " " + root2 + "/var/lib/data % bind,rec %"), "target /data follows the image's symlink");
+        assertTrue(plan.contains("mount " + hostDir + " " + root2 + "/var/lib/data % bind,remount,ro %"));
+        assertTrue(plan.contains("mount volumes/logs " + root2 + "/var/log/app % bind,rec %"), "the image's mount point gets the volume of its name");
+        assertTrue(plan.contains("mount % " + root2 + " % bind,remount,ro %"));
+        assertTrue(plan.stream().anyMatch(l -> l.startsWith("mount overlay " + root2 + " overlay % lowerdir=/")
+            && l.endsWith(",upperdir=overlay/busybox-1/upper,workdir=overlay/busybox-1/work")));
+
+        // pod manifest
+        Map<String, Object> manifest = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve("pod"))));
+        assertEquals("PodManifest", manifest.get("acKind"));
+        assertEquals("0.8.11", manifest.get("acVersion"));
+        List<Object> apps = Json.asArray(manifest.get("apps"));
+        assertEquals(2, apps.size());
+        Map<String, Object> app2 = Json.asObject(apps.get(1));
+        assertEquals("busybox-1", app2.get("name"));
+        assertEquals("example.com/busybox", Json.asObject(app2.get("image")).get("name"));
+        assertEquals(List.of("/bin/env"), Json.asObject(app2.get("app")).get("exec"));
+        assertEquals("www", Json.asObject(app2.get("app")).get("user"));
+        assertEquals(true, app2.get("readOnlyRootFS"));
+        assertEquals(2, Json.asArray(manifest.get("volumes")).size());
+
+        List<String> trees = Files.readAllLines(pod.resolve("trees"));
+        assertEquals(1, trees.size(), "both apps use one rendered tree");
+    }
+
+    @Test
+    void anUnknownImageLeavesNothingUnderPods() {
+        JrktException e = assertThrows(JrktException.class,
+            () -> preparer.prepare(PrepareRequest.of(List.of(AppSpec.of("example.com/nope")), stage1Id)));
+        assertFalse(e.getMessage().contains("\n"));
+        assertNoPods();
+    }
+
+    @Test
+    void aMissingHostVolumeLeavesNothingUnderPods() {
+        AppSpec app = new AppSpec("example.com/busybox", null, null, List.of(), null, null, null, null, Map.of(),
+            List.of(new MountSpec("data", "/data")), false);
+        PrepareRequest r = new PrepareRequest(List.of(app), List.of(VolumeSpec.parse("data,kind=host,source=/no/such/dir")),
+            null, NetMode.NONE, null, null, null, null, null, stage1Id, false, false, null, null);
+        assertEquals("--volume data: source /no/such/dir does not exist",
+            assertThrows(JrktException.class, () -> preparer.prepare(r)).getMessage());
+        assertNoPods();
+    }
+
+    @Test
+    void anUnknownUserLeavesNothingUnderPods() {
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false);
+        assertEquals("app web: user nobody is not in the image's /etc/passwd",
+            assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
+        assertNoPods();
+    }
+
+    @Test
+    void noOverlayCopiesTheRootfs() throws Exception {
+        PrepareRequest r = new PrepareRequest(List.of(AppSpec.of("example.com/busybox")), List.of(), null, NetMode.HOST,
+            DnsConfig.HOST, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, true, false, null, Map.of());
+        Path pod = dirs.pod(PodDirs.PREPARED, preparer.prepare(r));
+        Path copy = pod.resolve("apps-rootfs/busybox");
+        assertTrue(Files.isExecutable(copy.resolve("bin/busybox")));
+        assertEquals(Path.of("busybox"), Files.readSymbolicLink(copy.resolve("bin/sh")));
+        assertTrue(Files.exists(pod.resolve("etc/busybox/resolv.conf")));
+        assertTrue(Files.readString(pod.resolve("plan")).contains("\nmount apps-rootfs/busybox stage1/rootfs/opt/stage2/busybox/rootfs % bind %\n"));
+    }
+
+    private void assertNoPods() {
+        for (String state : PodDirs.ALL) assertEquals(0, count(dirs.stateDir(state)), "pods/" + state + " is not empty");
+    }
+
+    private static long count(Path dir) {
+        if (!Files.exists(dir)) return 0;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
