@@ -63,6 +63,9 @@ public interface Linux {
     int geteuid();
     void kill(int pid, int signal) throws SysException;
 
+    /** chdir(2): changes the whole process's working directory (only sensible right before execve). */
+    void chdir(String path) throws SysException;
+
     /** execve(2): replaces this process (the whole JVM) on success, never returns. */
     void execve(String path, String[] argv, String[] envp) throws SysException;
 }

@@ -1,65 +1,465 @@
 package jrkt.core.store;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import jrkt.core.JrktException;
+import jrkt.core.image.aci.AciArchive;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.image.archive.Compression;
+import jrkt.core.image.archive.SafeExtractor;
+import jrkt.sys.Linux;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The image store under {@code <dir>/cas}: content-addressed blobs, the SQLite index and
  * rendered trees. Safe to use from several jrkt processes at once.
+ *
+ * <p>Layout: {@code db/index.sqlite}; {@code blobs/sha512/<hex>} (uncompressed ACI tars);
+ * {@code tmp/import-<pid>-<random>} (imports in progress); {@code trees/<treeId>/rootfs} and
+ * {@code trees/<treeId>/hash} (written last: a tree without it is not rendered);
+ * {@code locks/} (lock files, see {@link FileLock}).
+ *
+ * <p>Invariant: an index row never exists without its blob. Imports rename the blob into place
+ * before inserting the row, removals delete the row before the blob, both under the image's
+ * lock. A crash between the two steps of an import leaves an unlisted blob; imports hold the
+ * gc lock shared, and {@link #open} deletes unlisted blobs only while holding it exclusively.
  */
 public final class Store implements AutoCloseable {
 
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+    private static final String ID_PREFIX = "sha512-";
+    private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
+
+    private final Path cas, blobs, tmp, trees, locks;
+    private final StoreIndex index;
+    private final long pid = ProcessHandle.current().pid();
+
+    private Store(Path cas) {
+        this.cas = cas;
+        this.blobs = cas.resolve("blobs").resolve("sha512");
+        this.tmp = cas.resolve("tmp");
+        this.trees = cas.resolve("trees");
+        this.locks = cas.resolve("locks");
+        try {
+            for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
+        }
+        this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
+    }
+
     /** Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of killed imports. */
-    public static Store open(Path dataDir) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    public static Store open(Path dataDir) throws IOException {
+        Store store = new Store(dataDir.resolve("cas"));
+        try {
+            store.cleanLeftovers();
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    // ---- import ------------------------------------------------------------------------
 
     /**
      * Imports an ACI from a local file (plain, gzip, bzip2, xz or zstd). Returns the stored
      * image; importing an image already present returns it unchanged (and records the new
      * source). {@code sourceUrl} is recorded as the image's remote (a file: URL for local files).
      */
-    public ImageInfo importAci(Path file, String sourceUrl) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    public ImageInfo importAci(Path file, String sourceUrl) throws IOException {
+        try (FileLock importing = FileLock.shared(gcLock())) {
+            Path staged = tmp.resolve("import-" + pid + "-" + UUID.randomUUID());
+            try {
+                MessageDigest sha512 = TreeHash.sha512();
+                long size;
+                try (InputStream raw = Files.newInputStream(file);
+                     InputStream in = Compression.decompress(new BufferedInputStream(raw, 64 * 1024));
+                     OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), sha512)) {
+                    size = in.transferTo(out);
+                } catch (NoSuchFileException e) {
+                    throw new JrktException("image file " + file + " does not exist");
+                } catch (IOException e) {
+                    if (e instanceof jrkt.sys.SysException) throw e;
+                    throw new JrktException(file + ": cannot read the archive: " + e.getMessage(), e);
+                }
+                String hex = HexFormat.of().formatHex(sha512.digest());
+                String id = ID_PREFIX + hex;
+                byte[] manifestBytes;
+                ImageManifest manifest;
+                try {
+                    manifestBytes = AciArchive.checkLayoutAndReadManifest(staged);
+                    manifest = ImageManifest.parse(manifestBytes);
+                } catch (JrktException e) {
+                    throw new JrktException(file + ": " + e.getMessage(), e);
+                } catch (IOException e) {
+                    if (e instanceof jrkt.sys.SysException) throw e;
+                    throw new JrktException(file + ": not a valid ACI: " + e.getMessage(), e);
+                }
+                try (FileLock image = FileLock.exclusive(imageLock(hex))) {
+                    Path blob = blobs.resolve(hex);
+                    if (Files.exists(blob)) {
+                        Files.delete(staged);
+                    } else {
+                        Files.setPosixFilePermissions(staged, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                        Files.move(staged, blob, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    return index.insertOrTouch(id, manifest.name(), manifest.labels(), manifestBytes, size,
+                            sourceUrl, Instant.now());
+                }
+            } finally {
+                Files.deleteIfExists(staged);
+            }
+        }
+    }
 
-    public List<ImageInfo> listImages() { throw new UnsupportedOperationException("TODO"); }
+    // ---- queries -----------------------------------------------------------------------
+
+    public List<ImageInfo> listImages() { return index.all(); }
 
     /**
      * Resolves what a user typed: a full ID ("sha512-<128 hex>"), an unambiguous ID prefix
      * ("sha512-1a2b" or "1a2b"...), or a name with labels ("name", "name:version",
      * "name,label=value,..."). Throws JrktException when nothing or more than one matches.
+     *
+     * <p>A bare hex string of at least 4 characters is tried as an ID prefix first and as a name
+     * when no ID starts with it. When several images match a name and its labels, the most
+     * recently imported one is chosen, as appc discovery returns the latest version when none
+     * is asked for.
      */
-    public ImageInfo resolve(String reference) { throw new UnsupportedOperationException("TODO"); }
+    public ImageInfo resolve(String reference) {
+        if (reference.startsWith(ID_PREFIX)) {
+            String hex = reference.substring(ID_PREFIX.length());
+            if (!HEX.matcher(hex).matches()) {
+                throw new JrktException("image ID \"" + reference + "\" is not of the form sha512-<hex>");
+            }
+            return byIdPrefix(reference, reference);
+        }
+        if (reference.length() >= 4 && HEX.matcher(reference).matches()) {
+            List<ImageInfo> byId = index.findByIdPrefix(ID_PREFIX + reference);
+            if (!byId.isEmpty()) return byIdPrefix(reference, ID_PREFIX + reference);
+        }
+        NameQuery query = NameQuery.parse(reference);
+        for (ImageInfo candidate : index.findByName(query.name())) {
+            if (query.matches(candidate.name(), candidate.labels())) return candidate;
+        }
+        throw new JrktException("image \"" + reference + "\" not found in the store");
+    }
+
+    private ImageInfo byIdPrefix(String reference, String prefix) {
+        List<ImageInfo> found = index.findByIdPrefix(prefix);
+        if (found.isEmpty()) throw new JrktException("image \"" + reference + "\" not found in the store");
+        if (found.size() > 1) {
+            throw new JrktException("image ID prefix \"" + reference + "\" is ambiguous: " + found.size()
+                    + " images match; give more digits");
+        }
+        return found.get(0);
+    }
 
     /** The manifest of a stored image. */
-    public ImageManifest manifest(String imageId) { throw new UnsupportedOperationException("TODO"); }
+    public ImageManifest manifest(String imageId) { return ImageManifest.parse(manifestBytes(imageId)); }
 
     /** The manifest exactly as stored (bytes from the archive). */
-    public byte[] manifestBytes(String imageId) { throw new UnsupportedOperationException("TODO"); }
+    public byte[] manifestBytes(String imageId) {
+        byte[] bytes = index.manifest(imageId);
+        if (bytes == null) throw notFound(imageId);
+        return bytes;
+    }
 
     /** The uncompressed ACI tar of an image. */
-    public Path blob(String imageId) { throw new UnsupportedOperationException("TODO"); }
+    public Path blob(String imageId) {
+        Path blob = blobs.resolve(hexOf(imageId));
+        if (index.find(imageId) == null || !Files.exists(blob)) throw notFound(imageId);
+        return blob;
+    }
+
+    private static JrktException notFound(String imageId) {
+        return new JrktException("image " + imageId + " not found in the store");
+    }
+
+    private static String hexOf(String imageId) {
+        String hex = imageId.startsWith(ID_PREFIX) ? imageId.substring(ID_PREFIX.length()) : "";
+        if (hex.length() != 128 || !HEX.matcher(hex).matches()) {
+            throw new JrktException("\"" + imageId + "\" is not a full image ID (sha512-<128 hex digits>)");
+        }
+        return hex;
+    }
+
+    // ---- removal and gc ----------------------------------------------------------------
 
     /** Removes an image from the index and its blob; trees stay until image gc. */
-    public void removeImage(String imageId) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    public void removeImage(String imageId) throws IOException {
+        if (!removeLocked(imageId)) throw notFound(imageId);
+    }
+
+    /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
+    private boolean removeLocked(String imageId) throws IOException {
+        String hex = hexOf(imageId);
+        try (FileLock image = FileLock.exclusive(imageLock(hex))) {
+            boolean listed = index.delete(imageId);
+            if (listed) Files.deleteIfExists(blobs.resolve(hex));
+            return listed;
+        }
+    }
+
+    /** Records that a pod used the image now (for image gc). */
+    public void markUsed(String imageId) { index.markUsed(imageId, Instant.now()); }
+
+    /**
+     * Removes images not used within gracePeriod, and rendered trees no pod references
+     * (treesInUse: tree IDs of existing pods).
+     *
+     * <p>Trees are caches that can be rendered again, so every tree not in use is removed,
+     * except one being rendered right now (its lock is held) or rendered or reused within the
+     * grace period (a pod being prepared may be about to reference it).
+     */
+    public GcReport gc(Duration gracePeriod, Set<String> treesInUse) throws IOException {
+        Instant cutoff = Instant.now().minus(gracePeriod);
+        List<String> removedImages = new ArrayList<>();
+        List<String> removedTrees = new ArrayList<>();
+        long freed = 0;
+        for (ImageInfo image : index.unusedSince(cutoff)) {
+            // re-check under the lock: a pod may have used it since the query
+            ImageInfo now = index.find(image.id());
+            if (now == null || !now.lastUsed().isBefore(cutoff)) continue;
+            if (removeLocked(image.id())) {
+                removedImages.add(image.id());
+                freed += image.size();
+            }
+        }
+        List<Path> entries = list(trees);
+        for (Path dir : entries) {
+            String name = dir.getFileName().toString();
+            if (name.contains(".tmp-") || name.contains(".old-")) {
+                if (!ownerAlive(name)) freed += Trees.delete(dir);
+                continue;
+            }
+            if (treesInUse.contains(name)) continue;
+            try (FileLock tree = FileLock.tryExclusive(treeLock(name))) {
+                if (tree == null) continue; // being rendered or repaired
+                Path hash = dir.resolve("hash");
+                if (Files.exists(hash) && Files.getLastModifiedTime(hash).toInstant().isAfter(cutoff)) continue;
+                Files.deleteIfExists(hash); // first, so that a crash leaves a tree known as unrendered
+                freed += Trees.delete(dir);
+                removedTrees.add(name);
+            }
+        }
+        return new GcReport(removedImages, removedTrees, freed);
+    }
+
+    // ---- rendering ---------------------------------------------------------------------
 
     /**
      * Renders an image with its dependencies (appc rules) into a tree, once; later calls
      * return the same tree. Marks the image used now.
      */
-    public RenderedTree render(String imageId) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    public RenderedTree render(String imageId) throws IOException {
+        List<DependencyChain.Node> chain = chain(imageId);
+        String treeId = treeId(chain);
+        Path dir = trees.resolve(treeId);
+        RenderedTree tree;
+        try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
+            String hash = readHash(dir);
+            if (hash == null) {
+                hash = renderInto(chain, dir);
+            } else {
+                Files.setLastModifiedTime(dir.resolve("hash"), FileTime.from(Instant.now()));
+            }
+            tree = new RenderedTree(treeId, dir.resolve("rootfs"), hash);
+        }
+        for (DependencyChain.Node node : chain) markUsed(node.imageId());
+        return tree;
+    }
 
     /** Re-hashes a rendered tree; with repair, re-renders it when the hash differs. */
-    public TreeCheck verifyTree(String imageId, boolean repair) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    public TreeCheck verifyTree(String imageId, boolean repair) throws IOException {
+        List<DependencyChain.Node> chain = chain(imageId);
+        String treeId = treeId(chain);
+        Path dir = trees.resolve(treeId);
+        try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
+            String expected = readHash(dir);
+            String actual = expected == null || !Files.isDirectory(dir.resolve("rootfs"))
+                    ? null : TreeHash.of(dir.resolve("rootfs"));
+            boolean ok = expected != null && expected.equals(actual);
+            if (ok || !repair) return new TreeCheck(imageId, treeId, ok, false, expected, actual);
+            String rendered = renderInto(chain, dir);
+            return new TreeCheck(imageId, treeId, false, true, expected == null ? rendered : expected, actual);
+        }
+    }
 
     /**
-     * Removes images not used within gracePeriod, and rendered trees no pod references
-     * (treesInUse: tree IDs of existing pods).
+     * Renders into a fresh directory beside the tree and swaps it in; the caller holds the tree lock.
+     * The hash is written last: until then the tree counts as not rendered.
      */
-    public GcReport gc(Duration gracePeriod, java.util.Set<String> treesInUse) throws IOException { throw new UnsupportedOperationException("TODO"); }
+    private String renderInto(List<DependencyChain.Node> chain, Path dir) throws IOException {
+        String treeId = dir.getFileName().toString();
+        for (Path stale : list(trees)) { // earlier attempts at this tree by killed processes
+            String name = stale.getFileName().toString();
+            if (name.startsWith(treeId + ".tmp-") || name.startsWith(treeId + ".old-")) Trees.delete(stale);
+        }
+        Path fresh = trees.resolve(treeId + ".tmp-" + pid);
+        Path rootfs = fresh.resolve("rootfs");
+        Files.createDirectories(rootfs);
+        try {
+            unpack(chain, rootfs);
+            String hash = TreeHash.of(rootfs);
+            Files.deleteIfExists(dir.resolve("hash"));
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Path old = trees.resolve(treeId + ".old-" + pid);
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+                Trees.delete(old);
+            } else {
+                Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Path hashTmp = dir.resolve("hash.tmp");
+            Files.writeString(hashTmp, hash + "\n");
+            Files.move(hashTmp, dir.resolve("hash"), StandardCopyOption.ATOMIC_MOVE);
+            return hash;
+        } finally {
+            if (Files.exists(fresh, LinkOption.NOFOLLOW_LINKS)) Trees.delete(fresh);
+        }
+    }
 
-    /** Records that a pod used the image now (for image gc). */
-    public void markUsed(String imageId) { throw new UnsupportedOperationException("TODO"); }
+    private void unpack(List<DependencyChain.Node> chain, Path rootfs) throws IOException {
+        List<RenderSelection.Layer> layers = new ArrayList<>();
+        for (DependencyChain.Node node : chain) {
+            layers.add(new RenderSelection.Layer(node.level(), node.manifest().pathWhitelist(), rootfsEntries(node)));
+        }
+        List<Set<String>> selected = RenderSelection.select(layers);
+        SafeExtractor extractor = new SafeExtractor(Linux.get());
+        for (int i = chain.size() - 1; i >= 0; i--) { // dependencies first, the image last
+            Set<String> paths = selected.get(i);
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(blob(chain.get(i).imageId())), 64 * 1024)) {
+                extractor.extract(in, rootfs,
+                        SafeExtractor.Options.aciRootfs(p -> paths.contains(RenderSelection.clean(p))));
+            }
+        }
+    }
 
-    @Override public void close() { }
+    private List<RenderSelection.Entry> rootfsEntries(DependencyChain.Node node) throws IOException {
+        List<RenderSelection.Entry> entries = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new BufferedInputStream(Files.newInputStream(blob(node.imageId())), 64 * 1024))) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String path = RenderSelection.clean(e.getName());
+                if (!path.startsWith("rootfs/")) continue;
+                entries.add(new RenderSelection.Entry(path.substring("rootfs/".length()), e.isDirectory()));
+            }
+        }
+        return entries;
+    }
+
+    /** The image and its dependencies in appc precedence order (see {@link DependencyChain}). */
+    private List<DependencyChain.Node> chain(String imageId) {
+        ImageManifest top = manifest(imageId);
+        return DependencyChain.topDown(imageId, top, this::resolveDependency);
+    }
+
+    private DependencyChain.Node resolveDependency(ImageManifest.Dependency dep, DependencyChain.Node dependent) {
+        NameQuery query = new NameQuery(dep.imageName(), dep.labels() == null ? java.util.Map.of() : dep.labels());
+        String what = "dependency " + dep.imageName() + " of image " + dependent.manifest().name();
+        ImageInfo chosen = null;
+        for (ImageInfo candidate : index.findByName(dep.imageName())) {
+            if (!query.matches(candidate.name(), candidate.labels())) continue;
+            if (dep.imageId() == null || dep.imageId().equals(candidate.id())) { chosen = candidate; break; }
+        }
+        if (chosen == null) {
+            if (dep.imageId() != null) {
+                List<ImageInfo> byName = index.findByName(dep.imageName());
+                if (!byName.isEmpty()) {
+                    throw new JrktException(what + ": the stored image " + byName.get(0).id()
+                            + " does not match the imageID " + dep.imageId() + " the manifest requires");
+                }
+            }
+            throw new JrktException(what + " (" + query.labels() + ") not found in the store");
+        }
+        return new DependencyChain.Node(chosen.id(), manifest(chosen.id()), dependent.level() + 1);
+    }
+
+    /** "deps-sha512-" + the first 256 bits of sha512 over the IDs in application order. */
+    static String treeId(List<DependencyChain.Node> topDown) {
+        MessageDigest d = TreeHash.sha512();
+        for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) {
+            d.update((n.imageId() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64);
+    }
+
+    private static String readHash(Path treeDir) throws IOException {
+        try {
+            String h = Files.readString(treeDir.resolve("hash")).trim();
+            return h.isEmpty() ? null : h;
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    // ---- housekeeping ------------------------------------------------------------------
+
+    /** Deletes the files of imports and renders whose process died, and blobs no row lists. */
+    private void cleanLeftovers() throws IOException {
+        for (Path f : list(tmp)) {
+            if (!ownerAlive(f.getFileName().toString())) Trees.delete(f);
+        }
+        for (Path d : list(trees)) {
+            String name = d.getFileName().toString();
+            if ((name.contains(".tmp-") || name.contains(".old-")) && !ownerAlive(name)) Trees.delete(d);
+        }
+        try (FileLock sweep = FileLock.tryExclusive(gcLock())) {
+            if (sweep == null) return; // an import is running; the next open will sweep
+            Set<String> listed = new java.util.HashSet<>(index.allIds());
+            Instant old = Instant.now().minus(ORPHAN_AGE);
+            for (Path blob : list(blobs)) {
+                String id = ID_PREFIX + blob.getFileName();
+                if (listed.contains(id)) continue;
+                if (Files.getLastModifiedTime(blob).toInstant().isBefore(old)) Files.deleteIfExists(blob);
+            }
+        }
+    }
+
+    /** Whether the process whose pid is in a name like "import-<pid>-..." or "<tree>.tmp-<pid>" still runs. */
+    private static boolean ownerAlive(String name) {
+        java.util.regex.Matcher m = Pattern.compile("(?:^import-|\\.tmp-|\\.old-)(\\d+)").matcher(name);
+        if (!m.find()) return false;
+        return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) out.add(p);
+        }
+        return out;
+    }
+
+    private Path gcLock() { return locks.resolve("gc"); }
+    private Path imageLock(String hex) { return locks.resolve("image-" + hex); }
+    private Path treeLock(String treeId) { return locks.resolve("tree-" + treeId); }
+
+    @Override public void close() { index.close(); }
 }

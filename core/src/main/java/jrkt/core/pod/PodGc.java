@@ -1,0 +1,125 @@
+package jrkt.core.pod;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import jrkt.core.JrktException;
+
+/**
+ * {@code jrkt gc}, as rkt does it: marks exited pods as exited-garbage and prepared pods that
+ * expired or preparations that died as garbage, then (after the grace period for exited pods)
+ * sweeps them. A pod whose lock someone holds is never touched, so a running pod, or one that
+ * is being started, is safe even when gc races its start.
+ */
+public final class PodGc {
+    /** Written when an exited pod is marked; its mtime starts the grace period. */
+    public static final String MARK_FILE = "gc-marked";
+    /**
+     * An unlocked embryo or prepare/ directory is collected only once nothing changed in it for
+     * this long: a preparer may be between mkdir and flock, or may not lock at all.
+     */
+    public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+
+    public record Options(Duration gracePeriod, Duration expirePrepared, boolean markOnly, boolean debug) {
+        public static Options defaults() { return new Options(Duration.ofMinutes(30), Duration.ofHours(24), false, false); }
+    }
+
+    /** What one gc did: pods marked, pods deleted, and one line for each pod it failed on. */
+    public record Result(List<String> marked, List<String> removed, List<String> failures) {}
+
+    private final PodDirs dirs;
+    private final Pods pods;
+    private final Consumer<String> progress;
+
+    /** progress receives one line per action ("Moving pod ... to garbage"), for the CLI to print. */
+    public PodGc(PodDirs dirs, Consumer<String> progress) {
+        this.dirs = dirs;
+        this.pods = new Pods(dirs);
+        this.progress = progress;
+    }
+
+    public Result gc(Options options) {
+        Result r = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        PodRemover remover = new PodRemover(dirs, options.debug());
+
+        for (String uuid : pods.uuidsIn(PodDirs.RUN)) {
+            mark(remover, PodDirs.RUN, uuid, PodDirs.EXITED_GARBAGE, "exited", r);
+        }
+        for (String uuid : pods.uuidsIn(PodDirs.PREPARED)) {
+            Path dir = dirs.pod(PodDirs.PREPARED, uuid);
+            Instant created = createdOf(dir);
+            if (created != null && !created.plus(options.expirePrepared()).isAfter(Instant.now())) {
+                mark(remover, PodDirs.PREPARED, uuid, PodDirs.GARBAGE, "expired prepared", r);
+            }
+        }
+        for (String uuid : pods.uuidsIn(PodDirs.PREPARE)) {
+            if (untouchedFor(dirs.pod(PodDirs.PREPARE, uuid), ABANDONED_AFTER)) {
+                mark(remover, PodDirs.PREPARE, uuid, PodDirs.GARBAGE, "aborted prepare", r);
+            }
+        }
+        for (String uuid : pods.uuidsIn(PodDirs.EMBRYO)) {
+            if (untouchedFor(dirs.pod(PodDirs.EMBRYO, uuid), ABANDONED_AFTER)) {
+                mark(remover, PodDirs.EMBRYO, uuid, PodDirs.GARBAGE, "abandoned embryo", r);
+            }
+        }
+        if (options.markOnly()) return r;
+
+        for (String uuid : pods.uuidsIn(PodDirs.EXITED_GARBAGE)) {
+            Path dir = dirs.pod(PodDirs.EXITED_GARBAGE, uuid);
+            Instant marked = Pod.mtime(dir.resolve(MARK_FILE));
+            if (marked == null) marked = Pod.mtime(dir);
+            if (marked != null && !marked.plus(options.gracePeriod()).isAfter(Instant.now())) sweep(remover, PodDirs.EXITED_GARBAGE, uuid, r);
+        }
+        for (String uuid : pods.uuidsIn(PodDirs.GARBAGE)) sweep(remover, PodDirs.GARBAGE, uuid, r);
+        return r;
+    }
+
+    private void mark(PodRemover remover, String fromState, String uuid, String toState, String why, Result r) {
+        Path dir = dirs.pod(fromState, uuid);
+        try (PodLock lock = lockOrNull(dir)) {
+            if (lock == null) return; // running, being prepared, or someone else is on it
+            Path moved = remover.moveLocked(dir, toState, uuid);
+            if (toState.equals(PodDirs.EXITED_GARBAGE)) Files.write(moved.resolve(MARK_FILE), new byte[0]);
+            progress.accept("Moving " + why + " pod " + uuid + " to " + toState);
+            r.marked().add(uuid);
+        } catch (JrktException | IOException e) {
+            r.failures().add("pod " + uuid + ": " + e.getMessage());
+        }
+    }
+
+    private void sweep(PodRemover remover, String state, String uuid, Result r) {
+        Path dir = dirs.pod(state, uuid);
+        try (PodLock lock = lockOrNull(dir)) {
+            if (lock == null) return; // another gc or rm is deleting it
+            Path garbage = remover.moveLocked(dir, PodDirs.GARBAGE, uuid);
+            progress.accept("Garbage collecting pod " + uuid);
+            remover.sweepLocked(garbage, uuid);
+            r.removed().add(uuid);
+        } catch (JrktException e) {
+            r.failures().add("pod " + uuid + ": " + e.getMessage());
+        }
+    }
+
+    private static PodLock lockOrNull(Path dir) {
+        try {
+            return PodLock.tryExclusive(dir);
+        } catch (PodLock.NoSuchPod moved) {
+            return null;
+        }
+    }
+
+    private static boolean untouchedFor(Path dir, Duration d) {
+        Instant t = Pod.mtime(dir);
+        return t != null && !t.plus(d).isAfter(Instant.now());
+    }
+
+    private static Instant createdOf(Path dir) {
+        Instant t = Pod.mtime(dir.resolve(Pod.MANIFEST));
+        return t != null ? t : Pod.mtime(dir);
+    }
+}

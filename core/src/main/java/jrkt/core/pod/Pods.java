@@ -1,0 +1,123 @@
+package jrkt.core.pod;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import jrkt.core.JrktException;
+
+/** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
+public final class Pods {
+    private static final Pattern UUID_FORM =
+        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final PodDirs dirs;
+
+    public Pods(PodDirs dirs) { this.dirs = dirs; }
+
+    public PodDirs dirs() { return dirs; }
+
+    /** A new random (version 4) pod UUID. */
+    public static String newUuid() { return UUID.randomUUID().toString(); }
+
+    public static boolean isUuid(String s) { return UUID_FORM.matcher(s).matches(); }
+
+    /** Every pod, each once, ordered by UUID. */
+    public List<Pod> list() {
+        // A pod moving forward while we scan can be seen in two directories; the scan goes in
+        // lifecycle order, so the later sighting is the newer state and wins.
+        Map<String, Pod> byUuid = new LinkedHashMap<>();
+        for (String state : PodDirs.ALL) {
+            for (String uuid : uuidsIn(state)) {
+                try {
+                    byUuid.put(uuid, Pod.load(dirs, state, uuid));
+                } catch (PodLock.NoSuchPod moved) {
+                    // it moved on between readdir and open; it shows up in a later directory or is gone
+                }
+            }
+        }
+        List<Pod> pods = new ArrayList<>(byUuid.values());
+        pods.sort(Comparator.comparing(Pod::uuid));
+        return pods;
+    }
+
+    /** The UUIDs in one state directory (names that are not UUIDs are ignored). */
+    public List<String> uuidsIn(String state) {
+        List<String> uuids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dirs.stateDir(state))) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (isUuid(name)) uuids.add(name);
+            }
+        } catch (NoSuchFileException e) {
+            return uuids;
+        } catch (IOException e) {
+            throw new JrktException("cannot list pods in " + dirs.stateDir(state) + ": " + e.getMessage(), e);
+        }
+        uuids.sort(null);
+        return uuids;
+    }
+
+    /**
+     * The pod with this full UUID or unambiguous prefix (dashes optional, case ignored).
+     * Throws JrktException when no pod or several pods match.
+     */
+    public Pod resolve(String prefix) {
+        String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
+        if (wanted.isEmpty() || !wanted.matches("[0-9a-f]+")) {
+            throw new JrktException("\"" + prefix + "\" is not a pod UUID or UUID prefix");
+        }
+        List<Pod> matches = new ArrayList<>();
+        for (Pod p : list()) if (p.uuid().replace("-", "").startsWith(wanted)) matches.add(p);
+        if (matches.isEmpty()) throw new JrktException("no pod matches \"" + prefix + "\" in " + dirs.root());
+        if (matches.size() > 1) {
+            throw new JrktException("pod UUID prefix \"" + prefix + "\" is ambiguous: it matches "
+                + String.join(", ", matches.stream().map(Pod::uuid).toList()));
+        }
+        return matches.getFirst();
+    }
+
+    /** Resolves either a UUID (prefix) argument or the UUID stored in a --uuid-file; exactly one must be given. */
+    public Pod resolve(String prefix, Path uuidFile) {
+        if (prefix != null && uuidFile != null) throw new JrktException("give either a pod UUID or --uuid-file, not both");
+        if (uuidFile != null) return resolve(readUuidFile(uuidFile));
+        if (prefix == null) throw new JrktException("missing pod UUID (or --uuid-file)");
+        return resolve(prefix);
+    }
+
+    /** The UUID written in a --uuid-file (surrounding whitespace ignored). */
+    public static String readUuidFile(Path file) {
+        String s;
+        try {
+            s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new JrktException("cannot read --uuid-file " + file + ": " + e.getMessage(), e);
+        }
+        if (s.isEmpty()) throw new JrktException("--uuid-file " + file + " is empty");
+        return s;
+    }
+
+    /** Writes a pod's UUID to a --uuid-file-save file, whole or not at all. */
+    public static void saveUuidFile(Path file, String uuid) {
+        Path abs = file.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            Files.writeString(tmp, uuid);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
+            throw new JrktException("cannot write --uuid-file-save " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

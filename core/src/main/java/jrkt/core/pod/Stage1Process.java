@@ -1,0 +1,33 @@
+package jrkt.core.pod;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jrkt.core.JrktException;
+
+/** Runs a stage1 entrypoint (enter, stop, gc) as a child process with the pod directory as working directory. */
+final class Stage1Process {
+    private Stage1Process() {}
+
+    /** Runs it with this process's stdin, stdout and stderr; returns its exit status. */
+    static int run(Path podDir, Path exe, List<String> args) {
+        if (!Files.isExecutable(exe)) throw new JrktException("stage1 entrypoint " + exe + " is missing or not executable");
+        List<String> command = new ArrayList<>();
+        command.add(exe.toString());
+        command.addAll(args);
+        try {
+            Process p = new ProcessBuilder(command).directory(podDir.toFile()).inheritIO().start();
+            while (true) {
+                try {
+                    return p.waitFor();
+                } catch (InterruptedException e) {
+                    // keep waiting: the child owns the terminal; its end is ours
+                }
+            }
+        } catch (IOException e) {
+            throw new JrktException("cannot start stage1 entrypoint " + exe + ": " + e.getMessage(), e);
+        }
+    }
+}

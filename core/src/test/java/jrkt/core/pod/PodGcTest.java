@@ -1,0 +1,125 @@
+package jrkt.core.pod;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import jrkt.core.JrktException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PodGcTest {
+    @TempDir Path data;
+
+    private static final String EXITED = "00000000-0000-4000-8000-000000000001",
+        RUNNING = "00000000-0000-4000-8000-000000000002", FRESH_PREPARED = "00000000-0000-4000-8000-000000000003",
+        OLD_PREPARED = "00000000-0000-4000-8000-000000000004", ABORTED = "00000000-0000-4000-8000-000000000005";
+
+    @Test void gcMarksExitedPodsThenSweepsThemAfterTheGracePeriodAndNeverTouchesARunningPod() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        PodTestSupport.makePod(dirs, PodDirs.RUN, EXITED);
+        Path running = PodTestSupport.makePod(dirs, PodDirs.RUN, RUNNING);
+        PodTestSupport.makePod(dirs, PodDirs.PREPARED, FRESH_PREPARED);
+        Path old = PodTestSupport.makePod(dirs, PodDirs.PREPARED, OLD_PREPARED);
+        Files.setLastModifiedTime(old.resolve(Pod.MANIFEST), FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        abandon(PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED));
+        Path activePrepare = PodTestSupport.makePod(dirs, PodDirs.PREPARE, "00000000-0000-4000-8000-000000000006");
+        Process stage1 = PodTestSupport.holdLock(running);
+        try {
+            List<String> progress = new ArrayList<>();
+            PodGc gc = new PodGc(dirs, progress::add);
+
+            PodGc.Result first = gc.gc(new PodGc.Options(Duration.ofMinutes(30), Duration.ofHours(24), false, false));
+            assertEquals(List.of(), first.failures());
+            assertEquals(List.of(EXITED, OLD_PREPARED, ABORTED), first.marked());
+            assertEquals(List.of(OLD_PREPARED, ABORTED), first.removed(), "garbage goes at once, exited pods wait");
+            assertTrue(Files.isDirectory(dirs.pod(PodDirs.EXITED_GARBAGE, EXITED)));
+            assertTrue(Files.isDirectory(running), "a running pod stays");
+            assertTrue(Files.isDirectory(dirs.pod(PodDirs.PREPARED, FRESH_PREPARED)));
+            assertTrue(Files.isDirectory(activePrepare), "a preparation that just changed may still be going on");
+            assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, OLD_PREPARED)));
+            assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, ABORTED)));
+            assertEquals(PodState.EXITED_GARBAGE, new Pods(dirs).resolve(EXITED).state());
+            assertFalse(progress.isEmpty());
+
+            // the grace period is measured from the mark
+            Files.setLastModifiedTime(dirs.pod(PodDirs.EXITED_GARBAGE, EXITED).resolve(PodGc.MARK_FILE),
+                FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            PodGc.Result second = gc.gc(PodGc.Options.defaults());
+            assertEquals(List.of(EXITED), second.removed());
+            assertFalse(Files.exists(dirs.pod(PodDirs.EXITED_GARBAGE, EXITED)));
+            assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, EXITED)));
+            assertTrue(Files.isDirectory(running));
+        } finally {
+            PodTestSupport.release(stage1);
+        }
+        // once stage1 let go, the pod is exited and collectable
+        PodGc.Result third = new PodGc(dirs, s -> {}).gc(new PodGc.Options(Duration.ZERO, Duration.ofHours(24), false, false));
+        assertEquals(List.of(RUNNING), third.removed());
+    }
+
+    private static void abandon(Path podDir) throws Exception {
+        Files.setLastModifiedTime(podDir, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+
+    @Test void markOnlyMovesButDeletesNothing() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        PodTestSupport.makePod(dirs, PodDirs.RUN, EXITED);
+        abandon(PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED));
+        PodGc.Result r = new PodGc(dirs, s -> {}).gc(new PodGc.Options(Duration.ZERO, Duration.ofHours(24), true, false));
+        assertEquals(List.of(EXITED, ABORTED), r.marked());
+        assertEquals(List.of(), r.removed());
+        assertTrue(Files.isDirectory(dirs.pod(PodDirs.EXITED_GARBAGE, EXITED)));
+        assertTrue(Files.isDirectory(dirs.pod(PodDirs.GARBAGE, ABORTED)));
+    }
+
+    @Test void aPodBeingDeletedByAnotherProcessIsSkipped() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        Path garbage = PodTestSupport.makePod(dirs, PodDirs.GARBAGE, EXITED);
+        Process other = PodTestSupport.holdLock(garbage);
+        try {
+            PodGc.Result r = new PodGc(dirs, s -> {}).gc(PodGc.Options.defaults());
+            assertEquals(List.of(), r.removed());
+            assertTrue(Files.isDirectory(garbage));
+        } finally {
+            PodTestSupport.release(other);
+        }
+    }
+
+    @Test void rmRefusesARunningPodAndRemovesAnExitedOne() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        Path running = PodTestSupport.makePod(dirs, PodDirs.RUN, RUNNING);
+        PodTestSupport.makePod(dirs, PodDirs.RUN, EXITED);
+        Pods pods = new Pods(dirs);
+        PodRemover rm = new PodRemover(dirs, false);
+        Process stage1 = PodTestSupport.holdLock(running);
+        try {
+            JrktException e = assertThrows(JrktException.class, () -> rm.remove(pods.resolve(RUNNING)));
+            assertTrue(e.getMessage().contains("running"), e.getMessage());
+            assertTrue(Files.isDirectory(running));
+            rm.remove(pods.resolve(EXITED));
+            assertEquals(List.of(RUNNING), pods.list().stream().map(Pod::uuid).toList());
+        } finally {
+            PodTestSupport.release(stage1);
+        }
+    }
+
+    @Test void runPreparedMovesThePodUnderItsLockAndOnlyOnce() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        PodTestSupport.makePod(dirs, PodDirs.PREPARED, FRESH_PREPARED);
+        PodRunner runner = new PodRunner(dirs);
+        PodRunner.Started started = runner.moveToRun(FRESH_PREPARED);
+        try (PodLock lock = started.lock()) {
+            assertEquals(dirs.pod(PodDirs.RUN, FRESH_PREPARED), started.runDir());
+            assertEquals(PodState.RUNNING, new Pods(dirs).resolve(FRESH_PREPARED).state());
+            JrktException second = assertThrows(JrktException.class, () -> runner.moveToRun(FRESH_PREPARED));
+            assertTrue(second.getMessage().contains("not prepared"), second.getMessage());
+            assertTrue(second.getMessage().contains("running"), second.getMessage());
+        }
+    }
+}
