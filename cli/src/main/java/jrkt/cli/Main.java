@@ -1,8 +1,20 @@
 package jrkt.cli;
 
-/** Entry point: runs the picocli command tree and maps jrkt's own errors to one line and exit 254. */
+/** Entry point: runs the picocli command tree; failures become one line on stderr and exit 254. */
 public final class Main {
+    private Main() {}
+
     public static void main(String[] args) {
-        System.exit(JrktCommand.execute(args));
+        System.exit(run(args));
+    }
+
+    /** Runs one jrkt command line and returns its exit status; subcommands' statuses pass through. */
+    static int run(String[] args) {
+        try (JrktCommand root = new JrktCommand()) {
+            var commandLine = root.commandLine();
+            int status = commandLine.execute(args);
+            commandLine.getOut().flush();
+            return status;
+        }
     }
 }

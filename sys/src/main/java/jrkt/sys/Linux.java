@@ -66,6 +66,10 @@ public interface Linux {
     /** chdir(2): changes the whole process's working directory (only sensible right before execve). */
     void chdir(String path) throws SysException;
 
-    /** execve(2): replaces this process (the whole JVM) on success, never returns. */
+    /**
+     * execve(2): replaces this process (the whole JVM) on success, never returns. The new
+     * program inherits fds 0-2 and only those fds opened by {@link #open} without O_CLOEXEC or
+     * passed to {@link #clearCloexec}; the JVM's own fds are closed. No signal stays blocked.
+     */
     void execve(String path, String[] argv, String[] envp) throws SysException;
 }

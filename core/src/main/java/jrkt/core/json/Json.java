@@ -1,5 +1,14 @@
 package jrkt.core.json;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,20 +21,398 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
-    /** Parses one JSON value; trailing non-space is an error. Throws JsonException with the offset. */
-    public static Object parse(String text) { throw new UnsupportedOperationException("TODO"); }
+    /** Deeper nesting is rejected: recursion this deep is never legitimate input and would risk the stack. */
+    public static final int MAX_DEPTH = 512;
 
-    public static Object parse(byte[] utf8) { return parse(new String(utf8, java.nio.charset.StandardCharsets.UTF_8)); }
+    /** Parses one JSON value; trailing non-space is an error. Throws JsonException with the offset. */
+    public static Object parse(String text) {
+        Parser p = new Parser(text);
+        p.skipSpace();
+        Object value = p.value(0);
+        p.skipSpace();
+        if (p.pos < text.length()) throw p.error("unexpected " + p.describeHere() + " after the value");
+        return value;
+    }
+
+    /** Parses UTF-8 bytes; malformed UTF-8 is an error rather than silently replaced characters. */
+    public static Object parse(byte[] utf8) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new JsonException("invalid JSON: the text is not valid UTF-8");
+        }
+        return parse(text);
+    }
 
     /** Compact JSON. Accepts the types above plus any Number, Collection, Map with String keys, and records are not supported. */
-    public static String write(Object value) { throw new UnsupportedOperationException("TODO"); }
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        new Writer(out, false).value(value, 0);
+        return out.toString();
+    }
 
     /** JSON indented by two spaces, one member per line. */
-    public static String writePretty(Object value) { throw new UnsupportedOperationException("TODO"); }
+    public static String writePretty(Object value) {
+        StringBuilder out = new StringBuilder();
+        new Writer(out, true).value(value, 0);
+        return out.toString();
+    }
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> asObject(Object v) { return (Map<String, Object>) v; }
 
     @SuppressWarnings("unchecked")
     public static List<Object> asArray(Object v) { return (List<Object>) v; }
+
+    private static final class Parser {
+        private final String s;
+        private int pos;
+
+        Parser(String s) { this.s = s; }
+
+        JsonException error(String what) { return errorAt(pos, what); }
+
+        JsonException errorAt(int offset, String what) {
+            return new JsonException("invalid JSON at offset " + offset + ": " + what);
+        }
+
+        String describeHere() {
+            if (pos >= s.length()) return "end of input";
+            char c = s.charAt(pos);
+            if (c < 0x20 || c > 0x7e) return String.format("character U+%04X", (int) c); // invisible or confusable
+            return "'" + c + "'";
+        }
+
+        void skipSpace() {
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+                pos++;
+            }
+        }
+
+        void expect(char c) {
+            if (pos >= s.length() || s.charAt(pos) != c) {
+                throw error("expected '" + c + "' but found " + describeHere());
+            }
+            pos++;
+        }
+
+        Object value(int depth) {
+            if (pos >= s.length()) throw error("expected a value but found end of input");
+            char c = s.charAt(pos);
+            return switch (c) {
+                case '{' -> object(depth + 1);
+                case '[' -> array(depth + 1);
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> {
+                    if (c == '-' || (c >= '0' && c <= '9')) yield number();
+                    throw error("expected a value but found " + describeHere());
+                }
+            };
+        }
+
+        void checkDepth(int depth) {
+            if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH + " levels");
+        }
+
+        Map<String, Object> object(int depth) {
+            checkDepth(depth);
+            pos++; // '{'
+            Map<String, Object> map = new LinkedHashMap<>();
+            skipSpace();
+            if (pos < s.length() && s.charAt(pos) == '}') {
+                pos++;
+                return map;
+            }
+            while (true) {
+                skipSpace();
+                if (pos >= s.length() || s.charAt(pos) != '"') {
+                    throw error("expected '\"' (an object key) but found " + describeHere());
+                }
+                int keyOffset = pos;
+                String key = string();
+                skipSpace();
+                expect(':');
+                skipSpace();
+                Object v = value(depth);
+                if (map.containsKey(key)) throw errorAt(keyOffset, "duplicate key \"" + key + "\"");
+                map.put(key, v);
+                skipSpace();
+                if (pos >= s.length()) throw error("expected ',' or '}' but found end of input");
+                char c = s.charAt(pos++);
+                if (c == '}') return map;
+                if (c != ',') {
+                    pos--;
+                    throw error("expected ',' or '}' but found " + describeHere());
+                }
+            }
+        }
+
+        List<Object> array(int depth) {
+            checkDepth(depth);
+            pos++; // '['
+            List<Object> list = new ArrayList<>();
+            skipSpace();
+            if (pos < s.length() && s.charAt(pos) == ']') {
+                pos++;
+                return list;
+            }
+            while (true) {
+                skipSpace();
+                list.add(value(depth));
+                skipSpace();
+                if (pos >= s.length()) throw error("expected ',' or ']' but found end of input");
+                char c = s.charAt(pos++);
+                if (c == ']') return list;
+                if (c != ',') {
+                    pos--;
+                    throw error("expected ',' or ']' but found " + describeHere());
+                }
+            }
+        }
+
+        Object literal(String word, Object result) {
+            if (!s.startsWith(word, pos)) throw error("expected a value but found " + describeHere());
+            pos += word.length();
+            return result;
+        }
+
+        String string() {
+            pos++; // opening quote
+            int start = pos;
+            // Fast path: no escapes.
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c == '"') {
+                    pos++;
+                    return s.substring(start, pos - 1);
+                }
+                if (c == '\\' || c < 0x20) break;
+                pos++;
+            }
+            StringBuilder sb = new StringBuilder(s.length() - start < 64 ? 16 : 64);
+            sb.append(s, start, pos);
+            while (true) {
+                if (pos >= s.length()) throw error("unterminated string");
+                char c = s.charAt(pos);
+                if (c == '"') {
+                    pos++;
+                    return sb.toString();
+                }
+                if (c < 0x20) throw error("control character U+" + String.format("%04X", (int) c) + " in a string must be escaped");
+                if (c != '\\') {
+                    sb.append(c);
+                    pos++;
+                    continue;
+                }
+                int escapeStart = pos;
+                pos++;
+                if (pos >= s.length()) throw error("unterminated string");
+                char e = s.charAt(pos++);
+                switch (e) {
+                    case '"' -> sb.append('"');
+                    case '\\' -> sb.append('\\');
+                    case '/' -> sb.append('/');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'u' -> {
+                        char u = hex4(escapeStart);
+                        if (Character.isHighSurrogate(u)) {
+                            if (s.startsWith("\\u", pos)) {
+                                int lowStart = pos;
+                                pos += 2;
+                                char low = hex4(lowStart);
+                                if (!Character.isLowSurrogate(low)) {
+                                    throw errorAt(escapeStart, "unpaired surrogate \\u" + hexOf(u));
+                                }
+                                sb.append(u).append(low);
+                            } else {
+                                throw errorAt(escapeStart, "unpaired surrogate \\u" + hexOf(u));
+                            }
+                        } else if (Character.isLowSurrogate(u)) {
+                            throw errorAt(escapeStart, "unpaired surrogate \\u" + hexOf(u));
+                        } else {
+                            sb.append(u);
+                        }
+                    }
+                    default -> throw errorAt(escapeStart, "invalid escape '\\" + e + "'");
+                }
+            }
+        }
+
+        private static String hexOf(char c) { return String.format("%04X", (int) c); }
+
+        /** Reads the four hex digits after "\\u" (pos is just past the 'u'). */
+        char hex4(int escapeStart) {
+            if (pos + 4 > s.length()) throw errorAt(escapeStart, "\\u needs four hex digits");
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                int d = Character.digit(s.charAt(pos + i), 16);
+                if (d < 0) throw errorAt(escapeStart, "\\u needs four hex digits");
+                v = (v << 4) | d;
+            }
+            pos += 4;
+            return (char) v;
+        }
+
+        Object number() {
+            int start = pos;
+            boolean integral = true;
+            if (s.charAt(pos) == '-') pos++;
+            if (pos >= s.length()) throw error("expected a digit but found end of input");
+            char c = s.charAt(pos);
+            if (c == '0') {
+                pos++;
+                if (pos < s.length() && isDigit(s.charAt(pos))) throw error("leading zeros are not allowed in numbers");
+            } else if (isDigit(c)) {
+                while (pos < s.length() && isDigit(s.charAt(pos))) pos++;
+            } else {
+                throw error("expected a digit but found " + describeHere());
+            }
+            if (pos < s.length() && s.charAt(pos) == '.') {
+                integral = false;
+                pos++;
+                digits();
+            }
+            if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+                integral = false;
+                pos++;
+                if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
+                digits();
+            }
+            String literal = s.substring(start, pos);
+            if (integral && pos - start <= 18) return Long.parseLong(literal);
+            if (integral) {
+                BigInteger big = new BigInteger(literal);
+                if (big.bitLength() < 64) return big.longValue();
+                return new BigDecimal(big);
+            }
+            return new BigDecimal(literal);
+        }
+
+        void digits() {
+            if (pos >= s.length() || !isDigit(s.charAt(pos))) throw error("expected a digit but found " + describeHere());
+            while (pos < s.length() && isDigit(s.charAt(pos))) pos++;
+        }
+
+        static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+    }
+
+    private static final class Writer {
+        private final StringBuilder out;
+        private final boolean pretty;
+
+        Writer(StringBuilder out, boolean pretty) {
+            this.out = out;
+            this.pretty = pretty;
+        }
+
+        void newline(int depth) {
+            if (!pretty) return;
+            out.append('\n');
+            for (int i = 0; i < depth; i++) out.append("  ");
+        }
+
+        void value(Object v, int depth) {
+            switch (v) {
+                case null -> out.append("null");
+                case String str -> string(str);
+                case Boolean b -> out.append(b ? "true" : "false");
+                case Double d -> finite(d, d.isNaN() || d.isInfinite());
+                case Float f -> finite(f, f.isNaN() || f.isInfinite());
+                case BigDecimal bd -> out.append(bd.toString());
+                case Number n -> out.append(n.toString());
+                case Map<?, ?> map -> object(map, depth);
+                case Collection<?> c -> array(c, depth);
+                case Object[] a -> array(List.of(a), depth);
+                default -> throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
+            }
+        }
+
+        void finite(Number n, boolean notFinite) {
+            if (notFinite) throw new IllegalArgumentException("cannot write " + n + " as JSON: not a finite number");
+            out.append(n.toString());
+        }
+
+        void object(Map<?, ?> map, int depth) {
+            if (map.isEmpty()) {
+                out.append("{}");
+                return;
+            }
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("cannot write a map key of type "
+                            + (e.getKey() == null ? "null" : e.getKey().getClass().getName()) + " as JSON");
+                }
+                if (!first) out.append(',');
+                first = false;
+                newline(depth + 1);
+                string(key);
+                out.append(pretty ? ": " : ":");
+                value(e.getValue(), depth + 1);
+            }
+            newline(depth);
+            out.append('}');
+        }
+
+        void array(Collection<?> list, int depth) {
+            if (list.isEmpty()) {
+                out.append("[]");
+                return;
+            }
+            out.append('[');
+            boolean first = true;
+            for (Object item : list) {
+                if (!first) out.append(',');
+                first = false;
+                newline(depth + 1);
+                value(item, depth + 1);
+            }
+            newline(depth);
+            out.append(']');
+        }
+
+        private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+        void string(String str) {
+            out.append('"');
+            int runStart = 0;
+            for (int i = 0; i < str.length(); i++) {
+                char c = str.charAt(i);
+                String escape = switch (c) {
+                    case '"' -> "\\\"";
+                    case '\\' -> "\\\\";
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    case '\b' -> "\\b";
+                    case '\f' -> "\\f";
+                    default -> null;
+                };
+                if (escape == null && c >= 0x20 && c != 0x7f) continue;
+                out.append(str, runStart, i);
+                if (escape != null) {
+                    out.append(escape);
+                } else {
+                    out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                }
+                runStart = i + 1;
+            }
+            out.append(str, runStart, str.length());
+            out.append('"');
+        }
+    }
 }

@@ -1,0 +1,72 @@
+package jrkt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import jrkt.core.JrktException;
+import picocli.CommandLine;
+
+/**
+ * Turns every failure into one line on stderr, {@code jrkt: <message>}, and exit status 254
+ * (rkt's status for its own errors). With --debug the stack trace follows the line.
+ */
+public final class Errors {
+    static final int EXIT_ERROR = 254;
+
+    private Errors() {}
+
+    static CommandLine install(CommandLine commandLine, JrktCommand root) {
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            String help = failed.getCommandSpec().qualifiedName() + " --help";
+            report(failed.getErr(), oneLine(ex.getMessage()) + " (see '" + help + "')", ex, root.debug());
+            return EXIT_ERROR;
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            report(cmd.getErr(), describe(ex), ex, root.debug());
+            return EXIT_ERROR;
+        });
+        return commandLine;
+    }
+
+    /** The message a user sees for an exception: jrkt's own message, or a clean I/O message. */
+    public static String describe(Throwable ex) {
+        if (ex instanceof UncheckedIOException u && u.getCause() != null) ex = u.getCause();
+        if (ex instanceof JrktException) return oneLine(ex.getMessage());
+        if (ex instanceof IOException io) return oneLine(describeIo(io));
+        return "internal error: " + oneLine(String.valueOf(ex)) + " (run with --debug for the stack trace)";
+    }
+
+    private static String describeIo(IOException ex) {
+        if (ex instanceof FileSystemException fs && fs.getFile() != null) {
+            String what = switch (fs) {
+                case NoSuchFileException e -> "no such file or directory";
+                case FileAlreadyExistsException e -> "already exists";
+                case AccessDeniedException e -> "permission denied";
+                case DirectoryNotEmptyException e -> "directory not empty";
+                case NotDirectoryException e -> "not a directory";
+                default -> fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+            };
+            String other = fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "";
+            return fs.getFile() + other + ": " + what;
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+    }
+
+    static String oneLine(String message) {
+        if (message == null) return "unknown error";
+        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    private static void report(PrintWriter err, String line, Throwable ex, boolean debug) {
+        err.println("jrkt: " + line);
+        if (debug) ex.printStackTrace(err);
+        err.flush();
+    }
+}

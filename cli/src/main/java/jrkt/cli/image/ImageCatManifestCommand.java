@@ -1,0 +1,29 @@
+package jrkt.cli.image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import jrkt.cli.BaseCommand;
+import jrkt.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jrkt image cat-manifest IMAGE}: the image manifest, as stored or indented. */
+@Command(name = "cat-manifest", description = "Print the manifest of an image.")
+public final class ImageCatManifestCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
+    String image;
+
+    @Option(names = "--pretty-print", description = "indent the JSON (default: the bytes exactly as in the image)")
+    boolean prettyPrint;
+
+    @Override public Integer call() throws IOException {
+        String id = store().resolve(image).id();
+        byte[] stored = store().manifestBytes(id);
+        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
+        out().print(text);
+        if (!text.endsWith("\n")) out().println();
+        out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package jrkt.cli.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jrkt.cli.BaseCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jrkt image export IMAGE FILE}: writes the stored ACI (an uncompressed tar). */
+@Command(name = "export", description = "Write an image from the store to an ACI file (uncompressed tar).")
+public final class ImageExportCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
+    String image;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "the ACI file to write")
+    Path file;
+
+    @Option(names = "--overwrite", description = "replace FILE if it exists")
+    boolean overwrite;
+
+    @Override public Integer call() throws IOException {
+        String id = store().resolve(image).id();
+        Path target = Staging.target(file, overwrite);
+        Path staged = Staging.sibling(target, "export");
+        try {
+            Files.copy(store().blob(id), staged);
+            Staging.commit(staged, target);
+        } catch (IOException | RuntimeException e) {
+            Staging.deleteQuietly(staged, e);
+            throw e;
+        }
+        return 0;
+    }
+}

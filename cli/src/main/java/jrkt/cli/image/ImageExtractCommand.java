@@ -1,0 +1,48 @@
+package jrkt.cli.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jrkt.cli.BaseCommand;
+import jrkt.core.image.archive.SafeExtractor;
+import jrkt.sys.Linux;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jrkt image extract IMAGE DIR}: unpacks this image's own ACI, without its dependencies. */
+@Command(name = "extract", description = "Unpack an image's ACI (manifest and rootfs, without dependencies) into a directory.")
+public final class ImageExtractCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
+    String image;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "the directory to create")
+    Path dir;
+
+    @Option(names = "--rootfs-only", description = "put only the contents of rootfs/ in DIR")
+    boolean rootfsOnly;
+
+    @Option(names = "--overwrite", description = "replace DIR if it exists")
+    boolean overwrite;
+
+    @Override public Integer call() throws IOException {
+        String id = store().resolve(image).id();
+        Path target = Staging.target(dir, overwrite);
+        Path staged = Staging.sibling(target, "extract");
+        try {
+            Files.createDirectory(staged);
+            SafeExtractor.Options options = rootfsOnly
+                    ? SafeExtractor.Options.aciRootfs(path -> true)
+                    : new SafeExtractor.Options("", path -> true, true, false);
+            try (InputStream tar = Files.newInputStream(store().blob(id))) {
+                new SafeExtractor(Linux.get()).extract(tar, staged, options);
+            }
+            Staging.commit(staged, target);
+        } catch (IOException | RuntimeException e) {
+            Staging.deleteQuietly(staged, e);
+            throw e;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+package jrkt.cli.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import jrkt.cli.BaseCommand;
+import jrkt.core.store.RenderedTree;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jrkt image render IMAGE DIR}: a copy of the image's rendered tree, dependencies applied. */
+@Command(name = "render", description = "Write an image rendered with its dependencies (as a pod would see it) into a directory.")
+public final class ImageRenderCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
+    String image;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "the directory to create")
+    Path dir;
+
+    @Option(names = "--rootfs-only", description = "put only the rendered root filesystem in DIR (no manifest)")
+    boolean rootfsOnly;
+
+    @Option(names = "--overwrite", description = "replace DIR if it exists")
+    boolean overwrite;
+
+    @Override public Integer call() throws IOException {
+        String id = store().resolve(image).id();
+        Path target = Staging.target(dir, overwrite);
+        RenderedTree tree = store().render(id);
+        Path staged = Staging.sibling(target, "render");
+        try {
+            if (rootfsOnly) {
+                TreeCopy.copy(tree.rootfs(), staged);
+            } else {
+                Files.createDirectory(staged, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                Files.write(staged.resolve("manifest"), store().manifestBytes(id));
+                TreeCopy.copy(tree.rootfs(), staged.resolve("rootfs"));
+            }
+            Staging.commit(staged, target);
+        } catch (IOException | RuntimeException e) {
+            Staging.deleteQuietly(staged, e);
+            throw e;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package jrkt.cli.image;
+
+import java.io.IOException;
+import java.nio.file.CopyOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Copies a directory tree as it is: owners, full modes (setuid, sticky), times, xattrs,
+ * symlinks as symlinks, device nodes and FIFOs as such, and hardlinks as hardlinks.
+ */
+final class TreeCopy {
+    private TreeCopy() {}
+
+    private static final CopyOption[] AS_IS = {StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS};
+
+    static void copy(Path source, Path target) throws IOException {
+        Map<Object, Path> copiedInodes = new HashMap<>();
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.copy(dir, target.resolve(source.relativize(dir).toString()), AS_IS);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path to = target.resolve(source.relativize(file).toString());
+                if (!attrs.isSymbolicLink() && (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
+                    Object inode = attrs.fileKey();
+                    Path first = copiedInodes.putIfAbsent(inode, to);
+                    if (first != null) {
+                        Files.createLink(to, first);
+                        return FileVisitResult.CONTINUE;
+                    }
+                }
+                Files.copy(file, to, AS_IS);
+                return FileVisitResult.CONTINUE;
+            }
+
+            // Adding entries changed the directory's times: set them last.
+            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.setLastModifiedTime(target.resolve(source.relativize(dir).toString()), Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,214 @@
+package jrkt.cli.output;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jrkt.core.JrktException;
+import jrkt.core.json.Json;
+
+/**
+ * A listing: aligned columns for people, or JSON for programs. Columns are named by field;
+ * rows hold raw values (Instant for times, Long for sizes) that are formatted per output.
+ * Every table cell is one word (sizes are "1.5MiB", times RFC 3339), so rows split on blanks.
+ */
+public final class Table {
+    public enum Kind { TEXT, ID, TIME, SIZE }
+
+    /** A column: its field name (for --fields, --sort and JSON keys), its header, and its kind. */
+    public record Column(String field, String header, Kind kind, boolean shownByDefault) {
+        public Column hidden() { return new Column(field, header, kind, false); }
+    }
+
+    public static Column text(String field, String header) { return new Column(field, header, Kind.TEXT, true); }
+    public static Column id(String field, String header) { return new Column(field, header, Kind.ID, true); }
+    public static Column time(String field, String header) { return new Column(field, header, Kind.TIME, true); }
+    public static Column size(String field, String header) { return new Column(field, header, Kind.SIZE, true); }
+
+    /** rkt's short image ID: the algorithm and the first 12 hex digits. */
+    static final int SHORT_HASH_DIGITS = 12;
+    private static final Pattern HASH_ID = Pattern.compile("([a-z0-9]+)-([0-9a-f]+)");
+    private static final Pattern UUID = Pattern.compile("([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String GAP = "  ";
+
+    private final List<Column> columns;
+    private final String defaultSort;
+    private final List<Object[]> rows = new ArrayList<>();
+    private ZoneId zone = ZoneId.systemDefault();
+
+    /** @param defaultSort the field rows are sorted by when --sort is absent; null keeps insertion order */
+    public Table(List<Column> columns, String defaultSort) {
+        this.columns = List.copyOf(columns);
+        this.defaultSort = defaultSort;
+        if (defaultSort != null) column(defaultSort, "default sort");
+    }
+
+    /** Times in tables are shown in this zone (the system's by default). */
+    public Table zone(ZoneId zone) {
+        this.zone = zone;
+        return this;
+    }
+
+    /** Adds a row; values in column order. */
+    public Table add(Object... values) {
+        if (values.length != columns.size()) {
+            throw new IllegalArgumentException("row has " + values.length + " values for " + columns.size() + " columns");
+        }
+        rows.add(values.clone());
+        return this;
+    }
+
+    public void print(PrintWriter out, ListingOptions options) {
+        out.print(render(options));
+        out.flush();
+    }
+
+    /** The whole output for these options, ending with a newline unless it is empty. */
+    public String render(ListingOptions options) {
+        List<Integer> selected = selectColumns(options.fields());
+        List<Object[]> sorted = sortedRows(options);
+        return switch (options.format()) {
+            case TABLE -> renderTable(selected, sorted, options);
+            case JSON -> Json.write(jsonRows(selected, sorted)) + "\n";
+            case JSON_PRETTY -> Json.writePretty(jsonRows(selected, sorted)) + "\n";
+        };
+    }
+
+    private List<Integer> selectColumns(List<String> fields) {
+        List<Integer> selected = new ArrayList<>();
+        if (fields.isEmpty()) {
+            for (int i = 0; i < columns.size(); i++) if (columns.get(i).shownByDefault()) selected.add(i);
+        } else {
+            for (String field : fields) selected.add(column(field.trim(), "--fields"));
+        }
+        return selected;
+    }
+
+    private int column(String field, String flag) {
+        for (int i = 0; i < columns.size(); i++) if (columns.get(i).field().equals(field)) return i;
+        throw new JrktException("unknown field '" + field + "' in " + flag + "; valid fields: "
+                + String.join(", ", columns.stream().map(Column::field).toList()));
+    }
+
+    private List<Object[]> sortedRows(ListingOptions options) {
+        String sortField = options.sort() != null ? options.sort() : defaultSort;
+        List<Object[]> sorted = new ArrayList<>(rows);
+        if (sortField == null) {
+            if (options.order() == ListingOptions.Order.desc) java.util.Collections.reverse(sorted);
+            return sorted;
+        }
+        int index = column(sortField, "--sort");
+        Comparator<Object[]> byField = Comparator.comparing(row -> row[index], Table::compareValues);
+        sorted.sort(options.order() == ListingOptions.Order.desc ? byField.reversed() : byField);
+        return sorted;
+    }
+
+    /** Nulls first; same types by their natural order; mixed types by their text. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareValues(Object a, Object b) {
+        if (a == null || b == null) return a == null ? (b == null ? 0 : -1) : 1;
+        if (a.getClass() == b.getClass() && a instanceof Comparable ca) return ca.compareTo(b);
+        return String.valueOf(a).compareTo(String.valueOf(b));
+    }
+
+    private String renderTable(List<Integer> selected, List<Object[]> sorted, ListingOptions options) {
+        List<String[]> lines = new ArrayList<>();
+        if (!options.noLegend()) lines.add(selected.stream().map(i -> columns.get(i).header()).toArray(String[]::new));
+        for (Object[] row : sorted) {
+            lines.add(selected.stream().map(i -> cell(columns.get(i), row[i], options.full())).toArray(String[]::new));
+        }
+        int[] widths = new int[selected.size()];
+        for (String[] line : lines) {
+            for (int c = 0; c < line.length; c++) widths[c] = Math.max(widths[c], line[c].length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] line : lines) {
+            StringBuilder text = new StringBuilder();
+            for (int c = 0; c < line.length; c++) {
+                if (c > 0) text.append(GAP);
+                text.append(line[c]);
+                if (c < line.length - 1) text.append(" ".repeat(widths[c] - line[c].length()));
+            }
+            sb.append(text.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String cell(Column column, Object value, boolean full) {
+        if (value == null) return "-";
+        return switch (column.kind()) {
+            case ID -> full ? value.toString() : shortId(value.toString());
+            case TIME -> rfc3339(toInstant(value), zone);
+            case SIZE -> humanSize(((Number) value).longValue());
+            case TEXT -> value.toString();
+        };
+    }
+
+    private List<Object> jsonRows(List<Integer> selected, List<Object[]> sorted) {
+        List<Object> out = new ArrayList<>();
+        for (Object[] row : sorted) {
+            Map<String, Object> object = new LinkedHashMap<>();
+            for (int i : selected) object.put(columns.get(i).field(), jsonValue(columns.get(i), row[i]));
+            out.add(object);
+        }
+        return out;
+    }
+
+    private static Object jsonValue(Column column, Object value) {
+        if (value == null) return null;
+        return switch (column.kind()) {
+            case ID -> value.toString();
+            case TIME -> toInstant(value).toString();
+            case SIZE -> ((Number) value).longValue();
+            case TEXT -> value instanceof Map || value instanceof List || value instanceof Number
+                    || value instanceof Boolean ? value : value.toString();
+        };
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant i) return i;
+        throw new IllegalArgumentException("time column holds " + value.getClass().getName());
+    }
+
+    /** "sha512-" and 12 hex digits for hash IDs, the first group of a UUID, other IDs as they are. */
+    public static String shortId(String id) {
+        Matcher uuid = UUID.matcher(id);
+        if (uuid.matches()) return uuid.group(1);
+        Matcher hash = HASH_ID.matcher(id);
+        if (hash.matches() && hash.group(2).length() > SHORT_HASH_DIGITS) {
+            return hash.group(1) + "-" + hash.group(2).substring(0, SHORT_HASH_DIGITS);
+        }
+        return id;
+    }
+
+    /** RFC 3339 in the given zone, to the second: 2025-11-29T10:01:02+01:00. */
+    public static String rfc3339(Instant time, ZoneId zone) {
+        return time.atZone(zone).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+    /** 512B, 1.5KiB, 12.0MiB: binary units, one decimal. */
+    public static String humanSize(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f%s", value, UNITS[unit]);
+    }
+
+    @Override public String toString() { return "Table" + Arrays.toString(columns.toArray()); }
+}

@@ -1,0 +1,131 @@
+package jrkt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Global flags: placement before or after the subcommand, defaults, --insecure-options, usage errors. */
+class GlobalOptionsTest {
+
+    private static JrktCommand parse(String... args) {
+        JrktCommand root = new JrktCommand();
+        root.commandLine().parseArgs(args);
+        return root;
+    }
+
+    /** Runs a command line as Main does, capturing stdout and stderr. */
+    record Run(int status, String out, String err) {}
+
+    static Run execute(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        try (JrktCommand root = new JrktCommand()) {
+            CommandLine cl = root.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            int status = cl.execute(args);
+            return new Run(status, out.toString(), err.toString());
+        }
+    }
+
+    @Test
+    void defaultsAreRktsLayoutUnderJrkt() {
+        JrktCommand root = parse("image", "list");
+        assertEquals(Path.of("/var/lib/jrkt"), root.dataDir());
+        assertEquals(Path.of("/etc/jrkt"), root.localConfig());
+        assertEquals(Path.of("/usr/lib/jrkt"), root.systemConfig());
+        assertFalse(root.debug());
+        assertEquals(Set.of(), root.insecureOptions());
+    }
+
+    @Test
+    void globalFlagsBeforeTheSubcommandSurviveItsParsing() {
+        JrktCommand root = parse("--dir=/x", "--local-config=/l", "--system-config", "/s", "--debug",
+                "--insecure-options=image", "image", "list", "--no-legend");
+        assertEquals(Path.of("/x"), root.dataDir());
+        assertEquals(Path.of("/l"), root.localConfig());
+        assertEquals(Path.of("/s"), root.systemConfig());
+        assertTrue(root.debug());
+        assertEquals(Set.of("image"), root.insecureOptions());
+    }
+
+    @Test
+    void globalFlagsAfterTheSubcommandReachTheRoot() {
+        JrktCommand root = parse("image", "list", "--dir=/y", "--debug", "--local-config=/l2", "--insecure-options=tls,http");
+        assertEquals(Path.of("/y"), root.dataDir());
+        assertEquals(Path.of("/l2"), root.localConfig());
+        assertTrue(root.debug());
+        assertEquals(Set.of("tls", "http"), root.insecureOptions());
+    }
+
+    @Test
+    void globalFlagsBetweenGroupAndSubcommand() {
+        JrktCommand root = parse("image", "--dir=/z", "list");
+        assertEquals(Path.of("/z"), root.dataDir());
+    }
+
+    @Test
+    void insecureGroupsExpandToTheirMembers() {
+        assertEquals(Set.of("image", "tls", "http", "pubkey"), parse("--insecure-options=all-fetch", "version").insecureOptions());
+        assertEquals(Set.of("ondisk", "capabilities", "paths", "seccomp"), parse("--insecure-options=all-run", "version").insecureOptions());
+        assertEquals(8, parse("--insecure-options=all", "version").insecureOptions().size());
+        assertEquals(Set.of(), parse("--insecure-options=none", "version").insecureOptions());
+        assertEquals(Set.of("image", "seccomp"), parse("--insecure-options=image", "version", "--insecure-options=seccomp").insecureOptions());
+    }
+
+    @Test
+    void unknownInsecureOptionIsOneLineNamingFlagAndValue() {
+        Run run = execute("--insecure-options=image,bogus", "version");
+        assertEquals(254, run.status());
+        assertEquals("", run.out());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("jrkt: "), run.err());
+        assertTrue(run.err().contains("--insecure-options") && run.err().contains("'bogus'"), run.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image list --bogus", "--bogus image list", "image list --order=sideways", "image gc --grace-period=soon",
+            "image cat-manifest", "image frobnicate"})
+    void usageErrorsAreOneLineAndExit254(String commandLine) {
+        Run run = execute(commandLine.split(" "));
+        assertEquals(254, run.status(), run.toString());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("jrkt: "), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void badFlagErrorNamesTheFlag() {
+        Run run = execute("image", "list", "--bogus");
+        assertTrue(run.err().contains("'--bogus'"), run.err());
+        assertTrue(run.err().contains("jrkt image list --help"), run.err());
+        Run duration = execute("image", "gc", "--grace-period=soon");
+        assertTrue(duration.err().contains("--grace-period") && duration.err().contains("'soon'"), duration.err());
+    }
+
+    @Test
+    void debugAddsTheStackTraceAfterTheLine() {
+        Run run = execute("--debug", "image", "list", "--bogus");
+        assertEquals(254, run.status());
+        assertTrue(run.err().startsWith("jrkt: "), run.err());
+        assertTrue(run.err().lines().count() > 1, "expected a stack trace: " + run.err());
+        assertTrue(run.err().contains("\tat picocli."), run.err());
+    }
+
+    @Test
+    void versionPrintsJrktAppcAndJava() {
+        Run run = execute("version");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("appc Version: 0.8.11"), run.out());
+        assertTrue(run.out().contains("Java Version: " + System.getProperty("java.version")), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("jrkt Version: \\d+\\.\\d+\\.\\d+.*")), run.out());
+    }
+}

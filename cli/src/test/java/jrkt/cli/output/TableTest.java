@@ -1,0 +1,147 @@
+package jrkt.cli.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import jrkt.core.JrktException;
+import jrkt.core.json.Json;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+class TableTest {
+    static final String ID_A = "sha512-" + "a".repeat(20) + "0".repeat(108);
+    static final String ID_B = "sha512-" + "b".repeat(20) + "1".repeat(108);
+    static final Instant T1 = Instant.parse("2025-03-01T10:00:00.123Z");
+    static final Instant T2 = Instant.parse("2025-03-02T08:30:00Z");
+
+    @Command(name = "listing")
+    static final class Listing {
+        @Mixin ListingOptions options;
+    }
+
+    /** The options as a user's flags make them. */
+    static ListingOptions flags(String... args) {
+        Listing listing = new Listing();
+        new CommandLine(listing).parseArgs(args);
+        return listing.options;
+    }
+
+    static Table images() {
+        return new Table(List.of(
+                Table.id("id", "ID"),
+                Table.text("name", "NAME"),
+                Table.size("size", "SIZE"),
+                Table.time("importtime", "IMPORT TIME"),
+                Table.text("source", "SOURCE").hidden()), "importtime")
+                .zone(ZoneId.of("+01:00"))
+                .add(ID_B, "example.com/busybox", 3_250_586L, T2, "file:///b.aci")
+                .add(ID_A, "a.example/tool", 512L, T1, null);
+    }
+
+    @Test
+    void alignsColumnsTwoSpacesApartWithShortIdsSortedByDefaultField() {
+        assertEquals("""
+                ID                   NAME                 SIZE    IMPORT TIME
+                sha512-aaaaaaaaaaaa  a.example/tool       512B    2025-03-01T11:00:00+01:00
+                sha512-bbbbbbbbbbbb  example.com/busybox  3.1MiB  2025-03-02T09:30:00+01:00
+                """, images().render(flags()));
+    }
+
+    @Test
+    void noLegendDropsTheHeaderAndNarrowsToTheCells() {
+        assertEquals("""
+                sha512-aaaaaaaaaaaa  a.example/tool       512B    2025-03-01T11:00:00+01:00
+                sha512-bbbbbbbbbbbb  example.com/busybox  3.1MiB  2025-03-02T09:30:00+01:00
+                """, images().render(flags("--no-legend")));
+        assertEquals("512B\n3.1MiB\n", images().render(flags("--no-legend", "--fields=size")));
+    }
+
+    @Test
+    void fullPrintsWholeIds() {
+        String out = images().render(flags("--full", "--no-legend", "--fields=id"));
+        assertEquals(ID_A + "\n" + ID_B + "\n", out);
+    }
+
+    @Test
+    void fieldsPickAndOrderColumnsIncludingHiddenOnes() {
+        assertEquals("""
+                SOURCE         NAME
+                -              a.example/tool
+                file:///b.aci  example.com/busybox
+                """, images().render(flags("--fields=source,name")));
+    }
+
+    @Test
+    void unknownFieldIsAnErrorNamingItAndTheValidOnes() {
+        JrktException e = assertThrows(JrktException.class, () -> images().render(flags("--fields=name,colour")));
+        assertEquals("unknown field 'colour' in --fields; valid fields: id, name, size, importtime, source", e.getMessage());
+        JrktException sort = assertThrows(JrktException.class, () -> images().render(flags("--sort=colour")));
+        assertTrue(sort.getMessage().startsWith("unknown field 'colour' in --sort"), sort.getMessage());
+    }
+
+    @Test
+    void sortAndOrder() {
+        assertEquals("example.com/busybox\na.example/tool\n", images().render(flags("--no-legend", "--fields=name", "--sort=size", "--order=desc")));
+        assertEquals("a.example/tool\nexample.com/busybox\n", images().render(flags("--no-legend", "--fields=name", "--sort=name")));
+        assertEquals("example.com/busybox\na.example/tool\n", images().render(flags("--no-legend", "--fields=name", "--order=desc")));
+    }
+
+    @Test
+    void jsonHasFieldNamesFullValuesIsoTimesAndBytes() {
+        Object parsed = Json.parse(images().render(flags("--format=json", "--fields=id,size,importtime,source")));
+        assertEquals(List.of(
+                Map.of("id", ID_A, "size", 512L, "importtime", "2025-03-01T10:00:00.123Z"),
+                Map.of("id", ID_B, "size", 3_250_586L, "importtime", "2025-03-02T08:30:00Z", "source", "file:///b.aci")),
+                parsed instanceof List<?> l ? l.stream().map(o -> withoutNulls(Json.asObject(o))).toList() : parsed);
+        String compact = images().render(flags("--format=json"));
+        assertEquals(2, compact.lines().count() + 1, "compact JSON is one line: " + compact);
+        assertTrue(compact.contains("\"source\":null") || !compact.contains("source"), compact);
+    }
+
+    @Test
+    void jsonPrettyIsIndentedAndParsesToTheSame() {
+        String pretty = images().render(flags("--format=json-pretty"));
+        assertTrue(pretty.lines().count() > 4, pretty);
+        assertEquals(Json.parse(images().render(flags("--format=json"))), Json.parse(pretty));
+    }
+
+    @Test
+    void emptyTableIsJustTheLegendOrAnEmptyArray() {
+        Table empty = new Table(List.of(Table.id("id", "ID"), Table.text("name", "NAME")), null);
+        assertEquals("ID  NAME\n", empty.render(flags()));
+        assertEquals("", empty.render(flags("--no-legend")));
+        assertEquals(List.of(), Json.parse(empty.render(flags("--format=json"))));
+    }
+
+    @Test
+    void unknownFormatIsRefusedByTheFlag() {
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class, () -> flags("--format=yaml"));
+        assertTrue(e.getMessage().contains("--format") && e.getMessage().contains("yaml"), e.getMessage());
+    }
+
+    @Test
+    void shortIdsAndSizes() {
+        assertEquals("sha512-0123456789ab", Table.shortId("sha512-0123456789abcdef0123"));
+        assertEquals("sha256-0123456789ab", Table.shortId("sha256-0123456789abcdef"));
+        assertEquals("5bc080ca", Table.shortId("5bc080ca-9e03-480d-b705-5928af396cc5"));
+        assertEquals("tree-7", Table.shortId("tree-7"));
+        assertEquals("0B", Table.humanSize(0));
+        assertEquals("1023B", Table.humanSize(1023));
+        assertEquals("1.0KiB", Table.humanSize(1024));
+        assertEquals("1.5MiB", Table.humanSize(1536 * 1024));
+        assertEquals("2.0GiB", Table.humanSize(2L << 30));
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
+        var copy = new java.util.LinkedHashMap<>(m);
+        copy.values().removeIf(java.util.Objects::isNull);
+        return copy;
+    }
+}

@@ -1,0 +1,84 @@
+/* Error reporting and cleanup helpers. */
+#include "stage1.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+int s1_report_fd = -1;
+bool s1_debug = false;
+
+int s1_fail(struct s1_error *err, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    err->errnum = errnum;
+    return -1;
+}
+
+void s1_format(const struct s1_error *err, char *buf, size_t len)
+{
+    if (err->errnum)
+        snprintf(buf, len, "stage1: %s: %s\n", err->msg, strerror(err->errnum));
+    else
+        snprintf(buf, len, "stage1: %s\n", err->msg);
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        buf += n;
+        len -= (size_t) n;
+    }
+}
+
+void s1_die(const struct s1_error *err)
+{
+    char line[1200];
+    s1_format(err, line, sizeof line);
+    write_all(STDERR_FILENO, line, strlen(line));
+    if (s1_report_fd >= 0)
+        write_all(s1_report_fd, line, strlen(line));
+    _exit(S1_EXIT_FAILURE);
+}
+
+void s1_log(const char *fmt, ...)
+{
+    if (!s1_debug)
+        return;
+    char line[1200] = "stage1: debug: ";
+    size_t used = strlen(line);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line + used, sizeof line - used - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    used += (size_t) n < sizeof line - used - 2 ? (size_t) n : sizeof line - used - 2;
+    line[used++] = '\n';
+    write_all(STDERR_FILENO, line, used);
+}
+
+void s1_freep(void *p)
+{
+    free(*(void **) p);
+}
+
+void s1_closep(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+
+void s1_fclosep(FILE **f)
+{
+    if (*f)
+        fclose(*f);
+}

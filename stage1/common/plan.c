@@ -1,0 +1,388 @@
+/* The plan: a line-oriented, percent-encoded file stage0 writes (docs/stage1-abi.md). */
+#include "stage1.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#define MAX_FIELDS 4096
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int plan_decode_field(char *field, struct s1_error *err)
+{
+    if (strcmp(field, "%") == 0) {
+        field[0] = '\0';
+        return 0;
+    }
+    char *out = field;
+    for (const char *in = field; *in; in++) {
+        if (*in != '%') {
+            *out++ = *in;
+            continue;
+        }
+        int hi = hexval(in[1]), lo = hi < 0 ? -1 : hexval(in[2]);
+        if (hi < 0 || lo < 0)
+            return s1_fail(err, 0, "bad percent escape in field '%s'", field);
+        char c = (char) (hi << 4 | lo);
+        if (c == '\0')
+            return s1_fail(err, 0, "field '%s' holds a NUL byte", field);
+        *out++ = c;
+        in += 2;
+    }
+    *out = '\0';
+    return 0;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s);
+    if (!d) {
+        struct s1_error err;
+        s1_fail(&err, ENOMEM, "plan");
+        s1_die(&err);
+    }
+    return d;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        struct s1_error err;
+        s1_fail(&err, ENOMEM, "plan");
+        s1_die(&err);
+    }
+    return q;
+}
+
+/* A NULL-terminated copy of fields[0..n). */
+static char **copy_argv(char **fields, size_t n)
+{
+    char **argv = xrealloc(NULL, (n + 1) * sizeof *argv);
+    for (size_t i = 0; i < n; i++)
+        argv[i] = xstrdup(fields[i]);
+    argv[n] = NULL;
+    return argv;
+}
+
+static int parse_number(const char *s, unsigned long max, unsigned long *out, int base)
+{
+    if (!*s)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, base);
+    if (errno || *end || v > max || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_mount_flags(struct pod_op *op, const char *spec, struct s1_error *err)
+{
+    cleanup_free char *copy = xstrdup(spec);
+    bool rec = false;
+    for (char *save = NULL, *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(f, "ro")) op->flags |= MS_RDONLY;
+        else if (!strcmp(f, "nosuid")) op->flags |= MS_NOSUID;
+        else if (!strcmp(f, "nodev")) op->flags |= MS_NODEV;
+        else if (!strcmp(f, "noexec")) op->flags |= MS_NOEXEC;
+        else if (!strcmp(f, "bind")) op->flags |= MS_BIND;
+        else if (!strcmp(f, "rec")) rec = true;
+        else if (!strcmp(f, "remount")) op->flags |= MS_REMOUNT;
+        else if (!strcmp(f, "private")) op->propagation = MS_PRIVATE;
+        else if (!strcmp(f, "slave")) op->propagation = MS_SLAVE;
+        else return s1_fail(err, 0, "plan line %d: unknown mount flag '%s'", op->line, f);
+    }
+    if (rec) {
+        /* "rec" qualifies a bind mount and a propagation change alike */
+        if (op->flags & MS_BIND) op->flags |= MS_REC;
+        if (op->propagation) op->propagation |= MS_REC;
+    }
+    return 0;
+}
+
+struct app *plan_find_app(struct plan *plan, const char *name)
+{
+    for (size_t i = 0; i < plan->napps; i++)
+        if (!strcmp(plan->apps[i].name, name))
+            return &plan->apps[i];
+    return NULL;
+}
+
+static struct app *add_app(struct plan *plan, const char *name)
+{
+    plan->apps = xrealloc(plan->apps, (plan->napps + 1) * sizeof *plan->apps);
+    struct app *app = &plan->apps[plan->napps++];
+    memset(app, 0, sizeof *app);
+    app->name = xstrdup(name);
+    app->pid = -1;
+    app->log_fd = -1;
+    app->env = copy_argv(NULL, 0);
+    return app;
+}
+
+static struct cmd *add_cmd(struct cmd **list, size_t *n, char **fields, size_t nfields)
+{
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    struct cmd *c = &(*list)[(*n)++];
+    c->argv = copy_argv(fields, nfields);
+    return c;
+}
+
+static int expect(int line, const char *kw, size_t got, size_t min, size_t max, struct s1_error *err)
+{
+    if (got < min || got > max)
+        return s1_fail(err, 0, "plan line %d: '%s' takes %s%zu field%s, not %zu", line, kw,
+                       min == max ? "" : "at least ", min, min == 1 ? "" : "s", got);
+    return 0;
+}
+
+static int parse_pod_line(struct plan *plan, int line, char *kw, char **f, size_t n,
+                          struct s1_error *err)
+{
+    if (!strcmp(kw, "hostname")) {
+        if (expect(line, kw, n, 1, 1, err) < 0) return -1;
+        plan->hostname = xstrdup(f[0]);
+        return 0;
+    }
+    if (!strcmp(kw, "net")) {
+        if (expect(line, kw, n, 1, 2, err) < 0) return -1;
+        if (!strcmp(f[0], "host") && n == 1) plan->net = NET_HOST;
+        else if (!strcmp(f[0], "none") && n == 1) plan->net = NET_NONE;
+        else if (!strcmp(f[0], "join") && n == 2) {
+            plan->net = NET_JOIN;
+            plan->net_path = xstrdup(f[1]);
+        } else
+            return s1_fail(err, 0, "plan line %d: 'net' is 'host', 'none' or 'join PATH'", line);
+        return 0;
+    }
+    struct pod_op op = { .line = line };
+    size_t want;
+    if (!strcmp(kw, "mkdir")) { op.kind = OP_MKDIR; want = 2; }
+    else if (!strcmp(kw, "touch")) { op.kind = OP_TOUCH; want = 1; }
+    else if (!strcmp(kw, "symlink")) { op.kind = OP_SYMLINK; want = 2; }
+    else if (!strcmp(kw, "mount")) { op.kind = OP_MOUNT; want = 5; }
+    else if (!strcmp(kw, "root")) { op.kind = OP_ROOT; want = 1; }
+    else return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
+    if (expect(line, kw, n, want, want, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        op.args[i] = xstrdup(f[i]);
+    if (op.kind == OP_MKDIR) {
+        unsigned long mode;
+        if (parse_number(f[1], 07777, &mode, 8) < 0)
+            return s1_fail(err, 0, "plan line %d: bad mode '%s'", line, f[1]);
+        op.mode = (mode_t) mode;
+    }
+    if (op.kind == OP_MOUNT && parse_mount_flags(&op, f[3], err) < 0)
+        return -1;
+    plan->ops = xrealloc(plan->ops, (plan->nops + 1) * sizeof *plan->ops);
+    plan->ops[plan->nops++] = op;
+    return 0;
+}
+
+static int parse_app_line(struct plan *plan, int line, char *kw, char **f, size_t n,
+                          struct s1_error *err)
+{
+    if (n < 1)
+        return s1_fail(err, 0, "plan line %d: '%s' needs an app name", line, kw);
+    struct app *app = plan_find_app(plan, f[0]);
+    if (!app)
+        return s1_fail(err, 0, "plan line %d: no 'app %s' line", line, f[0]);
+    f++, n--;
+    if (!strcmp(kw, "app"))
+        return expect(line, kw, n + 1, 1, 1, err);
+    if (!strcmp(kw, "approot")) {
+        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
+        app->root = xstrdup(f[0]);
+    } else if (!strcmp(kw, "exec")) {
+        if (expect(line, kw, n + 1, 2, MAX_FIELDS, err) < 0) return -1;
+        if (f[0][0] != '/')
+            return s1_fail(err, 0, "plan line %d: exec path '%s' is not absolute", line, f[0]);
+        app->argv = copy_argv(f, n);
+    } else if (!strcmp(kw, "env")) {
+        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
+        if (!strchr(f[0], '=') || f[0][0] == '=')
+            return s1_fail(err, 0, "plan line %d: env '%s' is not KEY=VALUE", line, f[0]);
+        app->env = xrealloc(app->env, (app->nenv + 2) * sizeof *app->env);
+        app->env[app->nenv++] = xstrdup(f[0]);
+        app->env[app->nenv] = NULL;
+    } else if (!strcmp(kw, "user")) {
+        if (expect(line, kw, n + 1, 3, 3, err) < 0) return -1;
+        unsigned long uid, gid;
+        if (parse_number(f[0], UINT_MAX - 1, &uid, 10) < 0 || parse_number(f[1], UINT_MAX - 1, &gid, 10) < 0)
+            return s1_fail(err, 0, "plan line %d: user '%s %s' is not numeric", line, f[0], f[1]);
+        app->uid = (uid_t) uid;
+        app->gid = (gid_t) gid;
+    } else if (!strcmp(kw, "groups")) {
+        app->groups = xrealloc(app->groups, n * sizeof *app->groups);
+        for (size_t i = 0; i < n; i++) {
+            unsigned long gid;
+            if (parse_number(f[i], UINT_MAX - 1, &gid, 10) < 0)
+                return s1_fail(err, 0, "plan line %d: group '%s' is not numeric", line, f[i]);
+            app->groups[i] = (gid_t) gid;
+        }
+        app->ngroups = n;
+    } else if (!strcmp(kw, "workdir")) {
+        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
+        app->workdir = xstrdup(f[0]);
+    } else if (!strcmp(kw, "prestart") || !strcmp(kw, "poststop")) {
+        if (expect(line, kw, n + 1, 2, MAX_FIELDS, err) < 0) return -1;
+        if (f[0][0] != '/')
+            return s1_fail(err, 0, "plan line %d: %s path '%s' is not absolute", line, kw, f[0]);
+        if (kw[1] == 'r')
+            add_cmd(&app->prestart, &app->nprestart, f, n);
+        else
+            add_cmd(&app->poststop, &app->npoststop, f, n);
+    } else if (!strcmp(kw, "interactive")) {
+        if (expect(line, kw, n + 1, 1, 1, err) < 0) return -1;
+        app->interactive = true;
+    } else
+        return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
+    return 0;
+}
+
+static bool is_app_keyword(const char *kw)
+{
+    static const char *const kws[] = { "app", "approot", "exec", "env", "user", "groups",
+                                       "workdir", "prestart", "poststop", "interactive" };
+    for (size_t i = 0; i < sizeof kws / sizeof *kws; i++)
+        if (!strcmp(kw, kws[i]))
+            return true;
+    return false;
+}
+
+/* Splits a line into decoded fields; returns the count or -1. */
+static int split_fields(char *line, int lineno, char **fields, struct s1_error *err)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        char *sp = strchr(p, ' ');
+        if (sp)
+            *sp = '\0';
+        if (!*p)
+            return s1_fail(err, 0, "plan line %d: empty field (an empty field is written %%)", lineno);
+        if (n == MAX_FIELDS)
+            return s1_fail(err, 0, "plan line %d: too many fields", lineno);
+        if (plan_decode_field(p, err) < 0) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            return s1_fail(err, 0, "plan line %d: %s", lineno, why);
+        }
+        fields[n++] = p;
+        if (!sp)
+            return n;
+        p = sp + 1;
+    }
+}
+
+int plan_parse(const char *text, struct plan *plan, struct s1_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->net = NET_HOST;
+    cleanup_free char **fields = xrealloc(NULL, MAX_FIELDS * sizeof *fields);
+
+    /* Two passes: apps are declared by their `app` lines, attributes may come in any order. */
+    for (int pass = 0; pass < 2; pass++) {
+        cleanup_free char *copy = xstrdup(text);
+        bool seen_version = false, seen_app = false;
+        int lineno = 0;
+        for (char *line = copy, *next; line; line = next) {
+            lineno++;
+            next = strchr(line, '\n');
+            if (next)
+                *next++ = '\0';
+            else if (!*line)
+                break;
+            if (!*line || line[0] == '#')
+                continue;
+            int n = split_fields(line, lineno, fields, err);
+            if (n < 0)
+                return -1;
+            char *kw = fields[0];
+            if (!seen_version) {
+                if (strcmp(kw, "version") || n != 2)
+                    return s1_fail(err, 0, "plan line %d: the first line must be 'version 1'", lineno);
+                if (strcmp(fields[1], "1"))
+                    return s1_fail(err, 0, "plan line %d: unsupported plan version '%s'", lineno, fields[1]);
+                seen_version = true;
+                continue;
+            }
+            if (is_app_keyword(kw)) {
+                seen_app = true;
+                if (pass == 0 && !strcmp(kw, "app")) {
+                    if (n != 2)
+                        return s1_fail(err, 0, "plan line %d: 'app' takes 1 field, not %d", lineno, n - 1);
+                    if (plan_find_app(plan, fields[1]))
+                        return s1_fail(err, 0, "plan line %d: app '%s' declared twice", lineno, fields[1]);
+                    add_app(plan, fields[1]);
+                }
+                if (pass == 1 && parse_app_line(plan, lineno, kw, fields + 1, (size_t) n - 1, err) < 0)
+                    return -1;
+                continue;
+            }
+            if (!strcmp(kw, "version"))
+                return s1_fail(err, 0, "plan line %d: 'version' must be the first line only", lineno);
+            if (seen_app)
+                return s1_fail(err, 0, "plan line %d: pod line '%s' after the app lines", lineno, kw);
+            if (pass == 0 && parse_pod_line(plan, lineno, kw, fields + 1, (size_t) n - 1, err) < 0)
+                return -1;
+        }
+        if (!seen_version)
+            return s1_fail(err, 0, "plan: empty, the first line must be 'version 1'");
+    }
+
+    if (plan->napps == 0)
+        return s1_fail(err, 0, "plan: no apps");
+    size_t interactive = 0;
+    for (size_t i = 0; i < plan->napps; i++) {
+        struct app *app = &plan->apps[i];
+        if (!app->root)
+            return s1_fail(err, 0, "plan: app '%s' has no 'approot' line", app->name);
+        if (!app->argv)
+            return s1_fail(err, 0, "plan: app '%s' has no 'exec' line", app->name);
+        interactive += app->interactive;
+    }
+    if (interactive > 1)
+        return s1_fail(err, 0, "plan: more than one interactive app");
+    return 0;
+}
+
+int plan_load(const char *path, struct plan *plan, struct s1_error *err)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return s1_fail(err, errno, "open %s", path);
+    size_t len = 0, cap = 4096;
+    cleanup_free char *text = xrealloc(NULL, cap);
+    for (;;) {
+        if (len + 1 >= cap)
+            text = xrealloc(text, cap *= 2);
+        ssize_t r = read(fd, text + len, cap - len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return s1_fail(err, errno, "read %s", path);
+        if (r == 0)
+            break;
+        len += (size_t) r;
+    }
+    text[len] = '\0';
+    if (strlen(text) != len)
+        return s1_fail(err, 0, "%s: holds a NUL byte", path);
+    return plan_parse(text, plan, err);
+}

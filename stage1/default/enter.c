@@ -1,0 +1,160 @@
+/* enter: run a command in a running pod's namespaces and an app's root. */
+#define _GNU_SOURCE
+#include "../common/stage1.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const struct {
+    const char *name;
+    int type;
+} namespaces[] = {
+    /* user first (it grants the rights for the rest), mount last (it changes what /proc is) */
+    { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+    { "net", CLONE_NEWNET },   { "pid", CLONE_NEWPID }, { "cgroup", CLONE_NEWCGROUP },
+    { "mnt", CLONE_NEWNS },
+};
+#define NNS (sizeof namespaces / sizeof *namespaces)
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int join_pod(pid_t pid, struct s1_error *err)
+{
+    int fds[NNS];
+    char path[64], self[64];
+    for (size_t i = 0; i < NNS; i++) {
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) pid, namespaces[i].name);
+        snprintf(self, sizeof self, "/proc/self/ns/%s", namespaces[i].name);
+        fds[i] = -1;
+        /* joining our own user namespace is EINVAL; skipping the same ones keeps it simple */
+        if (same_file(path, self))
+            continue;
+        fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0)
+            return s1_fail(err, errno, "open %s", path);
+    }
+    /* the pod's root, resolved now while /proc is still ours */
+    snprintf(path, sizeof path, "/proc/%d/root", (int) pid);
+    cleanup_close int root_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        return s1_fail(err, errno, "open %s", path);
+    for (size_t i = 0; i < NNS; i++) {
+        if (fds[i] < 0)
+            continue;
+        int r = setns(fds[i], namespaces[i].type);
+        int e = errno;
+        close(fds[i]);
+        if (r < 0)
+            return s1_fail(err, e, "join the pod's %s namespace", namespaces[i].name);
+    }
+    if (fchdir(root_fd) < 0 || chroot(".") < 0)
+        return s1_fail(err, errno, "enter the pod's root");
+    return 0;
+}
+
+static const char *env_get(char **env, const char *key)
+{
+    size_t len = strlen(key);
+    for (; *env; env++)
+        if (!strncmp(*env, key, len) && (*env)[len] == '=')
+            return *env + len + 1;
+    return NULL;
+}
+
+/* execve, searching the app environment's PATH when cmd has no '/'. Returns on failure. */
+static int exec_cmd(char **argv, char **env, struct s1_error *err)
+{
+    if (strchr(argv[0], '/')) {
+        execve(argv[0], argv, env);
+        return s1_fail(err, errno, "exec %s", argv[0]);
+    }
+    const char *path = env_get(env, "PATH");
+    if (!path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    int last = ENOENT;
+    for (const char *p = path;; p++) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t) (colon - p) : strlen(p);
+        char candidate[4096];
+        snprintf(candidate, sizeof candidate, "%.*s/%s", (int) len, len ? p : ".", argv[0]);
+        execve(candidate, argv, env);
+        if (errno != ENOENT && errno != ENOTDIR)
+            last = errno;
+        if (!colon)
+            break;
+        p = colon;
+    }
+    return s1_fail(err, last, "exec %s", argv[0]);
+}
+
+int cmd_enter(int argc, char **argv)
+{
+    struct s1_error err = { 0 };
+    const char *app_name = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--debug"))
+            s1_debug = true;
+        else if (!strncmp(argv[i], "--app=", 6))
+            app_name = argv[i] + 6;
+        else if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        } else if (argv[i][0] == '-') {
+            s1_fail(&err, 0, "enter: unknown option '%s'", argv[i]);
+            s1_die(&err);
+        } else
+            break;
+    }
+    if (!app_name || i >= argc) {
+        s1_fail(&err, 0, "usage: enter [--debug] --app=NAME -- CMD [ARG...]");
+        s1_die(&err);
+    }
+    char **cmd = argv + i;
+
+    struct plan plan;
+    pid_t pid;
+    if (plan_load("plan", &plan, &err) < 0 || status_read_pid("pid", &pid, &err) < 0)
+        s1_die(&err);
+    struct app *app = plan_find_app(&plan, app_name);
+    if (!app) {
+        s1_fail(&err, 0, "enter: the pod has no app '%s'", app_name);
+        s1_die(&err);
+    }
+    if (join_pod(pid, &err) < 0)
+        s1_die(&err);
+    if (chroot(app->root) < 0) {
+        s1_fail(&err, errno, "chroot %s", app->root);
+        s1_die(&err);
+    }
+    const char *workdir = app->workdir ? app->workdir : "/";
+    if (chdir(workdir) < 0) {
+        s1_fail(&err, errno, "workdir %s", workdir);
+        s1_die(&err);
+    }
+    /* setns(pid) applies to children only */
+    pid_t child = fork();
+    if (child < 0) {
+        s1_fail(&err, errno, "fork");
+        s1_die(&err);
+    }
+    if (child == 0) {
+        exec_cmd(cmd, app->env, &err);
+        s1_die(&err);
+    }
+    int ws;
+    while (waitpid(child, &ws, 0) < 0)
+        if (errno != EINTR) {
+            s1_fail(&err, errno, "wait");
+            s1_die(&err);
+        }
+    return wait_status_code(ws);
+}

@@ -1,0 +1,39 @@
+/* The default stage1: one binary, the entrypoint chosen by the name it is called by
+ * (/init, /enter, /stop, /gc in the stage1 image). */
+#include "../common/stage1.h"
+
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+} entrypoints[] = {
+    { "init", cmd_run }, { "run", cmd_run }, { "enter", cmd_enter },
+    { "stop", cmd_stop }, { "gc", cmd_gc },
+};
+
+static int (*lookup(const char *name))(int, char **)
+{
+    for (size_t i = 0; i < sizeof entrypoints / sizeof *entrypoints; i++)
+        if (!strcmp(name, entrypoints[i].name))
+            return entrypoints[i].fn;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    base = base ? base + 1 : (argc > 0 ? argv[0] : "init");
+    int (*fn)(int, char **) = lookup(base);
+    /* `init run ...`, `init enter ...`: the entrypoint may also be named as the first word */
+    if ((!fn || fn == cmd_run) && argc > 1 && lookup(argv[1]) && strcmp(argv[1], "init")) {
+        fn = lookup(argv[1]);
+        argc--, argv++;
+    }
+    if (!fn) {
+        struct s1_error err;
+        s1_fail(&err, 0, "unknown entrypoint '%s' (init, enter, stop or gc)", base);
+        s1_die(&err);
+    }
+    return fn(argc, argv);
+}

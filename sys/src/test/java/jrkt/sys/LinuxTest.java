@@ -1,0 +1,220 @@
+package jrkt.sys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real calls, made as root on this machine's kernel. */
+class LinuxTest {
+    private static final int S_IFMT = 0170000;
+    private final Linux linux = Linux.get();
+
+    @TempDir Path dir;
+
+    @Test
+    void mountsAndUnmountsATmpfs() throws Exception {
+        Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        linux.mount("tmpfs", mountPoint.toString(), "tmpfs", Linux.MS_NOSUID | Linux.MS_NODEV, "size=1m,mode=0700");
+        try {
+            assertEquals("tmpfs", fsTypeAt(mountPoint));
+            Files.writeString(mountPoint.resolve("on-tmpfs"), "x");
+            assertEquals(0700, (int) Files.getAttribute(mountPoint, "unix:mode") & 07777);
+        } finally {
+            if (fsTypeAt(mountPoint) != null) linux.umount2(mountPoint.toString(), 0);
+        }
+        assertNull(fsTypeAt(mountPoint));
+        assertFalse(Files.exists(mountPoint.resolve("on-tmpfs")), "the file lived on the tmpfs, gone with it");
+    }
+
+    /** The file system type mounted exactly at path, from /proc/self/mountinfo; null when none is. */
+    private static String fsTypeAt(Path path) throws IOException {
+        String type = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            int separator = List.of(fields).indexOf("-");
+            if (fields[4].equals(path.toString())) type = fields[separator + 1];
+        }
+        return type;
+    }
+
+    @Test
+    void umountOfSomethingNotMountedFailsWithEinval() {
+        SysException e = assertThrows(SysException.class, () -> linux.umount2(dir.toString(), 0));
+        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals("umount2", e.call());
+        assertEquals(dir.toString(), e.subject());
+    }
+
+    @Test
+    void flockExclusiveKeepsASecondOpenFileOut() throws Exception {
+        String lockFile = dir.resolve("lock").toString();
+        int first = linux.open(lockFile, Linux.O_RDWR | Linux.O_CREAT | Linux.O_CLOEXEC, 0644);
+        int second = linux.open(lockFile, Linux.O_RDWR | Linux.O_CLOEXEC, 0);
+        try {
+            assertTrue(linux.flock(first, Linux.LOCK_EX));
+            assertFalse(linux.flock(second, Linux.LOCK_EX | Linux.LOCK_NB));
+            assertFalse(linux.flock(second, Linux.LOCK_SH | Linux.LOCK_NB));
+            assertTrue(linux.flock(first, Linux.LOCK_UN));
+            assertTrue(linux.flock(second, Linux.LOCK_EX | Linux.LOCK_NB));
+        } finally {
+            linux.close(first);
+            linux.close(second);
+        }
+        SysException e = assertThrows(SysException.class, () -> linux.flock(first, Linux.LOCK_EX));
+        assertEquals(Errno.EBADF, e.errno());
+    }
+
+    @Test
+    void mknodMakesAFifoAndACharacterDevice() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        linux.mknod(fifo.toString(), Linux.S_IFIFO | 0640, 0);
+        assertEquals(Linux.S_IFIFO | 0640, (int) Files.getAttribute(fifo, "unix:mode"));
+
+        Path devNull = dir.resolve("null");
+        linux.mknod(devNull.toString(), Linux.S_IFCHR | 0666, Linux.makedev(1, 3));
+        assertEquals(Linux.S_IFCHR, (int) Files.getAttribute(devNull, "unix:mode") & S_IFMT);
+        assertEquals(Linux.makedev(1, 3), (long) Files.getAttribute(devNull, "unix:rdev"));
+        // it really is the null device: writes vanish, reads see nothing
+        Files.writeString(devNull, "into the void");
+        assertEquals(0, Files.readAllBytes(devNull).length);
+
+        SysException e = assertThrows(SysException.class, () -> linux.mknod(fifo.toString(), Linux.S_IFIFO | 0600, 0));
+        assertEquals(Errno.EEXIST, e.errno());
+    }
+
+    @Test
+    void lchownChangesTheLinkNotItsTarget() throws Exception {
+        Path target = Files.writeString(dir.resolve("target"), "t");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target.getFileName());
+        linux.lchown(link.toString(), 1234, 5678);
+        assertEquals(1234, Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        assertEquals(5678, Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+        assertEquals(0, Files.getAttribute(target, "unix:uid"));
+        assertEquals(0, Files.getAttribute(target, "unix:gid"));
+    }
+
+    @Test
+    void chmodKeepsSetuidSetgidAndSticky() throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "f");
+        linux.chmod(file.toString(), 07755);
+        assertEquals(07755, (int) Files.getAttribute(file, "unix:mode") & 07777);
+    }
+
+    @Test
+    void xattrsRoundTripOnFilesAndOnLinksThemselves() throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "f");
+        byte[] binary = {0, 1, 2, (byte) 0xff, 0};
+        linux.lsetxattr(file.toString(), "user.jrkt", "hello".getBytes(StandardCharsets.UTF_8));
+        linux.lsetxattr(file.toString(), "trusted.jrkt", binary);
+        linux.lsetxattr(file.toString(), "user.empty", new byte[0]);
+        assertEquals("hello", new String(linux.lgetxattr(file.toString(), "user.jrkt"), StandardCharsets.UTF_8));
+        assertArrayEquals(binary, linux.lgetxattr(file.toString(), "trusted.jrkt"));
+        assertArrayEquals(new byte[0], linux.lgetxattr(file.toString(), "user.empty"));
+        assertNull(linux.lgetxattr(file.toString(), "user.absent"));
+        List<String> names = linux.llistxattr(file.toString());
+        assertTrue(names.containsAll(List.of("user.jrkt", "trusted.jrkt", "user.empty")), names.toString());
+
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file.getFileName());
+        linux.lsetxattr(link.toString(), "trusted.onlink", "l".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("trusted.onlink"), linux.llistxattr(link.toString()));
+        assertNull(linux.lgetxattr(file.toString(), "trusted.onlink"));
+    }
+
+    @Test
+    void lutimesSetsNanosecondTimesOnTheLinkItself() throws Exception {
+        Path target = Files.writeString(dir.resolve("target"), "t");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target.getFileName());
+        FileTime targetBefore = Files.getLastModifiedTime(target);
+        long mtime = 978_307_200_123_456_789L; // 2001-01-01T00:00:00.123456789Z
+        linux.lutimes(link.toString(), mtime + 5, mtime);
+        assertEquals(mtime, Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS));
+        assertEquals(mtime + 5, ((FileTime) Files.getAttribute(link, "lastAccessTime", LinkOption.NOFOLLOW_LINKS)).to(TimeUnit.NANOSECONDS));
+        assertEquals(targetBefore, Files.getLastModifiedTime(target));
+
+        linux.lutimes(target.toString(), 0, -1_500_000_000L); // before the epoch
+        assertEquals(-1_500_000_000L, Files.getLastModifiedTime(target).to(TimeUnit.NANOSECONDS));
+    }
+
+    @Test
+    void aFailedCallNamesTheCallThePathAndTheErrno() {
+        String missing = dir.resolve("no/such/file").toString();
+        SysException e = assertThrows(SysException.class, () -> linux.chmod(missing, 0644));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("chmod", e.call());
+        assertEquals(missing, e.subject());
+        assertEquals("chmod(" + missing + "): No such file or directory (ENOENT)", e.getMessage());
+
+        SysException open = assertThrows(SysException.class, () -> linux.open(missing, Linux.O_RDONLY, 0));
+        assertEquals(Errno.ENOENT, open.errno());
+        assertEquals("open", open.call());
+    }
+
+    @Test
+    void chdirToAMissingDirectoryFails() {
+        String missing = dir.resolve("missing").toString();
+        SysException e = assertThrows(SysException.class, () -> linux.chdir(missing));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("chdir", e.call());
+    }
+
+    @Test
+    void identifiesThisProcess() {
+        assertEquals(ProcessHandle.current().pid(), linux.getpid());
+        assertEquals(0, linux.geteuid(), "the tests run as root");
+    }
+
+    @Test
+    void execveReplacesAMultithreadedJvmKeepingOnlyTheInheritedFds() throws Exception {
+        Path inherited = Files.writeString(dir.resolve("inherited"), "i");
+        Path privateFile = Files.writeString(dir.resolve("private"), "p");
+        List<String> out = runChild(inherited.toString(), privateFile.toString());
+
+        String javaPid = out.get(0).split(" ")[2];
+        int inheritedFd = Integer.parseInt(out.get(0).split(" ")[4]);
+        int privateFd = Integer.parseInt(out.get(0).split(" ")[5]);
+        assertEquals("shell pid " + javaPid, out.get(1), "execve keeps the process, it does not fork");
+        assertEquals("SigBlk:\t0000000000000000", out.get(2), "the JVM's blocked signals are unblocked");
+        assertEquals("hello from execve", out.get(out.size() - 1), "the environment given is the one seen");
+        assertEquals("cwd " + dir, out.get(out.size() - 2), "chdir before execve sets the new program's directory");
+        List<String> fds = out.subList(3, out.size() - 2).stream().filter(l -> l.contains("->")).toList();
+        assertTrue(fds.stream().anyMatch(l -> l.contains(" " + inheritedFd + " -> " + inherited)), fds.toString());
+        assertFalse(fds.stream().anyMatch(l -> l.contains(" " + privateFd + " -> ")), fds.toString());
+        assertFalse(fds.stream().anyMatch(l -> l.endsWith(privateFile.toString())), "a JVM-opened fd leaked: " + fds);
+        assertFalse(fds.stream().anyMatch(l -> l.contains(".jar") || l.endsWith("/lib/modules")), "JVM fds leaked: " + fds);
+        assertEquals(4, fds.size(), "stdin, stdout, stderr and the inherited fd: " + fds);
+    }
+
+    @Test
+    void execveOfAMissingProgramThrowsAndTheJvmGoesOn() throws Exception {
+        Path missing = dir.resolve("missing");
+        List<String> out = runChild("/dev/null", "/dev/null", missing.toString());
+        assertEquals(List.of("failed: execve(" + missing + "): No such file or directory (ENOENT)"), out);
+    }
+
+    private static List<String> runChild(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            ExecveChild.class.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        child.getOutputStream().close();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        return output.lines().toList();
+    }
+}
