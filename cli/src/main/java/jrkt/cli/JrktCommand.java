@@ -32,7 +32,8 @@ import picocli.CommandLine.ScopeType;
  * ({@code jrkt image list --dir=/x}); either way they land in this object, which subcommands
  * reach through {@link #of(CommandLine.Model.CommandSpec)}.
  */
-@Command(name = "jrkt", mixinStandardHelpOptions = true, versionProvider = VersionInfo.Provider.class,
+@Command(name = "jrkt", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, // --help on every subcommand
+         versionProvider = VersionInfo.Provider.class,
         description = "A pod-native container runtime.",
         subcommands = {
             // Add new top-level commands here, one line each.

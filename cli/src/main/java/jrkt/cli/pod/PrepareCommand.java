@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jrkt prepare}: prepares a pod without running it and prints its UUID (see run-prepared). */
-@Command(name = "prepare", description = {
+@Command(name = "prepare", customSynopsis = "jrkt prepare [POD-FLAGS] IMAGE [APP-FLAGS] [-- ARGS... ---] [IMAGE [APP-FLAGS] ...]%n", description = {
         "Prepare a pod from images, to be started with 'jrkt run-prepared'; prints the pod's UUID.",
         "Pod flags come before the first image; each app's flags follow its image (as for 'jrkt run')."})
 public final class PrepareCommand extends PreparingCommand {

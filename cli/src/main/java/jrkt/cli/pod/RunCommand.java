@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * {@code jrkt run}: prepares a pod and starts it. On success this process becomes stage1
  * (execve), so jrkt's exit status is the pod's.
  */
-@Command(name = "run", description = {
+@Command(name = "run", customSynopsis = "jrkt run [POD-FLAGS] IMAGE [APP-FLAGS] [-- ARGS... ---] [IMAGE [APP-FLAGS] ...]%n", description = {
         "Prepare a pod from images and run it; exits with the pod's exit status.",
         "Pod flags come before the first image; each app's flags follow its image, e.g.",
         "  jrkt run --net=host IMG1 --exec=/bin/echo -- hello --- IMG2 --name=two"})
