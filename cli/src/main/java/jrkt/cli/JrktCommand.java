@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import jrkt.cli.image.FetchCommand;
 import jrkt.cli.image.ImageCommand;
@@ -34,28 +36,24 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "jrkt", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, // --help on every subcommand
          versionProvider = VersionInfo.Provider.class,
-        description = "A pod-native container runtime.",
-        subcommands = {
-            // Add new top-level commands here, one line each.
-            FetchCommand.class,
-            ImageCommand.class,
-            RunCommand.class,
-            PrepareCommand.class,
-            RunPreparedCommand.class,
-            ListCommand.class,
-            StatusCommand.class,
-            StopCommand.class,
-            EnterCommand.class,
-            LogsCommand.class,
-            CatManifestCommand.class,
-            ExportCommand.class,
-            RmCommand.class,
-            GcCommand.class,
-            VersionCommand.class,
-            ConfigCommand.class,
-            CommandLine.HelpCommand.class,
-        })
+        description = "A pod-native container runtime.")
 public final class JrktCommand implements Runnable, AutoCloseable {
+    /**
+     * Every top-level command, by the name it answers to, in the order help lists them. Not in
+     * the @Command annotation: picocli would then build the model of all of them by reflection
+     * on every start, which costs a short-lived CLI more than the command itself often does.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+        "fetch", FetchCommand.class, "image", ImageCommand.class, "run", RunCommand.class,
+        "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
+        "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
+        "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
+        "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
+        "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+
+    /** Global options that take a value, for finding the subcommand in a command line. */
+    private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options");
+
     public static final Path DEFAULT_DIR = Path.of("/var/lib/jrkt");
     public static final Path DEFAULT_LOCAL_CONFIG = Path.of("/etc/jrkt");
     public static final Path DEFAULT_SYSTEM_CONFIG = Path.of("/usr/lib/jrkt");
@@ -124,14 +122,48 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return (JrktCommand) spec.root().userObject();
     }
 
-    /** A command line for this object with jrkt's error handling (one line, exit 254). */
-    public CommandLine commandLine() {
+    /** A command line with every command, for help, completion and tests. */
+    public CommandLine commandLine() { return commandLine(COMMANDS.keySet()); }
+
+    /**
+     * A command line for these arguments: only the command they name is built, or all of them
+     * when the arguments name none that is known (help and errors then list every command).
+     */
+    public CommandLine commandLine(String[] args) {
+        String name = subcommandName(args);
+        return commandLine(name != null && COMMANDS.containsKey(name) && !name.equals("help") ? Set.of(name) : COMMANDS.keySet());
+    }
+
+    /** The first argument that is neither a global option nor its value; null when there is none. */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-")) return arg;
+            if (arg.equals("--")) return null;
+            if (VALUED_GLOBAL_OPTIONS.contains(arg)) i++; // "--dir /x": skip the value too
+        }
+        return null;
+    }
+
+    /** Pairs of name and class; the names are checked against the classes' @Command names by a test. */
+    private static Map<String, Class<?>> commands(Object... pairs) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) byName.put((String) pairs[i], (Class<?>) pairs[i + 1]);
+        return Collections.unmodifiableMap(byName);
+    }
+
+    /** A command line for this object with the named commands and jrkt's error handling (one line, exit 254). */
+    private CommandLine commandLine(Set<String> names) {
         CommandLine commandLine = new CommandLine(this);
+        for (String name : names) commandLine.addSubcommand(name, COMMANDS.get(name));
         // "--insecure-options=image" names both an insecure option and the image command.
         commandLine.setAllowSubcommandsAsOptionParameters(true);
         // Everything from the first image (run, prepare) or the UUID (enter) on belongs to the
         // apps: their flags, "--" and "---" must reach the command untouched.
-        for (String name : List.of("run", "prepare", "enter")) commandLine.getSubcommands().get(name).setStopAtPositional(true);
+        for (String name : List.of("run", "prepare", "enter")) {
+            CommandLine sub = commandLine.getSubcommands().get(name);
+            if (sub != null) sub.setStopAtPositional(true);
+        }
         return Errors.install(commandLine, this);
     }
 }

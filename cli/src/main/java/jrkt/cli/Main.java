@@ -11,7 +11,7 @@ public final class Main {
     /** Runs one jrkt command line and returns its exit status; subcommands' statuses pass through. */
     static int run(String[] args) {
         try (JrktCommand root = new JrktCommand()) {
-            var commandLine = root.commandLine();
+            var commandLine = root.commandLine(args);
             int status = commandLine.execute(args);
             commandLine.getOut().flush();
             return status;

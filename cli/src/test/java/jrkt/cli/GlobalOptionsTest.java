@@ -18,7 +18,7 @@ class GlobalOptionsTest {
 
     private static JrktCommand parse(String... args) {
         JrktCommand root = new JrktCommand();
-        root.commandLine().parseArgs(args);
+        root.commandLine(args).parseArgs(args);
         return root;
     }
 
@@ -28,7 +28,7 @@ class GlobalOptionsTest {
     static Run execute(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         try (JrktCommand root = new JrktCommand()) {
-            CommandLine cl = root.commandLine();
+            CommandLine cl = root.commandLine(args); // as Main does: only the named command is built
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
             int status = cl.execute(args);
@@ -127,5 +127,27 @@ class GlobalOptionsTest {
         assertTrue(run.out().contains("appc Version: 0.8.11"), run.out());
         assertTrue(run.out().contains("Java Version: " + System.getProperty("java.version")), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("jrkt Version: \\d+\\.\\d+\\.\\d+.*")), run.out());
+    }
+
+    @Test
+    void everyRegisteredNameIsTheCommandsOwnName() {
+        JrktCommand.COMMANDS.forEach((name, type) ->
+            assertEquals(name, type.getAnnotation(CommandLine.Command.class).name(), type.getName()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "image list|image", "--dir=/x image list|image", "--dir /x run img|run", "--debug --insecure-options image fetch x|fetch",
+        "--insecure-options=image image rm x|image", "--help|null", "--dir /x|null", "-- run|null"})
+    void findsTheSubcommandPastGlobalOptions(String row) {
+        String[] parts = row.split("\\|");
+        String expected = parts[1].equals("null") ? null : parts[1];
+        assertEquals(expected, JrktCommand.subcommandName(parts[0].split(" ")));
+    }
+
+    @Test
+    void helpStillListsEveryCommand() {
+        Run help = execute("--help");
+        for (String name : JrktCommand.COMMANDS.keySet()) assertTrue(help.out().contains(name), name + " missing from:\n" + help.out());
     }
 }
