@@ -117,7 +117,7 @@ class PodRunTest {
         bad.add(args("run", "--volume=data,kind=host", sh(IMAGE, "true")));
         bad.add(args("run", sh(IMAGE, "true", "--mount=volume=undeclared,target=/data")));
         bad.add(args("run", "example.com/no-app"));
-        bad.add(args("run", IMAGE, "--exec=/bin/no-such-program"));
+        bad.add(args("run", IMAGE, "--exec=no-such-program")); // looked up in the image's PATH at prepare
         bad.add(args("run", "--volume=data,kind=host,source=" + tmp.resolve("does-not-exist"),
             sh(IMAGE, "true", "--mount=volume=data,target=/data")));
         bad.add(args("prepare", "example.com/no-such-image"));
