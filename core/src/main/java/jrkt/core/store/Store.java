@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.AciArchive;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.image.aci.ImageReference;
 import jrkt.core.image.archive.Compression;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
@@ -163,7 +164,7 @@ public final class Store implements AutoCloseable {
             List<ImageInfo> byId = index.findByIdPrefix(ID_PREFIX + reference);
             if (!byId.isEmpty()) return byIdPrefix(reference, ID_PREFIX + reference);
         }
-        NameQuery query = NameQuery.parse(reference);
+        ImageReference query = ImageReference.parse(reference);
         for (ImageInfo candidate : index.findByName(query.name())) {
             if (query.matches(candidate.name(), candidate.labels())) return candidate;
         }
@@ -381,7 +382,7 @@ public final class Store implements AutoCloseable {
     }
 
     private DependencyChain.Node resolveDependency(ImageManifest.Dependency dep, DependencyChain.Node dependent) {
-        NameQuery query = new NameQuery(dep.imageName(), dep.labels() == null ? java.util.Map.of() : dep.labels());
+        ImageReference query = new ImageReference(dep.imageName(), dep.labels() == null ? java.util.Map.of() : dep.labels());
         String what = "dependency " + dep.imageName() + " of image " + dependent.manifest().name();
         ImageInfo chosen = null;
         for (ImageInfo candidate : index.findByName(dep.imageName())) {

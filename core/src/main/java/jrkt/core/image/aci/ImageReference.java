@@ -62,6 +62,15 @@ public record ImageReference(String name, Map<String, String> labels) {
     /** The "version" label, or null. */
     public String version() { return labels.get("version"); }
 
+    /** appc matching: the same name, and every label asked for present with the same value. */
+    public boolean matches(String imageName, Map<String, String> imageLabels) {
+        if (!name.equals(imageName)) return false;
+        for (Map.Entry<String, String> want : labels.entrySet()) {
+            if (!want.getValue().equals(imageLabels.get(want.getKey()))) return false;
+        }
+        return true;
+    }
+
     /** The reference in the form {@link #parse} reads: name[:version][,label=value...]. */
     @Override
     public String toString() {
