@@ -8,6 +8,18 @@ import java.util.List;
 import java.util.Set;
 import jrkt.cli.image.FetchCommand;
 import jrkt.cli.image.ImageCommand;
+import jrkt.cli.pod.CatManifestCommand;
+import jrkt.cli.pod.EnterCommand;
+import jrkt.cli.pod.ExportCommand;
+import jrkt.cli.pod.GcCommand;
+import jrkt.cli.pod.ListCommand;
+import jrkt.cli.pod.LogsCommand;
+import jrkt.cli.pod.PrepareCommand;
+import jrkt.cli.pod.RmCommand;
+import jrkt.cli.pod.RunCommand;
+import jrkt.cli.pod.RunPreparedCommand;
+import jrkt.cli.pod.StatusCommand;
+import jrkt.cli.pod.StopCommand;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,12 +32,25 @@ import picocli.CommandLine.ScopeType;
  * ({@code jrkt image list --dir=/x}); either way they land in this object, which subcommands
  * reach through {@link #of(CommandLine.Model.CommandSpec)}.
  */
-@Command(name = "jrkt", mixinStandardHelpOptions = true, versionProvider = VersionInfo.Provider.class,
+@Command(name = "jrkt", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, // --help on every subcommand
+         versionProvider = VersionInfo.Provider.class,
         description = "A pod-native container runtime.",
         subcommands = {
             // Add new top-level commands here, one line each.
             FetchCommand.class,
             ImageCommand.class,
+            RunCommand.class,
+            PrepareCommand.class,
+            RunPreparedCommand.class,
+            ListCommand.class,
+            StatusCommand.class,
+            StopCommand.class,
+            EnterCommand.class,
+            LogsCommand.class,
+            CatManifestCommand.class,
+            ExportCommand.class,
+            RmCommand.class,
+            GcCommand.class,
             VersionCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class,
@@ -103,6 +128,9 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         CommandLine commandLine = new CommandLine(this);
         // "--insecure-options=image" names both an insecure option and the image command.
         commandLine.setAllowSubcommandsAsOptionParameters(true);
+        // Everything from the first image (run, prepare) or the UUID (enter) on belongs to the
+        // apps: their flags, "--" and "---" must reach the command untouched.
+        for (String name : List.of("run", "prepare", "enter")) commandLine.getSubcommands().get(name).setStopAtPositional(true);
         return Errors.install(commandLine, this);
     }
 }

@@ -32,16 +32,19 @@ public final class ImageGcCommand extends BaseCommand {
     }
 
     /**
-     * The trees existing pods name, in rkt's layout: {@code <pod>/stage1TreeStoreID} and
-     * {@code <pod>/appsinfo/<app>/treeStoreID}, each holding one tree ID.
+     * The rendered trees existing pods use, in any state: each pod's {@code trees} file (one
+     * tree ID a line, written by the preparer) names the trees its apps' roots are built on.
      */
     static Set<String> treesInUse(Path dataDir) throws IOException {
         Set<String> trees = new HashSet<>();
         PodDirs pods = new PodDirs(dataDir);
         for (String state : PodDirs.ALL) {
             for (Path pod : list(pods.stateDir(state))) {
-                readId(pod.resolve("stage1TreeStoreID"), trees);
-                for (Path app : list(pod.resolve("appsinfo"))) readId(app.resolve("treeStoreID"), trees);
+                String uuid = pod.getFileName().toString();
+                // A pod that changed state since the listing is read where it is now.
+                for (int i = 0; i < PodDirs.ALL.length && !readIds(pod.resolve("trees"), trees); i++) {
+                    pod = pods.pod(PodDirs.ALL[i], uuid);
+                }
             }
         }
         return trees;
@@ -54,10 +57,15 @@ public final class ImageGcCommand extends BaseCommand {
         }
     }
 
-    private static void readId(Path file, Set<String> into) throws IOException {
-        if (Files.isRegularFile(file)) {
-            String id = Files.readString(file).strip();
-            if (!id.isEmpty()) into.add(id);
+    /** False when there is no such file (an embryo, a pod gone or moved). */
+    private static boolean readIds(Path file, Set<String> into) throws IOException {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) into.add(line.strip());
+            }
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
     }
 }

@@ -1,0 +1,36 @@
+package jrkt.cli.pod;
+
+import java.time.Duration;
+import jrkt.cli.BaseCommand;
+import jrkt.cli.GoDuration;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodGc;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jrkt gc}: rkt's two-phase pod garbage collection (docs/pods.md, "Garbage collection"). */
+@Command(name = "gc", description = {
+        "Garbage-collect pods: exited pods are marked, then removed once marked for the grace period;",
+        "prepared pods older than --expire-prepared and abandoned preparations are removed."})
+public final class GcCommand extends BaseCommand {
+    @Option(names = "--grace-period", paramLabel = "DURATION", converter = GoDuration.class, defaultValue = "30m",
+            description = "keep exited pods this long after they were marked (default: ${DEFAULT-VALUE})")
+    Duration gracePeriod;
+
+    @Option(names = "--expire-prepared", paramLabel = "DURATION", converter = GoDuration.class, defaultValue = "24h",
+            description = "remove prepared pods not run within this long (default: ${DEFAULT-VALUE})")
+    Duration expirePrepared;
+
+    @Option(names = "--mark-only", description = "only mark exited pods as garbage; remove nothing")
+    boolean markOnly;
+
+    @Override public Integer call() {
+        PodGc gc = new PodGc(new PodDirs(jrkt().dataDir()), line -> {
+            out().println(line);
+            out().flush();
+        });
+        PodGc.Result result = gc.gc(new PodGc.Options(gracePeriod, expirePrepared, markOnly, jrkt().debug()));
+        for (String failure : result.failures()) warn("gc: " + failure);
+        return result.failures().isEmpty() ? 0 : 254;
+    }
+}

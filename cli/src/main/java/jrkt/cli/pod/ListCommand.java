@@ -1,0 +1,67 @@
+package jrkt.cli.pod;
+
+import java.nio.file.Files;
+import java.util.List;
+import jrkt.cli.BaseCommand;
+import jrkt.cli.output.ListingOptions;
+import jrkt.cli.output.Table;
+import jrkt.core.JrktException;
+import jrkt.core.pod.Pod;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.Pods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code jrkt list}: every pod, one row each; a pod's apps and images are joined with commas. */
+@Command(name = "list", description = {
+        "List pods. Fields: uuid, app, imagename, imageid (hidden), state, created, started, networks.",
+        "A pod with several apps shows them comma-separated; states with a blank are written with '-'",
+        "(aborted-prepare, exited-garbage) so that every cell is one word."})
+public final class ListCommand extends BaseCommand {
+    @Mixin ListingOptions listing;
+
+    static Table table() {
+        return new Table(List.of(
+                Table.id("uuid", "UUID"),
+                Table.text("app", "APP"),
+                Table.text("imagename", "IMAGE NAME"),
+                Table.text("imageid", "IMAGE ID").hidden(),
+                Table.text("state", "STATE"),
+                Table.time("created", "CREATED"),
+                Table.time("started", "STARTED"),
+                Table.text("networks", "NETWORKS")),
+                "created");
+    }
+
+    @Override public Integer call() {
+        Table table = table();
+        for (Pod pod : new Pods(new PodDirs(jrkt().dataDir())).list()) {
+            List<Pod.App> apps;
+            try {
+                apps = pod.apps();
+            } catch (JrktException unreadable) {
+                apps = List.of(); // a pod half-deleted or being prepared still gets its row
+            }
+            table.add(pod.uuid(), joined(apps.stream().map(Pod.App::name).toList()),
+                joined(apps.stream().map(Pod.App::imageName).toList()),
+                joined(apps.stream().map(a -> listing.full() ? a.imageId() : Table.shortId(String.valueOf(a.imageId()))).toList()),
+                pod.state().label().replace(' ', '-'), pod.created(), pod.started(), networks(pod));
+        }
+        table.print(out(), listing);
+        return 0;
+    }
+
+    private static String joined(List<String> values) {
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
+    /** What the pod's network setup recorded ({@code <pod>/networks}, one NAME:ip4=ADDR a line), or none. */
+    private static String networks(Pod pod) {
+        try {
+            List<String> lines = Files.readAllLines(pod.dir().resolve("networks")).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? null : String.join(",", lines);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}

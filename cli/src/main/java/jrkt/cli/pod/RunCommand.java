@@ -1,0 +1,33 @@
+package jrkt.cli.pod;
+
+import java.io.IOException;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jrkt run}: prepares a pod and starts it. On success this process becomes stage1
+ * (execve), so jrkt's exit status is the pod's.
+ */
+@Command(name = "run", customSynopsis = "jrkt run [POD-FLAGS] IMAGE [APP-FLAGS] [-- ARGS... ---] [IMAGE [APP-FLAGS] ...]%n", description = {
+        "Prepare a pod from images and run it; exits with the pod's exit status.",
+        "Pod flags come before the first image; each app's flags follow its image, e.g.",
+        "  jrkt run --net=host IMG1 --exec=/bin/echo -- hello --- IMG2 --name=two"})
+public final class RunCommand extends PreparingCommand {
+    @Option(names = "--detach", description = "return once every app has started, printing the pod's UUID; the apps' output goes to 'jrkt logs'")
+    boolean detach;
+
+    @Option(names = "--interactive", description = "give the (single) app this terminal as stdin and /dev/console")
+    boolean interactive;
+
+    @Override boolean interactive() { return interactive; }
+
+    @Override public Integer call() throws IOException {
+        String uuid = preparePod();
+        out().flush();
+        jrkt().close(); // the store's database must not leak into the pod
+        new PodRunner(new PodDirs(jrkt().dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt().debug(), detach));
+        throw new IllegalStateException("runPrepared returned");
+    }
+}

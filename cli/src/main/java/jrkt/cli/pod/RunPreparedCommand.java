@@ -1,0 +1,44 @@
+package jrkt.cli.pod;
+
+import java.nio.file.Files;
+import java.util.List;
+import jrkt.cli.BaseCommand;
+import jrkt.core.JrktException;
+import jrkt.core.pod.Pod;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jrkt run-prepared UUID}: starts a prepared pod; jrkt becomes its stage1 and exits with its status. */
+@Command(name = "run-prepared", description = "Run a prepared pod; exits with the pod's exit status.")
+public final class RunPreparedCommand extends BaseCommand {
+    @Parameters(arity = "0..1", paramLabel = "UUID", description = PodArgument.UUID_HELP)
+    String uuid;
+
+    @Mixin PodArgument podArgument;
+
+    @Option(names = "--detach", description = "return once every app has started, printing the pod's UUID; the apps' output goes to 'jrkt logs'")
+    boolean detach;
+
+    @Option(names = "--interactive", description = "expect the pod to have been prepared with --interactive (the terminal is bound then)")
+    boolean interactive;
+
+    @Override public Integer call() throws Exception {
+        Pod pod = podArgument.resolve(jrkt().dataDir(), uuid);
+        if (interactive && !preparedInteractive(pod)) {
+            throw new JrktException("pod " + pod.uuid() + " was not prepared with --interactive; prepare it again with 'jrkt prepare --interactive'");
+        }
+        out().flush();
+        jrkt().close();
+        new PodRunner(new PodDirs(jrkt().dataDir())).runPrepared(pod.uuid(), new PodRunner.RunOptions(jrkt().debug(), detach));
+        throw new IllegalStateException("runPrepared returned");
+    }
+
+    private static boolean preparedInteractive(Pod pod) throws java.io.IOException {
+        List<String> plan = Files.readAllLines(pod.dir().resolve("plan"));
+        return plan.stream().anyMatch(line -> line.startsWith("interactive "));
+    }
+}

@@ -1,0 +1,131 @@
+package jrkt.cli.pod;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jrkt.cli.BaseCommand;
+import jrkt.cli.output.Table;
+import jrkt.core.JrktException;
+import jrkt.core.json.Json;
+import jrkt.core.pod.Pod;
+import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodState;
+import jrkt.core.pod.Pods;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, networks, pid,
+ * exited, and for each app that ended {@code app-NAME=EXIT-STATUS}.
+ */
+@Command(name = "status", description = {
+        "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
+        "An app's STATUS is its exit status once it exited, 'running', or 'error: WHY' when it could not start."})
+public final class StatusCommand extends BaseCommand {
+    private static final long POLL_MILLIS = 100;
+
+    @Parameters(arity = "0..1", paramLabel = "UUID", description = PodArgument.UUID_HELP)
+    String uuid;
+
+    @Mixin PodArgument podArgument;
+
+    @Option(names = "--wait", arity = "0..1", fallbackValue = "true", paramLabel = "true|false|DURATION",
+            converter = Wait.Converter.class, description = "wait until the pod has exited (at most DURATION, e.g. 30s)")
+    Wait waitExit = Wait.NO;
+
+    @Option(names = "--wait-ready", arity = "0..1", fallbackValue = "true", paramLabel = "true|false|DURATION",
+            converter = Wait.Converter.class, description = "wait until every app of the pod has started (at most DURATION)")
+    Wait waitReady = Wait.NO;
+
+    @Option(names = "--format", paramLabel = "json|json-pretty", description = "print JSON instead of key=value lines")
+    String format;
+
+    @Override public Integer call() throws InterruptedException {
+        if (format != null && !format.equals("json") && !format.equals("json-pretty")) {
+            throw new JrktException("--format " + format + ": expected json or json-pretty");
+        }
+        Pods pods = new Pods(new PodDirs(jrkt().dataDir()));
+        Pod pod = podArgument.resolve(jrkt().dataDir(), uuid);
+        if (waitReady.enabled()) pod = waitFor(pods, pod, "ready", waitReady, p -> p.ready() || ended(p));
+        if (waitExit.enabled()) pod = waitFor(pods, pod, "exited", waitExit, StatusCommand::ended);
+        Map<String, Object> status = status(pod);
+        if (format == null) {
+            for (Map.Entry<String, Object> e : status.entrySet()) {
+                if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
+                if (e.getValue() != null) out().println(e.getKey() + "=" + text(e.getValue()));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> apps = (Map<String, Object>) status.get("apps");
+            for (Map.Entry<String, Object> app : apps.entrySet()) {
+                if (app.getValue() != null) out().println("app-" + app.getKey() + "=" + app.getValue());
+            }
+        } else {
+            out().println(format.equals("json") ? Json.write(status) : Json.writePretty(status));
+        }
+        out().flush();
+        return 0;
+    }
+
+    private static boolean ended(Pod pod) {
+        return pod.state() != PodState.RUNNING && pod.state() != PodState.PREPARED && pod.state() != PodState.PREPARING
+            && pod.state() != PodState.EMBRYO;
+    }
+
+    private interface Condition { boolean holds(Pod pod); }
+
+    private static Pod waitFor(Pods pods, Pod pod, String what, Wait wait, Condition condition) throws InterruptedException {
+        Instant deadline = wait.limit() == null ? null : Instant.now().plus(wait.limit());
+        while (!condition.holds(pod)) {
+            if (deadline != null && Instant.now().isAfter(deadline)) {
+                throw new JrktException("pod " + pod.uuid() + " is not " + what + " after " + jrkt.cli.GoDuration.format(wait.limit())
+                    + " (it is " + pod.state() + ")");
+            }
+            Thread.sleep(POLL_MILLIS);
+            pod = pods.resolve(pod.uuid());
+        }
+        return pod;
+    }
+
+    /** The facts, in rkt's order; values null when unknown. */
+    static Map<String, Object> status(Pod pod) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("uuid", pod.uuid());
+        s.put("state", pod.state().label());
+        s.put("created", time(pod.created()));
+        s.put("started", time(pod.started()));
+        s.put("pid", pod.state().afterRun() ? pod.pid() : null);
+        boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
+        s.put("exited", exited);
+        if (exited) s.put("exit", pod.exitStatus());
+        Map<String, Object> apps = new LinkedHashMap<>();
+        List<Pod.App> list;
+        try {
+            list = pod.apps();
+        } catch (JrktException unreadable) {
+            list = new ArrayList<>();
+        }
+        for (Pod.App app : list) {
+            Pod.AppStatus a = pod.appStatus(app.name());
+            Object value = switch (a.summary()) {
+                case "exited" -> a.exitStatus();
+                case "error" -> "error: " + a.error();
+                case "running" -> exited ? null : "running";
+                default -> null;
+            };
+            apps.put(app.name(), value);
+        }
+        s.put("apps", apps);
+        return s;
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : Table.rfc3339(t, ZoneId.systemDefault());
+    }
+
+    private static String text(Object v) { return String.valueOf(v); }
+}
