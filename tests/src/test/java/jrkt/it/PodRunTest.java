@@ -101,10 +101,11 @@ class PodRunTest {
         assertEquals("1000", lines.get(0), fromImage.toString());
         assertTrue(Arrays.asList(lines.get(1).split("\\s+")).contains("1200"), fromImage.toString());
 
+        List<String> podsBefore = env.allPods();
         Jrkt.Result unknown = env.run(args("run", sh(IMAGE, "true", "--user=nosuchuser")));
         assertOneLineFailure(unknown);
         assertTrue(unknown.stderr().contains("nosuchuser"), unknown.toString());
-        assertNoPodInTheMaking();
+        assertEquals(podsBefore, env.allPods(), "a refused run left a pod");
     }
 
     @Test
