@@ -69,7 +69,7 @@ class PodIsolationTest {
     void mountsMadeInsideThePodStayThere() {
         String source = "jrkt-e2e-" + Long.toHexString(System.nanoTime());
         String uuid = env.runDetached(args(sh(IMAGE,
-            "mount -t tmpfs " + source + " /mnt && touch /mnt/made-inside && exec sleep 300")));
+            "mkdir -p /mnt && mount -t tmpfs " + source + " /mnt && touch /mnt/made-inside && exec sleep 300")));
         // wait until the app mounted: it is visible from inside the pod
         PodEnv.await("the app's tmpfs", 60, () -> env.run("enter", uuid, "test", "-e", "/mnt/made-inside").exitCode() == 0);
         Jrkt.Result inside = env.run("enter", uuid, "cat", "/proc/self/mountinfo").expectSuccess();
