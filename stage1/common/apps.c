@@ -72,8 +72,9 @@ static __attribute__((noreturn)) void become_app(struct supervisor *sv, struct a
     }
     char line[1200];
     s1_format(&err, line, sizeof line);
-    /* the error file holds the reason without the "stage1: " prefix */
+    /* the error file holds the reason without the "stage1: " prefix and the newline */
     const char *why = line + strlen("stage1: ");
+    line[strcspn(line, "\n")] = '\0';
     if (write(error_fd, why, strlen(why)) < 0) {
         /* nothing left to tell anyone */
     }
@@ -127,7 +128,7 @@ static int record_exit(struct supervisor *sv, struct app *app, int status, struc
     app->status = status;
     app->running = false;
     app->ended = true;
-    snprintf(buf, sizeof buf, "%d %lld\n", status, epoch_ms());
+    snprintf(buf, sizeof buf, "%d %lld", status, epoch_ms());
     return status_app_file(sv->pod_fd, app->name, "exited", buf, err);
 }
 
@@ -150,7 +151,7 @@ static int run_handler(struct supervisor *sv, struct app *app, struct cmd *handl
         return -1;
     int status = wait_for(pid);
     if (r == 0 && status != 0)
-        snprintf(why, whylen, "%s handler %s exited with status %d\n", kind, handler->argv[0], status);
+        snprintf(why, whylen, "%s handler %s exited with status %d", kind, handler->argv[0], status);
     return status;
 }
 
@@ -175,7 +176,7 @@ static int start_app(struct supervisor *sv, struct app *app, struct s1_error *er
     app->pid = pid;
     app->running = true;
     char buf[32];
-    snprintf(buf, sizeof buf, "%lld\n", epoch_ms());
+    snprintf(buf, sizeof buf, "%lld", epoch_ms());
     s1_log("app %s started as pid %d", app->name, (int) pid);
     return status_app_file(sv->pod_fd, app->name, "started", buf, err);
 }
@@ -218,7 +219,7 @@ static int app_ended(struct supervisor *sv, struct app *app, int status, struct 
             return -1;
         /* a failing post-stop handler changes nothing about the app; say so and go on */
         if (r != 0)
-            fprintf(stderr, "stage1: app %s: %s", app->name, why);
+            fprintf(stderr, "stage1: app %s: %s\n", app->name, why);
     }
     return 0;
 }

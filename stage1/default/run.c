@@ -221,7 +221,7 @@ int cmd_run(int argc, char **argv)
     /* only here, never inherited by the pod: a dead PID 1 must not kill us on write */
     signal(SIGPIPE, SIG_IGN);
     char buf[32];
-    snprintf(buf, sizeof buf, "%d\n", (int) init);
+    snprintf(buf, sizeof buf, "%d", (int) init);
     if (status_write(pod_fd, "pid", buf, &err) < 0)
         s1_die(&err); /* PID 1 dies with us: PR_SET_PDEATHSIG */
     if (write(sync[1], "1", 1) != 1) {
@@ -255,7 +255,7 @@ int cmd_run(int argc, char **argv)
             break;
         }
     }
-    snprintf(buf, sizeof buf, "%d\n", status);
+    snprintf(buf, sizeof buf, "%d", status);
     if (status_write(pod_fd, "exit", buf, &err) < 0)
         s1_die(&err);
     return status;

@@ -93,9 +93,10 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     @Override public void run() { new CommandLine(this).usage(System.out); }
 
-    public Path dataDir() { return dir != null ? dir : DEFAULT_DIR; }
-    public Path localConfig() { return localConfig != null ? localConfig : DEFAULT_LOCAL_CONFIG; }
-    public Path systemConfig() { return systemConfig != null ? systemConfig : DEFAULT_SYSTEM_CONFIG; }
+    // Absolute, because stage1 runs with the pod directory as its working directory.
+    public Path dataDir() { return (dir != null ? dir : DEFAULT_DIR).toAbsolutePath().normalize(); }
+    public Path localConfig() { return (localConfig != null ? localConfig : DEFAULT_LOCAL_CONFIG).toAbsolutePath().normalize(); }
+    public Path systemConfig() { return (systemConfig != null ? systemConfig : DEFAULT_SYSTEM_CONFIG).toAbsolutePath().normalize(); }
     public boolean debug() { return debug != null && debug; }
 
     /** The disabled checks, with all, all-fetch and all-run expanded to the basic names; empty for none. */

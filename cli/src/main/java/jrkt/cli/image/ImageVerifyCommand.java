@@ -28,6 +28,11 @@ public final class ImageVerifyCommand extends BaseCommand {
                 TreeCheck check = store().verifyTree(id, repair);
                 if (check.ok()) {
                     out().println("ok " + id);
+                } else if (check.repaired() && check.actualHash() == null) {
+                    out().println("rendered " + id + " (tree " + check.treeId() + " was not rendered yet)");
+                } else if (check.expectedHash() == null) {
+                    // Never rendered: nothing on disk to be damaged.
+                    out().println("unrendered " + id + " (tree " + check.treeId() + " does not exist yet; nothing to verify)");
                 } else if (check.repaired()) {
                     out().println("repaired " + id + " (tree " + check.treeId() + " had hash " + check.actualHash()
                             + ", expected " + check.expectedHash() + ")");

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import jrkt.sys.Linux;
 
 /**
  * Copies a directory tree as it is: owners, full modes (setuid, sticky), times, xattrs,
@@ -20,6 +21,28 @@ final class TreeCopy {
     private TreeCopy() {}
 
     private static final CopyOption[] AS_IS = {StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS};
+
+    /** A device node, FIFO or socket: made anew with mknod, then given the source's owner, mode, xattrs and times. */
+    static void copySpecial(Path source, Path target) throws IOException {
+        Linux linux = Linux.get();
+        int mode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        long rdev = (Long) Files.getAttribute(source, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+        String from = source.toString(), to = target.toString();
+        linux.mknod(to, mode, rdev);
+        linux.lchown(to, (Integer) Files.getAttribute(source, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+                (Integer) Files.getAttribute(source, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+        linux.chmod(to, mode & 07777); // mknod applies the umask; chown clears setuid
+        for (String name : linux.llistxattr(from)) {
+            byte[] value = linux.lgetxattr(from, name);
+            if (value != null) linux.lsetxattr(to, name, value);
+        }
+        BasicFileAttributes attrs = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        linux.lutimes(to, nanos(attrs.lastAccessTime()), nanos(attrs.lastModifiedTime()));
+    }
+
+    private static long nanos(java.nio.file.attribute.FileTime time) {
+        return time.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
 
     static void copy(Path source, Path target) throws IOException {
         Map<Object, Path> copiedInodes = new HashMap<>();
@@ -39,7 +62,11 @@ final class TreeCopy {
                         return FileVisitResult.CONTINUE;
                     }
                 }
-                Files.copy(file, to, AS_IS);
+                if (attrs.isOther()) {
+                    copySpecial(file, to); // Files.copy would open a FIFO or device and read it
+                } else {
+                    Files.copy(file, to, AS_IS);
+                }
                 return FileVisitResult.CONTINUE;
             }
 

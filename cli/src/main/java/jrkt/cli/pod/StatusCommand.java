@@ -35,11 +35,11 @@ public final class StatusCommand extends BaseCommand {
     @Mixin PodArgument podArgument;
 
     @Option(names = "--wait", arity = "0..1", fallbackValue = "true", paramLabel = "true|false|DURATION",
-            converter = Wait.Converter.class, description = "wait until the pod has exited (at most DURATION, e.g. 30s)")
+            converter = Wait.Converter.class, preprocessor = Wait.AttachedOnly.class, description = "wait until the pod has exited (at most DURATION, e.g. 30s)")
     Wait waitExit = Wait.NO;
 
     @Option(names = "--wait-ready", arity = "0..1", fallbackValue = "true", paramLabel = "true|false|DURATION",
-            converter = Wait.Converter.class, description = "wait until every app of the pod has started (at most DURATION)")
+            converter = Wait.Converter.class, preprocessor = Wait.AttachedOnly.class, description = "wait until every app of the pod has started (at most DURATION)")
     Wait waitReady = Wait.NO;
 
     @Option(names = "--format", paramLabel = "json|json-pretty", description = "print JSON instead of key=value lines")

@@ -12,6 +12,18 @@ record Wait(boolean enabled, Duration limit) {
     static final Wait NO = new Wait(false, Duration.ZERO);
     static final Wait FOREVER = new Wait(true, null);
 
+    /**
+     * A value only counts when attached ({@code --wait=30s}): {@code --wait UUID} waits without
+     * limit for UUID, as rkt's flag does, instead of taking the UUID for a duration.
+     */
+    static final class AttachedOnly implements CommandLine.IParameterPreprocessor {
+        @Override public boolean preprocess(java.util.Stack<String> args, CommandLine.Model.CommandSpec spec,
+                                            CommandLine.Model.ArgSpec option, java.util.Map<String, Object> info) {
+            if (" ".equals(info.get("separator"))) args.push("true");
+            return false;
+        }
+    }
+
     static final class Converter implements CommandLine.ITypeConverter<Wait> {
         @Override public Wait convert(String value) {
             return switch (value) {

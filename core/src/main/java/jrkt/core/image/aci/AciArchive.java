@@ -12,7 +12,12 @@ import jrkt.core.image.archive.UnsafeArchiveException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-/** The layout rules of an ACI tar: only "manifest" and "rootfs/..." at the top, no duplicate entries, rootfs a directory. */
+/**
+ * The layout rules of an ACI tar: only "manifest" and "rootfs/..." at the top, no duplicate
+ * entries, rootfs a directory. Checked at fetch time so that a hostile archive never enters the
+ * store: no entry may pass through an earlier symlink or file, and hard links must name an
+ * earlier entry of the rootfs (SafeExtractor enforces the same again when unpacking).
+ */
 public final class AciArchive {
     private AciArchive() {}
 
@@ -23,6 +28,7 @@ public final class AciArchive {
     public static byte[] checkLayoutAndReadManifest(Path uncompressedTar) throws IOException {
         byte[] manifest = null;
         Set<String> seen = new HashSet<>();
+        Set<String> nonDirectories = new HashSet<>(); // symlinks, files, devices: nothing may lie below them
         try (InputStream file = Files.newInputStream(uncompressedTar);
              TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
             TarArchiveEntry entry;
@@ -44,10 +50,31 @@ public final class AciArchive {
                     if (!entry.isDirectory()) throw new UnsafeArchiveException("archive entry \"" + name + "\" is not a directory");
                 } else if (!normalized.startsWith("rootfs/")) {
                     throw new UnsafeArchiveException("archive entry \"" + name + "\" is outside manifest and rootfs/");
+                } else {
+                    checkRootfsEntry(entry, normalized, nonDirectories);
                 }
             }
         }
         if (manifest == null) throw new UnsafeArchiveException("the ACI has no \"manifest\" entry");
         return manifest;
+    }
+
+    private static void checkRootfsEntry(TarArchiveEntry entry, String normalized, Set<String> nonDirectories) {
+        String name = entry.getName();
+        for (int slash = normalized.indexOf('/'); slash > 0; slash = normalized.indexOf('/', slash + 1)) {
+            String parent = normalized.substring(0, slash);
+            if (nonDirectories.contains(parent)) {
+                throw new UnsafeArchiveException("archive entry \"" + name + "\" lies below \"" + parent
+                    + "\", which is not a directory (a symlink or file)");
+            }
+        }
+        if (entry.isLink()) {
+            String target = EntryNames.normalizeOrNull(entry.getLinkName());
+            if (target == null || !target.startsWith("rootfs/") || !nonDirectories.contains(target)) {
+                throw new UnsafeArchiveException("archive entry \"" + name + "\" is a hard link to \""
+                    + entry.getLinkName() + "\", which is not an earlier file of the rootfs");
+            }
+        }
+        if (!entry.isDirectory()) nonDirectories.add(normalized);
     }
 }

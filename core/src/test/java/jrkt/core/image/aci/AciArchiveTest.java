@@ -60,6 +60,27 @@ class AciArchiveTest {
     }
 
     @Test
+    void rejectsAnEntryBelowASymlinkOrAFile() throws IOException {
+        assertEquals("archive entry \"rootfs/escape/evil\" lies below \"rootfs/escape\", which is not a directory (a symlink or file)",
+            rejection(new TarBuilder().file("manifest", MANIFEST).symlink("rootfs/escape", "/etc").file("rootfs/escape/evil", "x")));
+        assertEquals("archive entry \"rootfs/up/up/evil\" lies below \"rootfs/up\", which is not a directory (a symlink or file)",
+            rejection(new TarBuilder().file("manifest", MANIFEST).symlink("rootfs/up", "..").file("rootfs/up/up/evil", "x")));
+        assertEquals("archive entry \"rootfs/f/x\" lies below \"rootfs/f\", which is not a directory (a symlink or file)",
+            rejection(new TarBuilder().file("manifest", MANIFEST).file("rootfs/f", "x").file("rootfs/f/x", "y")));
+    }
+
+    @Test
+    void acceptsAHardLinkToAnEarlierFileAndRejectsOthers() throws IOException {
+        assertEquals(MANIFEST, manifestOf(new TarBuilder().file("manifest", MANIFEST).file("rootfs/a", "x").hardlink("rootfs/b", "rootfs/a")));
+        assertEquals("archive entry \"rootfs/p\" is a hard link to \"../../etc/passwd\", which is not an earlier file of the rootfs",
+            rejection(new TarBuilder().file("manifest", MANIFEST).hardlink("rootfs/p", "../../etc/passwd")));
+        assertEquals("archive entry \"rootfs/m\" is a hard link to \"manifest\", which is not an earlier file of the rootfs",
+            rejection(new TarBuilder().file("manifest", MANIFEST).hardlink("rootfs/m", "manifest")));
+        assertEquals("archive entry \"rootfs/b\" is a hard link to \"rootfs/later\", which is not an earlier file of the rootfs",
+            rejection(new TarBuilder().file("manifest", MANIFEST).hardlink("rootfs/b", "rootfs/later").file("rootfs/later", "x")));
+    }
+
+    @Test
     void rejectsAManifestThatIsADirectory() throws IOException {
         assertEquals("archive entry \"manifest/\" is not a regular file",
             rejection(new TarBuilder().dir("manifest").dir("rootfs")));

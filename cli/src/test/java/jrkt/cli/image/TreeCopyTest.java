@@ -1,0 +1,105 @@
+package jrkt.cli.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.stream.Stream;
+import jrkt.core.JrktException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copy image render makes keeps what a root filesystem needs; staged outputs replace or vanish whole. */
+class TreeCopyTest {
+    @TempDir Path tmp;
+
+    static Object attr(Path p, String name) throws Exception {
+        return Files.getAttribute(p, name, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
+    void keepsOwnersModesTimesLinksFifosAndXattrs() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path bin = Files.createDirectories(src.resolve("bin"));
+        Path su = Files.writeString(bin.resolve("su"), "setuid program");
+        Files.setAttribute(su, "unix:uid", 1234);
+        Files.setAttribute(su, "unix:gid", 5678);
+        Files.setAttribute(su, "unix:mode", 04755); // after chown, which clears setuid
+        Files.createLink(bin.resolve("su-again"), su);
+        Files.createSymbolicLink(bin.resolve("sh"), Path.of("busybox"));
+        Path tmpDir = Files.createDirectories(src.resolve("tmp"));
+        Files.setAttribute(tmpDir, "unix:mode", 01777);
+        assertEquals(0, new ProcessBuilder("mkfifo", src.resolve("fifo").toString()).start().waitFor());
+        Files.getFileAttributeView(su, UserDefinedFileAttributeView.class)
+                .write("jrkt.test", ByteBuffer.wrap("kept".getBytes(StandardCharsets.UTF_8)));
+        FileTime old = FileTime.from(Instant.parse("2020-01-02T03:04:05Z"));
+        Files.setLastModifiedTime(su, old);
+        Files.setLastModifiedTime(bin, old);
+
+        Path dst = tmp.resolve("dst");
+        TreeCopy.copy(src, dst);
+
+        Path su2 = dst.resolve("bin/su");
+        assertEquals("setuid program", Files.readString(su2));
+        assertEquals(04755, (Integer) attr(su2, "unix:mode") & 07777);
+        assertEquals(1234, attr(su2, "unix:uid"));
+        assertEquals(5678, attr(su2, "unix:gid"));
+        assertEquals(old, Files.getLastModifiedTime(su2));
+        assertEquals(old, Files.getLastModifiedTime(dst.resolve("bin")), "directory time set after its entries");
+        assertEquals(attr(su2, "unix:ino"), attr(dst.resolve("bin/su-again"), "unix:ino"), "hardlink kept");
+        assertTrue(Files.isSymbolicLink(dst.resolve("bin/sh")));
+        assertEquals(Path.of("busybox"), Files.readSymbolicLink(dst.resolve("bin/sh")));
+        assertEquals(01777, (Integer) attr(dst.resolve("tmp"), "unix:mode") & 07777);
+        assertEquals(0010000, (Integer) attr(dst.resolve("fifo"), "unix:mode") & 0170000, "FIFO stays a FIFO");
+        var xattrs = Files.getFileAttributeView(su2, UserDefinedFileAttributeView.class);
+        ByteBuffer value = ByteBuffer.allocate(xattrs.size("jrkt.test"));
+        xattrs.read("jrkt.test", value);
+        assertArrayEquals("kept".getBytes(StandardCharsets.UTF_8), value.array());
+    }
+
+    @Test
+    void existingTargetNeedsOverwrite() throws Exception {
+        Path out = Files.writeString(tmp.resolve("out.aci"), "precious");
+        JrktException e = assertThrows(JrktException.class, () -> Staging.target(out, false));
+        assertTrue(e.getMessage().contains("--overwrite") && e.getMessage().contains("out.aci"), e.getMessage());
+        assertEquals("precious", Files.readString(out));
+        assertEquals(out, Staging.target(out, true));
+    }
+
+    @Test
+    void commitReplacesADirectoryWholeAndLeavesNoSiblings() throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("dir"));
+        Files.writeString(target.resolve("old-file"), "old");
+        Path staged = Staging.sibling(target, "test");
+        Files.createDirectories(staged.resolve("sub"));
+        Files.writeString(staged.resolve("sub/new-file"), "new");
+
+        Staging.commit(staged, target);
+
+        assertFalse(Files.exists(target.resolve("old-file")));
+        assertEquals("new", Files.readString(target.resolve("sub/new-file")));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(java.util.List.of(target), left.toList(), "staging and old copies are gone");
+        }
+    }
+
+    @Test
+    void deleteTreeDoesNotFollowSymlinksOut() throws Exception {
+        Path outside = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("keep"), "keep");
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.createSymbolicLink(tree.resolve("link"), outside.getParent());
+        Staging.deleteTree(tree);
+        assertFalse(Files.exists(tree));
+        assertEquals("keep", Files.readString(outside));
+    }
+}

@@ -1,0 +1,463 @@
+#!/bin/bash
+# End-to-end tests of the default stage1: pod directories built by hand around a
+# busybox-static rootfs, plans written as stage0 would, real namespaces and mounts.
+# Run as root: make -C stage1 check
+set -u
+export LC_ALL=C
+
+STAGE1_DIR=$(cd "$(dirname "$0")/.." && pwd)
+STAGE1_ROOTFS=$STAGE1_DIR/target/default/rootfs
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+APPLETS="sh echo cat env id hostname ls sleep touch grep readlink ifconfig pwd sort"
+
+if [ "$(id -u)" != 0 ]; then echo "run-tests.sh: must run as root" >&2; exit 1; fi
+if [ ! -x "$STAGE1_ROOTFS/init" ]; then echo "run-tests.sh: build first (make -C stage1)" >&2; exit 1; fi
+if [ ! -x "$BUSYBOX" ]; then echo "run-tests.sh: $BUSYBOX missing (Debian: busybox-static)" >&2; exit 1; fi
+
+WORK=$(mktemp -d /tmp/jrkt-stage1-tests.XXXXXX)
+passed=0
+failed=0
+
+# Kills what a failed test may have left running and unmounts what leaked, then removes WORK.
+cleanup() {
+    local pidfile pid
+    for pidfile in "$WORK"/pods/*/pid; do
+        [ -f "$pidfile" ] || continue
+        pid=$(cat "$pidfile")
+        # only our pod's PID 1: its comm is the stage1 binary's name
+        if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = init ] && [ ! -e "$(dirname "$pidfile")/exit" ]; then
+            kill -9 "$pid" 2>/dev/null
+        fi
+    done
+    grep -F " $WORK" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
+        umount -l "$m" 2>/dev/null
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+expect_eq() { # NAME EXPECTED ACTUAL
+    if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected [$2], got [$3]"; fi
+}
+expect_file() { # NAME PATH
+    if [ -e "$2" ]; then pass "$1"; else fail "$1" "$2 does not exist"; fi
+}
+expect_no_file() { # NAME PATH
+    if [ ! -e "$2" ]; then pass "$1"; else fail "$1" "$2 exists"; fi
+}
+
+# Waits (up to 30 s, a safety net rather than a timing assertion) for a file to appear.
+wait_for_file() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        [ -e "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# The percent-encoding of docs/stage1-abi.md.
+enc() {
+    local s=$1 out= c h i
+    if [ -z "$s" ]; then printf '%%'; return; fi
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9._/,=:+@-]) out+=$c ;;
+            *) printf -v h '%%%02X' "'$c"; out+=$h ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# plan_line FIELD... appends one encoded line to $POD/plan.
+plan_line() {
+    local line= f
+    for f in "$@"; do line+="${line:+ }$(enc "$f")"; done
+    printf '%s\n' "$line" >>"$POD/plan"
+}
+
+# new_pod NAME: a pod directory with the stage1 rootfs, a busybox app image and a volume
+# (vol/, world-writable) that apps see at /vol. Sets POD and starts the plan's pod lines.
+new_pod() {
+    POD=$WORK/pods/$1
+    UUID=$1
+    mkdir -p "$POD/stage1" "$POD/image/bin" "$POD/vol"
+    chmod 777 "$POD/vol"
+    cp -a "$STAGE1_ROOTFS" "$POD/stage1/rootfs"
+    cp "$BUSYBOX" "$POD/image/bin/busybox"
+    local a
+    for a in $APPLETS; do ln -s busybox "$POD/image/bin/$a"; done
+    echo "only in the app image" >"$POD/image/marker"
+    : >"$POD/plan"
+    plan_line version 1
+    plan_line hostname "$1"
+    plan_line net none
+}
+
+# add_app NAME CMD: an app running `sh -c CMD` in its own bind mount of the image.
+add_app_mounts() {
+    local r=stage1/rootfs/opt/stage2/$1/rootfs
+    plan_line mount image "$r" "" bind,rec ""
+    plan_line mount vol "$r/vol" "" bind ""
+    plan_line mount proc "$r/proc" proc nosuid,nodev,noexec ""
+    # a file bind mount: stage1 creates the target as a file
+    plan_line mount /dev/null "$r/dev/null" "" bind ""
+}
+app_lines() { # NAME CMD
+    plan_line app "$1"
+    plan_line approot "$1" "/opt/stage2/$1/rootfs"
+    plan_line exec "$1" /bin/sh -c "$2"
+    plan_line env "$1" PATH=/bin
+}
+# simple_pod NAME CMD: a one-app pod named a.
+simple_pod() {
+    new_pod "$1"
+    add_app_mounts a
+    plan_line root stage1/rootfs
+    app_lines a "$2"
+}
+
+# run_pod [RUN-OPTIONS]: runs the pod in the foreground; output in $POD/out, status in RC.
+run_pod() {
+    (cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run "$@" --lock-fd=9 "$UUID" >"$POD/out" 2>"$POD/err")
+    RC=$?
+}
+# start_pod: runs the pod in the background; its pid in RUN_PID.
+start_pod() {
+    (cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --lock-fd=9 "$UUID" >"$POD/out" 2>"$POD/err") &
+    RUN_PID=$!
+}
+# wait_run: waits for the background run (up to 30 s, a safety net so that a broken stage1
+# fails the test instead of hanging it); its status in RC, "still running" if it never ended.
+wait_run() {
+    local i
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$RUN_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$RUN_PID" 2>/dev/null; then
+        kill -9 "$RUN_PID"
+        wait "$RUN_PID" 2>/dev/null
+        RC="still running"
+    else
+        wait "$RUN_PID"
+        RC=$?
+    fi
+}
+# in_pod CMD...: runs a stage1 entrypoint from the pod directory.
+in_pod() { (cd "$POD" && exec "$@"); }
+
+# the pid namespace of the pod's PID 1, as the host sees it
+pod_pidns() { readlink "/proc/$(cat "$POD/pid")/ns/pid"; }
+# pids of host processes in a pid namespace
+pids_in_ns() {
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+    done
+}
+
+test_exit_status_single() {
+    simple_pod single 'echo out; exit 7'
+    run_pod
+    expect_eq "single app: run exits with the app's status" 7 "$RC"
+    expect_eq "single app: exit file" 7 "$(cat "$POD/exit")"
+    expect_eq "single app: apps/a/exited status" 7 "$(cut -d' ' -f1 "$POD/apps/a/exited")"
+    expect_file "single app: apps/a/started" "$POD/apps/a/started"
+    expect_file "single app: ready" "$POD/ready"
+    expect_eq "single app: stdout reaches the caller" out "$(cat "$POD/out")"
+    expect_eq "single app: the pid file holds a pid" yes "$(grep -qE '^[0-9]+$' "$POD/pid" && echo yes)"
+}
+
+test_exit_status_multi() {
+    new_pod multi
+    add_app_mounts a; add_app_mounts b; add_app_mounts c
+    plan_line root stage1/rootfs
+    app_lines a 'exit 0'
+    app_lines b 'sleep 0.2; exit 5'
+    app_lines c 'exit 6'
+    run_pod
+    expect_eq "apps 0,5,6: the pod's status is the first failing app's" 5 "$RC"
+    expect_eq "apps 0,5,6: exit file" 5 "$(cat "$POD/exit")"
+    expect_eq "apps 0,5,6: each app's status" "0 5 6" \
+        "$(for a in a b c; do cut -d' ' -f1 "$POD/apps/$a/exited"; done | tr '\n' ' ' | sed 's/ $//')"
+}
+
+test_pid_namespace() {
+    simple_pod pidns 'echo $PPID; for p in /proc/[0-9]*; do cat $p/comm; done'
+    run_pod
+    expect_eq "pid ns: the app is a child of PID 1, and only PID 1 and the app exist" \
+        "$(printf '1\ninit\nsh')" "$(cat "$POD/out")"
+}
+
+test_hostname() {
+    local before
+    before=$(hostname)
+    simple_pod podhost 'hostname'
+    run_pod
+    expect_eq "uts ns: the app sees the planned hostname" podhost "$(cat "$POD/out")"
+    expect_eq "uts ns: the host's hostname is unchanged" "$before" "$(hostname)"
+}
+
+test_net_none() {
+    simple_pod netnone 'ifconfig | grep -o "^[a-z0-9]*" ; ifconfig lo | grep -o UP'
+    run_pod
+    expect_eq "net none: only lo, and it is up" "$(printf 'lo\nUP')" "$(cat "$POD/out")"
+}
+
+test_mount_isolation() {
+    new_pod mounts
+    add_app_mounts a
+    plan_line mount tmpfs stage1/rootfs/opt/stage2/a/rootfs/scratch tmpfs nosuid size=1m
+    plan_line root stage1/rootfs
+    app_lines a 'grep -c " /scratch " /proc/self/mountinfo > /vol/inside; touch /vol/up; while [ ! -e /vol/go ]; do sleep 0.1; done'
+    start_pod
+    if wait_for_file "$POD/vol/up"; then
+        expect_eq "mount ns: the pod's tmpfs is mounted inside" 1 "$(cat "$POD/vol/inside")"
+        expect_eq "mount ns: no mount of the pod on the host while it runs" 0 "$(grep -cF "$POD" /proc/self/mountinfo)"
+    else
+        fail "mount ns" "the app never started: $(cat "$POD/err")"
+    fi
+    touch "$POD/vol/go"
+    wait_run
+    expect_eq "mount ns: the pod ends cleanly" 0 "$RC"
+}
+
+test_env() {
+    new_pod env
+    add_app_mounts a
+    plan_line root stage1/rootfs
+    plan_line app a
+    plan_line approot a /opt/stage2/a/rootfs
+    plan_line exec a /bin/env
+    plan_line env a PATH=/bin
+    plan_line env a "GREETING=hello, world %20 100%"
+    plan_line env a EMPTY=
+    FOO=leak run_pod
+    expect_eq "env: exactly the planned environment, percent-decoded" \
+        "$(printf 'EMPTY=\nGREETING=hello, world %%20 100%%\nPATH=/bin')" "$(sort "$POD/out")"
+}
+
+test_user() {
+    simple_pod user 'id -u; id -g; id -G; touch /vol/owned'
+    plan_line user a 1000 1001
+    plan_line groups a 2000 2001
+    run_pod
+    expect_eq "user: uid, gid and supplementary groups" "$(printf '1000\n1001\n1001 2000 2001')" "$(cat "$POD/out")"
+    expect_eq "user: files are created as the app's user" "1000:1001" "$(stat -c %u:%g "$POD/vol/owned" 2>/dev/null)"
+}
+
+test_workdir() {
+    simple_pod workdir 'pwd'
+    plan_line workdir a /bin
+    run_pod
+    expect_eq "workdir: the app starts in it" /bin "$(cat "$POD/out")"
+
+    simple_pod noworkdir 'echo should not run'
+    plan_line workdir a /no/such/dir
+    run_pod
+    expect_eq "missing workdir: the pod fails with 254" 254 "$RC"
+    expect_eq "missing workdir: apps/a/error says why" "workdir /no/such/dir: No such file or directory" \
+        "$(cat "$POD/apps/a/error" 2>/dev/null)"
+    expect_no_file "missing workdir: the app is not started" "$POD/apps/a/started"
+    expect_eq "missing workdir: the app did not run" "" "$(cat "$POD/out")"
+    expect_eq "missing workdir: apps/a/exited" 254 "$(cut -d' ' -f1 "$POD/apps/a/exited" 2>/dev/null)"
+}
+
+test_handlers() {
+    simple_pod handlers 'echo app >> /vol/order'
+    plan_line prestart a /bin/sh -c 'echo pre1 >> /vol/order'
+    plan_line prestart a /bin/sh -c 'echo pre2 >> /vol/order'
+    plan_line poststop a /bin/sh -c 'echo post >> /vol/order'
+    run_pod
+    expect_eq "handlers: pre-start in order, then the app, then post-stop" \
+        "$(printf 'pre1\npre2\napp\npost')" "$(cat "$POD/vol/order" 2>/dev/null)"
+    expect_eq "handlers: the pod succeeds" 0 "$RC"
+
+    simple_pod badprestart 'echo app >> /vol/order'
+    plan_line prestart a /bin/sh -c 'echo pre >> /vol/order; exit 7'
+    run_pod
+    expect_eq "failing pre-start: the app does not run" pre "$(cat "$POD/vol/order" 2>/dev/null)"
+    expect_eq "failing pre-start: the pod fails with the handler's status" 7 "$RC"
+    expect_eq "failing pre-start: apps/a/error says why" "pre-start handler /bin/sh exited with status 7" \
+        "$(cat "$POD/apps/a/error" 2>/dev/null)"
+    expect_no_file "failing pre-start: the app is not started" "$POD/apps/a/started"
+}
+
+test_sigterm_forwarded() {
+    simple_pod sigterm 'trap "echo TERM > /vol/term; exit 3" TERM; touch /vol/up; while :; do sleep 0.1; done'
+    start_pod
+    if wait_for_file "$POD/vol/up"; then
+        kill -TERM "$RUN_PID"
+        wait_run
+        expect_eq "SIGTERM to run: the app gets SIGTERM" TERM "$(cat "$POD/vol/term" 2>/dev/null)"
+        expect_eq "SIGTERM to run: run exits with the app's status" 3 "$RC"
+    else
+        fail "SIGTERM to run" "the app never started: $(cat "$POD/err")"
+    fi
+}
+
+test_kill_run() {
+    new_pod killrun
+    add_app_mounts a
+    plan_line mount tmpfs stage1/rootfs/tmp tmpfs "" ""
+    plan_line root stage1/rootfs
+    app_lines a 'sleep 1000 & sleep 1000 & touch /vol/up; wait'
+    start_pod
+    if ! wait_for_file "$POD/vol/up"; then
+        fail "kill -9 run" "the app never started: $(cat "$POD/err")"
+        return
+    fi
+    local ns i
+    ns=$(pod_pidns)
+    if [ -z "$ns" ]; then
+        fail "kill -9 run" "the pod is not running: $(cat "$POD/err")"
+        return
+    fi
+    expect_eq "kill -9 run: the pod has PID 1, the app and its child" "init sh sleep sleep" \
+        "$(for p in $(pids_in_ns "$ns"); do cat /proc/$p/comm; done | sort | tr '\n' ' ' | sed 's/ $//')"
+    kill -9 "$RUN_PID"
+    wait "$RUN_PID" 2>/dev/null
+    for ((i = 0; i < 300; i++)); do
+        [ -z "$(pids_in_ns "$ns")" ] && break
+        sleep 0.1
+    done
+    expect_eq "kill -9 run: no process of the pod remains" "" "$(pids_in_ns "$ns")"
+    expect_eq "kill -9 run: no mount of the pod is left on the host" 0 "$(grep -cF "$POD" /proc/self/mountinfo)"
+}
+
+test_detach_enter_stop() {
+    simple_pod detach 'echo to-stdout; echo to-stderr >&2; trap "echo TERM > /vol/term; exit 3" TERM; touch /vol/up; while :; do sleep 0.1; done'
+    echo "app only" >"$POD/image/appfile"
+    local out rc
+    out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
+    rc=$?
+    expect_eq "--detach: returns 0" 0 "$rc"
+    expect_eq "--detach: prints the uuid" "$UUID" "$out"
+    expect_file "--detach: every app started before it returned" "$POD/apps/a/started"
+    expect_eq "--detach: the pod holds the lock" held "$(flock -n -x "$POD" true && echo free || echo held)"
+    if ! wait_for_file "$POD/vol/up"; then
+        fail "--detach" "the app never started: $(cat "$POD/err" "$POD/stage1.log" 2>/dev/null)"
+        return
+    fi
+    expect_eq "--detach: the app's stdout and stderr go to logs/a.log" "$(printf 'to-stdout\nto-stderr')" \
+        "$(cat "$POD/logs/a.log")"
+
+    out=$(in_pod ./stage1/rootfs/enter --app=a -- cat /appfile)
+    expect_eq "enter: sees the app's files (PATH searched in the app root)" "app only" "$out"
+    out=$(in_pod ./stage1/rootfs/enter --app=a -- /bin/sh -c 'readlink /proc/self/ns/pid')
+    expect_eq "enter: runs in the pod's pid namespace" "$(pod_pidns)" "$out"
+    out=$(in_pod ./stage1/rootfs/enter --app=a -- hostname)
+    expect_eq "enter: runs in the pod's uts namespace" detach "$out"
+    in_pod ./stage1/rootfs/enter --app=a -- sh -c 'exit 9'
+    expect_eq "enter: exits with the command's status" 9 $?
+    out=$(in_pod ./stage1/rootfs/enter --app=nope -- true 2>&1)
+    rc=$?
+    expect_eq "enter: an unknown app is an error" "254 stage1: enter: the pod has no app 'nope'" "$rc $out"
+
+    in_pod ./stage1/rootfs/stop
+    expect_eq "stop: returns 0" 0 $?
+    if wait_for_file "$POD/exit"; then
+        expect_eq "stop: the app got SIGTERM" TERM "$(cat "$POD/vol/term" 2>/dev/null)"
+        expect_eq "stop: the pod's status is the app's" 3 "$(cat "$POD/exit")"
+        expect_eq "stop: the lock is released" free "$(flock -n -x "$POD" true && echo free || echo held)"
+    else
+        fail "stop" "the pod did not end"
+    fi
+
+    simple_pod forcestop 'trap "" TERM; touch /vol/up; while :; do sleep 0.1; done'
+    out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
+    if ! wait_for_file "$POD/vol/up"; then
+        fail "stop --force" "the app never started: $(cat "$POD/err")"
+        return
+    fi
+    in_pod ./stage1/rootfs/stop --force
+    expect_eq "stop --force: returns 0" 0 $?
+    if wait_for_file "$POD/exit"; then
+        expect_eq "stop --force: PID 1 is killed (128+SIGKILL)" 137 "$(cat "$POD/exit")"
+    else
+        fail "stop --force" "the pod did not end"
+    fi
+}
+
+test_interactive() {
+    simple_pod interactive 'cat'
+    plan_line interactive a
+    run_pod <<<"from the caller"
+    expect_eq "interactive: the app reads the caller's stdin" "from the caller" "$(cat "$POD/out")"
+
+    simple_pod notinteractive 'cat; echo eof'
+    run_pod <<<"from the caller"
+    expect_eq "not interactive: the app's stdin is /dev/null" eof "$(cat "$POD/out")"
+}
+
+test_status_formats() {
+    simple_pod formats 'exit 0'
+    run_pod
+    expect_eq "status files: pid, exit, started, exited are one bare line each" "ok ok ok ok" \
+        "$(for f in pid exit apps/a/started apps/a/exited; do
+               grep -qxE '[0-9]+( [0-9]+)?' "$POD/$f" && [ "$(tail -c1 "$POD/$f" | od -An -c | tr -d ' ')" != '\n' ] && echo ok
+           done | tr '\n' ' ' | sed 's/ $//')"
+    expect_eq "status files: exited holds the status and epoch milliseconds" yes \
+        "$(grep -qxE '0 [0-9]{13}' "$POD/apps/a/exited" && echo yes)"
+}
+
+test_net_join() {
+    simple_pod netjoin 'readlink /proc/self/ns/net'
+    touch "$POD/netns"
+    if ! unshare --net="$POD/netns" true; then
+        fail "net join" "cannot create a network namespace"
+        return
+    fi
+    sed -i 's/^net none$/net join netns/' "$POD/plan"
+    run_pod
+    expect_eq "net join: the app is in the planned network namespace" \
+        "net:[$(stat -L -c %i "$POD/netns")]" "$(cat "$POD/out")"
+    umount "$POD/netns"
+}
+
+test_detach_failure() {
+    simple_pod detachfail 'true'
+    sed -i 's|^root stage1/rootfs$|mount /no/such/source stage1/rootfs/srv % bind %\nroot stage1/rootfs|' "$POD/plan"
+    local out rc line
+    line=$(grep -n '^mount /no/such/source' "$POD/plan" | cut -d: -f1)
+    out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
+    rc=$?
+    expect_eq "--detach, stage1 fails: the foreground exits 254 and prints no uuid" "254 " "$rc $out"
+    expect_eq "--detach, stage1 fails: the foreground reports stage1's error line" \
+        "stage1: plan line $line: mount /no/such/source on stage1/rootfs/srv: No such file or directory" \
+        "$(cat "$POD/err")"
+}
+
+test_bad_plan() {
+    simple_pod badplan 'echo should not run'
+    plan_line bogus field
+    local line
+    line=$(wc -l <"$POD/plan")
+    run_pod
+    expect_eq "bad plan: stage1 fails with 254" 254 "$RC"
+    expect_eq "bad plan: one line naming the plan line" \
+        "stage1: plan line $line: pod line 'bogus' after the app lines" "$(cat "$POD/err")"
+    expect_no_file "bad plan: no pod is started" "$POD/pid"
+}
+
+test_gc() {
+    simple_pod gc 'exit 0'
+    run_pod
+    local out1 out2 rc1 rc2
+    out1=$(in_pod ./stage1/rootfs/gc "$UUID" 2>&1); rc1=$?
+    out2=$(in_pod ./stage1/rootfs/gc "$UUID" 2>&1); rc2=$?
+    expect_eq "gc: succeeds silently, twice" "0  0 " "$rc1 $out1 $rc2 $out2"
+}
+
+# all tests, or the ones named on the command line
+TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc)
+[ $# -gt 0 ] && TESTS=("$@")
+for t in "${TESTS[@]}"; do "test_$t"; done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
