@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real jrkt launcher as a separate process, against a data directory of the test's own. */
@@ -14,10 +16,21 @@ public final class Jrkt {
 
     private final Path dataDir;
     private final Path localConfig;
+    private final Map<String, String> extraEnv;
 
-    public Jrkt(Path dataDir) {
+    public Jrkt(Path dataDir) { this(dataDir, Map.of()); }
+
+    private Jrkt(Path dataDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.localConfig = dataDir.resolve("etc");
+        this.extraEnv = extraEnv;
+    }
+
+    /** The same jrkt, with one more variable in the environment of the jrkt process. */
+    public Jrkt withEnv(String name, String value) {
+        Map<String, String> env = new LinkedHashMap<>(extraEnv);
+        env.put(name, value);
+        return new Jrkt(dataDir, Map.copyOf(env));
     }
 
     public Path dataDir() { return dataDir; }
@@ -33,17 +46,23 @@ public final class Jrkt {
 
     public Result run(String... args) { return runWithStdin(null, args); }
 
-    public Result runWithStdin(String stdin, String... args) {
+    private List<String> command(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(LAUNCHER.toString());
         cmd.add("--dir=" + dataDir);
         cmd.add("--local-config=" + localConfig);
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public Result runWithStdin(String stdin, String... args) {
+        List<String> cmd = command(args);
         try {
             Path out = Files.createTempFile("jrkt-out", ".txt");
             Path err = Files.createTempFile("jrkt-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+                pb.environment().putAll(extraEnv);
                 if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 Process p = pb.start();
                 if (stdin != null) {
@@ -63,6 +82,85 @@ public final class Jrkt {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Starts one command without waiting for it, its output going to files. The launcher
+     * execs java, and {@code run} then execs stage1, so the process is jrkt itself.
+     */
+    public Background start(String... args) {
+        List<String> cmd = command(args);
+        try {
+            Path out = Files.createTempFile("jrkt-bg-out", ".txt");
+            Path err = Files.createTempFile("jrkt-bg-err", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(extraEnv);
+            return new Background(pb.start(), out, err, cmd);
+        } catch (IOException e) {
+            throw new AssertionError("could not start " + cmd, e);
+        }
+    }
+
+    /** A jrkt process running in the background; close() kills it if it is still there. */
+    public static final class Background implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+        private final List<String> cmd;
+
+        Background(Process process, Path out, Path err, List<String> cmd) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+            this.cmd = cmd;
+        }
+
+        public long pid() { return process.pid(); }
+        public boolean isAlive() { return process.isAlive(); }
+        public Process process() { return process; }
+
+        /** Output so far. */
+        public String stdoutSoFar() { return read(out); }
+        public String stderrSoFar() { return read(err); }
+
+        /** Waits (bounded) for the command to end and returns what it printed and returned. */
+        public Result await(long seconds) {
+            try {
+                if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                    throw new AssertionError("jrkt did not finish within " + seconds + "s: " + cmd
+                        + "\nstdout: " + read(out) + "\nstderr: " + read(err));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            return new Result(process.exitValue(), read(out), read(err));
+        }
+
+        /** SIGKILL, as {@code kill -9} would. */
+        public void kill9() { process.destroyForcibly(); }
+
+        @Override public void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException ignored) {
+                // temp files of a test run; losing one is harmless
+            }
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                return "(cannot read " + file + ": " + e + ")";
+            }
         }
     }
 }
