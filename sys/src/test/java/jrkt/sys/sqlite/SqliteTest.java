@@ -139,6 +139,19 @@ class SqliteTest {
     }
 
     @Test
+    void aFileThatIsNotADatabaseIsReportedAsSuch() throws Exception {
+        Path file = tmp.resolve("junk.sqlite");
+        Files.writeString(file, "this is not a database, just text long enough to fill a header of one hundred bytes"
+                + " ................................................................................");
+        try (SqliteDb db = Sqlite.open(file)) { // SQLite reads the header lazily, on first use
+            SqliteException e = assertThrows(SqliteException.class, () -> db.exec("PRAGMA journal_mode=WAL"));
+            assertEquals(Sqlite.NOTADB, e.primaryCode());
+            assertTrue(e.getMessage().contains("file is not a database"), e.getMessage());
+        }
+        assertTrue(Files.readString(file).startsWith("this is not a database"), "the file is left as it was");
+    }
+
+    @Test
     void aMissingLibraryIsNamedWithItsDebianPackage() {
         SqliteException e = assertThrows(SqliteException.class, () -> Native.load("libsqlite3-not-here.so.0"));
         assertTrue(e.getMessage().contains("libsqlite3-not-here.so.0"), e.getMessage());
