@@ -1,11 +1,6 @@
 package jrkt.core.store;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.json.Json;
-import org.sqlite.SQLiteConfig;
+import jrkt.sys.sqlite.Sqlite;
+import jrkt.sys.sqlite.SqliteDb;
+import jrkt.sys.sqlite.SqliteException;
+import jrkt.sys.sqlite.SqliteStatement;
 
 /**
- * The SQLite index of the store. Every write is one short IMMEDIATE transaction, so that
- * several jrkt processes wait on busy_timeout instead of failing on a lock upgrade.
- * One connection per Store, used by one thread at a time.
+ * The SQLite index of the store, on the system libsqlite3 through {@link Sqlite}. Every write is
+ * one short BEGIN IMMEDIATE transaction: it takes the write lock up front, so several jrkt
+ * processes wait on busy_timeout instead of failing with SQLITE_BUSY on a lock upgrade.
+ * One connection per Store; the methods are synchronized because the connection is NOMUTEX.
  */
 final class StoreIndex implements AutoCloseable {
 
@@ -41,81 +40,95 @@ final class StoreIndex implements AutoCloseable {
 
     private static final String COLUMNS = "id, name, labels, import_time, last_used, size, source_url, etag, max_age";
 
-    private final Connection db;
+    private final SqliteDb db;
     private final Path file;
 
     StoreIndex(Path file) {
         this.file = file;
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(30_000);
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SqliteDb opened = null;
         try {
-            db = config.createConnection("jdbc:sqlite:" + file);
+            opened = Sqlite.open(file, Sqlite.DEFAULT_BUSY_TIMEOUT);
+            opened.exec("PRAGMA journal_mode=WAL");
+            opened.exec("PRAGMA synchronous=NORMAL"); // WAL stays consistent; only the last commits may be lost on power loss
+            db = opened;
             migrate();
-        } catch (SQLException e) {
+        } catch (SqliteException e) {
+            if (opened != null) opened.close();
             throw failure("open", e);
+        } catch (RuntimeException e) {
+            if (opened != null) opened.close();
+            throw e;
         }
     }
 
-    private JrktException failure(String what, SQLException e) {
+    private JrktException failure(String what, SqliteException e) {
         return new JrktException("store index " + file + ": " + what + ": " + e.getMessage(), e);
     }
 
-    private void migrate() throws SQLException {
-        db.setAutoCommit(false);
-        try (Statement st = db.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    /** A unit of work run inside one write transaction. */
+    private interface Work<T> {
+        T run() throws SqliteException;
+    }
+
+    /** Runs work in BEGIN IMMEDIATE ... COMMIT, rolling back if anything in it fails. */
+    private <T> T inWriteTransaction(Work<T> work) throws SqliteException {
+        db.exec("BEGIN IMMEDIATE");
+        T result;
+        try {
+            result = work.run();
+            db.exec("COMMIT");
+        } catch (SqliteException | RuntimeException e) {
+            try {
+                db.exec("ROLLBACK");
+            } catch (SqliteException rollback) {
+                e.addSuppressed(rollback); // SQLite may have rolled back already (e.g. on SQLITE_FULL)
+            }
+            throw e;
+        }
+        return result;
+    }
+
+    private void migrate() throws SqliteException {
+        inWriteTransaction(() -> {
+            db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version = 0;
-            try (ResultSet rs = st.executeQuery("SELECT version FROM schema_version")) {
-                if (rs.next()) version = rs.getInt(1);
-                else st.execute("INSERT INTO schema_version VALUES (0)");
+            try (SqliteStatement st = db.prepare("SELECT version FROM schema_version")) {
+                if (st.step()) version = (int) st.getLong(0);
+                else db.exec("INSERT INTO schema_version VALUES (0)");
             }
             if (version > MIGRATIONS.size()) {
                 throw new JrktException("store index " + file + " has schema version " + version
                         + ", newer than this jrkt knows (" + MIGRATIONS.size() + ")");
             }
             for (int v = version; v < MIGRATIONS.size(); v++) {
-                for (String sql : MIGRATIONS.get(v)) st.execute(sql);
+                for (String sql : MIGRATIONS.get(v)) db.exec(sql);
             }
-            st.execute("UPDATE schema_version SET version = " + MIGRATIONS.size());
-            db.commit();
-        } catch (SQLException | RuntimeException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
+            db.exec("UPDATE schema_version SET version = " + MIGRATIONS.size());
+            return null;
+        });
     }
 
     /** Inserts a new row; when the image is already listed only records the new source. Returns the row. */
     synchronized ImageInfo insertOrTouch(String id, String name, Map<String, String> labels, byte[] manifest,
                                          long size, String sourceUrl, Instant now) {
         try {
-            db.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = db.prepareStatement(
+            inWriteTransaction(() -> {
+                try (SqliteStatement st = db.prepare(
                         "INSERT INTO images (id, name, labels, manifest, import_time, last_used, size, source_url)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source_url = excluded.source_url")) {
-                    ps.setString(1, id);
-                    ps.setString(2, name);
-                    ps.setString(3, Json.write(labels));
-                    ps.setBytes(4, manifest);
-                    ps.setLong(5, now.toEpochMilli());
-                    ps.setLong(6, now.toEpochMilli());
-                    ps.setLong(7, size);
-                    ps.setString(8, sourceUrl);
-                    ps.executeUpdate();
+                    st.bind(1, id)
+                      .bind(2, name)
+                      .bind(3, Json.write(labels))
+                      .bind(4, manifest)
+                      .bind(5, now.toEpochMilli())
+                      .bind(6, now.toEpochMilli())
+                      .bind(7, size)
+                      .bind(8, sourceUrl);
+                    st.step();
                 }
-                db.commit();
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
+                return null;
+            });
+        } catch (SqliteException e) {
             throw failure("insert " + id, e);
         }
         return find(id);
@@ -148,12 +161,10 @@ final class StoreIndex implements AutoCloseable {
     }
 
     synchronized byte[] manifest(String id) {
-        try (PreparedStatement ps = db.prepareStatement("SELECT manifest FROM images WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getBytes(1) : null;
-            }
-        } catch (SQLException e) {
+        try (SqliteStatement st = db.prepare("SELECT manifest FROM images WHERE id = ?")) {
+            st.bind(1, id);
+            return st.step() ? st.getBytes(0) : null;
+        } catch (SqliteException e) {
             throw failure("read manifest of " + id, e);
         }
     }
@@ -170,48 +181,58 @@ final class StoreIndex implements AutoCloseable {
         return query("SELECT " + COLUMNS + " FROM images WHERE last_used < ? ORDER BY id", cutoff.toEpochMilli());
     }
 
+    /** One statement in its own write transaction; returns the rows it changed. */
     private int update(String sql, Object... args) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate(); // autocommit: one statement, one transaction
-        } catch (SQLException e) {
+        try {
+            return inWriteTransaction(() -> {
+                try (SqliteStatement st = db.prepare(sql)) {
+                    bind(st, args);
+                    st.step();
+                    return db.changes();
+                }
+            });
+        } catch (SqliteException e) {
             throw failure(sql.substring(0, sql.indexOf(' ')).toLowerCase(), e);
         }
     }
 
     private List<ImageInfo> query(String sql, Object... args) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            bind(ps, args);
+        try (SqliteStatement st = db.prepare(sql)) {
+            bind(st, args);
             List<ImageInfo> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(row(rs));
-            }
+            while (st.step()) out.add(row(st));
             return out;
-        } catch (SQLException e) {
+        } catch (SqliteException e) {
             throw failure("query", e);
         }
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+    private static void bind(SqliteStatement st, Object... args) throws SqliteException {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case null -> st.bindNull(i + 1);
+                case String s -> st.bind(i + 1, s);
+                case Long l -> st.bind(i + 1, l);
+                case Integer n -> st.bind(i + 1, n);
+                case byte[] b -> st.bind(i + 1, b);
+                default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass().getName());
+            }
+        }
     }
 
-    private static ImageInfo row(ResultSet rs) throws SQLException {
+    /** Reads a row selected with {@link #COLUMNS}, in that order. */
+    private static ImageInfo row(SqliteStatement st) {
         Map<String, String> labels = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : Json.asObject(Json.parse(rs.getString("labels"))).entrySet()) {
+        for (Map.Entry<String, Object> e : Json.asObject(Json.parse(st.getString(2))).entrySet()) {
             labels.put(e.getKey(), String.valueOf(e.getValue()));
         }
-        return new ImageInfo(rs.getString("id"), rs.getString("name"), labels,
-                Instant.ofEpochMilli(rs.getLong("import_time")), Instant.ofEpochMilli(rs.getLong("last_used")),
-                rs.getLong("size"), rs.getString("source_url"), rs.getString("etag"), rs.getLong("max_age"));
+        return new ImageInfo(st.getString(0), st.getString(1), labels,
+                Instant.ofEpochMilli(st.getLong(3)), Instant.ofEpochMilli(st.getLong(4)),
+                st.getLong(5), st.getString(6), st.getString(7), st.getLong(8));
     }
 
     @Override
     public synchronized void close() {
-        try {
-            db.close();
-        } catch (SQLException ignored) {
-            // closing a read-mostly connection; nothing to save
-        }
+        db.close();
     }
 }

@@ -1,0 +1,117 @@
+package jrkt.sys.sqlite;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An open SQLite connection (a {@code sqlite3*}). Opened with NOMUTEX: use it from one thread
+ * at a time, including its statements. Close it when done; closing is idempotent.
+ */
+public final class SqliteDb implements AutoCloseable {
+    private final Path file;
+    private MemorySegment handle;
+
+    SqliteDb(MemorySegment handle, Path file) {
+        this.handle = handle;
+        this.file = file;
+    }
+
+    /** The database file this connection was opened on. */
+    public Path file() { return file; }
+
+    MemorySegment handle() {
+        if (handle == null) throw new IllegalStateException("SQLite connection to " + file + " is closed");
+        return handle;
+    }
+
+    void extendedResultCodes() throws SqliteException {
+        int rc;
+        try {
+            rc = (int) Native.EXTENDED_RESULT_CODES.handle().invokeExact(handle(), 1);
+        } catch (Throwable t) { throw Native.unexpected(t); }
+        check("sqlite3_extended_result_codes", rc, null);
+    }
+
+    /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+    public void busyTimeout(Duration timeout) throws SqliteException {
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
+        int rc;
+        try {
+            rc = (int) Native.BUSY_TIMEOUT.handle().invokeExact(handle(), millis);
+        } catch (Throwable t) { throw Native.unexpected(t); }
+        check("sqlite3_busy_timeout", rc, null);
+    }
+
+    /** Runs one or more ';'-separated statements, discarding any rows they return. */
+    public void exec(String sql) throws SqliteException {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) Native.EXEC.handle().invokeExact(handle(), arena.allocateFrom(sql),
+                    MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
+        } catch (Throwable t) { throw Native.unexpected(t); }
+        check("sqlite3_exec", rc, sql);
+    }
+
+    /** Compiles one statement. The statement must be closed before (or with) this connection. */
+    public SqliteStatement prepare(String sql) throws SqliteException {
+        MemorySegment stmt;
+        int rc;
+        long tailOffset;
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocateFrom(sql);
+            MemorySegment out = arena.allocate(ADDRESS);
+            MemorySegment tail = arena.allocate(ADDRESS);
+            try {
+                rc = (int) Native.PREPARE_V2.handle().invokeExact(handle(), text, utf8.length + 1, out, tail);
+            } catch (Throwable t) { throw Native.unexpected(t); }
+            stmt = out.get(ADDRESS, 0);
+            tailOffset = tail.get(ADDRESS, 0).address() - text.address();
+        }
+        check("sqlite3_prepare_v2", rc, sql);
+        SqliteStatement statement = stmt.equals(MemorySegment.NULL) ? null : new SqliteStatement(this, stmt, sql);
+        // prepare compiles only the first statement; silently dropping the rest would hide a bug
+        String rest = tailOffset >= 0 && tailOffset <= utf8.length
+                ? new String(utf8, (int) tailOffset, utf8.length - (int) tailOffset, StandardCharsets.UTF_8) : "";
+        if (statement == null || !rest.replace(";", "").isBlank()) {
+            if (statement != null) statement.close();
+            throw new IllegalArgumentException("prepare takes exactly one SQL statement: " + sql.strip());
+        }
+        return statement;
+    }
+
+    /** Rows changed by the most recent INSERT, UPDATE or DELETE on this connection. */
+    public int changes() {
+        try {
+            return (int) Native.CHANGES.handle().invokeExact(handle());
+        } catch (Throwable t) { throw Native.unexpected(t); }
+    }
+
+    /** Throws the connection's current error if rc is not SQLITE_OK. */
+    void check(String call, int rc, String sql) throws SqliteException {
+        if (rc != Sqlite.OK) throw error(call, rc, sql);
+    }
+
+    SqliteException error(String call, int rc, String sql) {
+        return new SqliteException(call, rc, Native.errmsg(handle()), sql);
+    }
+
+    /**
+     * Closes the connection. With sqlite3_close_v2, statements still open keep the connection
+     * alive as a zombie until they are closed, rather than failing with SQLITE_BUSY here.
+     */
+    @Override
+    public void close() {
+        if (handle == null) return;
+        MemorySegment h = handle;
+        handle = null;
+        try {
+            int ignored = (int) Native.CLOSE_V2.handle().invokeExact(h); // only fails on a bad handle
+        } catch (Throwable t) { throw Native.unexpected(t); }
+    }
+}
