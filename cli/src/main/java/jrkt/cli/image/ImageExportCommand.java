@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Trees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +29,7 @@ public final class ImageExportCommand extends BaseCommand {
             Files.copy(store().blob(id), staged);
             Staging.commit(staged, target);
         } catch (IOException | RuntimeException e) {
-            Staging.deleteQuietly(staged, e);
+            Trees.deleteQuietly(staged, e);
             throw e;
         }
         return 0;

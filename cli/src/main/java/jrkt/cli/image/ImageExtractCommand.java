@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Trees;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ public final class ImageExtractCommand extends BaseCommand {
             }
             Staging.commit(staged, target);
         } catch (IOException | RuntimeException e) {
-            Staging.deleteQuietly(staged, e);
+            Trees.deleteQuietly(staged, e);
             throw e;
         }
         return 0;

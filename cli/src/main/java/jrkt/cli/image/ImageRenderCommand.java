@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.TreeCopy;
+import jrkt.core.fs.Trees;
 import jrkt.core.store.RenderedTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +42,7 @@ public final class ImageRenderCommand extends BaseCommand {
             }
             Staging.commit(staged, target);
         } catch (IOException | RuntimeException e) {
-            Staging.deleteQuietly(staged, e);
+            Trees.deleteQuietly(staged, e);
             throw e;
         }
         return 0;

@@ -1,15 +1,13 @@
 package jrkt.cli.image;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 import jrkt.core.JrktException;
+import jrkt.core.fs.Trees;
 
 /**
  * Output files and directories are built beside their target under a hidden name and renamed
@@ -52,32 +50,6 @@ final class Staging {
             Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
             throw e;
         }
-        deleteTree(old);
-    }
-
-    /** Removes a file or a directory tree, never following symlinks. */
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /** Cleanup after a failure: must not hide the failure itself. */
-    static void deleteQuietly(Path path, Throwable failure) {
-        try {
-            deleteTree(path);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
+        Trees.delete(old);
     }
 }

@@ -2,13 +2,10 @@ package jrkt.core.pod.prepare;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import jrkt.core.JrktException;
+import jrkt.core.fs.TreeCopy;
+import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.store.ImageInfo;
@@ -65,7 +64,7 @@ public final class PodPreparer {
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
-            removeQuietly(pod, e);
+            Trees.deleteQuietly(pod, e);
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
         }
@@ -106,7 +105,7 @@ public final class PodPreparer {
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
         Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
         RenderedTree stage1Tree = store.render(r.stage1ImageId());
-        TreeCopy.copy(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")), true);
+        TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
 
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
@@ -192,22 +191,21 @@ public final class PodPreparer {
             Path d = Files.createDirectory(dir.resolve(v.name()));
             Files.setAttribute(d, "unix:uid", v.uid(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(d, "unix:gid", v.gid(), LinkOption.NOFOLLOW_LINKS);
-            TreeCopy.setMode(d, v.mode());
+            Files.setAttribute(d, "unix:mode", v.mode());
         }
     }
 
     private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay) throws IOException {
         if (noOverlay) {
             Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
-            TreeCopy.copy(a.treeRootfs(), copy, false);
+            TreeCopy.copy(a.treeRootfs(), copy);
             return;
         }
         Path dir = Files.createDirectories(pod.resolve("overlay").resolve(a.name()));
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Files.createDirectory(dir.resolve("work"));
         // The merged root takes the upper directory's owner and mode: make them the image's.
-        TreeCopy.copyOwner(a.treeRootfs(), upper);
-        TreeCopy.copyMode(a.treeRootfs(), upper);
+        TreeCopy.copyOwnerAndMode(a.treeRootfs(), upper);
     }
 
     /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
@@ -223,29 +221,6 @@ public final class PodPreparer {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
             Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
             if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void removeQuietly(Path dir, Throwable cause) {
-        if (dir == null || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-                    TreeCopy.setMode(d, 0700); // a copied read-only directory must still be emptied
-                    return FileVisitResult.CONTINUE;
-                }
-                @Override public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                    Files.delete(f);
-                    return FileVisitResult.CONTINUE;
-                }
-                @Override public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null) throw e;
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            cause.addSuppressed(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package jrkt.core.store;
+package jrkt.core.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** File tree helpers for the store. */
-final class Trees {
+/** Removing file trees: the store's, a pod's, a command's staged output. */
+public final class Trees {
     private Trees() {}
 
     /** Deletes a file or directory tree without following symlinks; returns the bytes of regular files freed. */
-    static long delete(Path root) throws IOException {
+    public static long delete(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return 0;
         long[] freed = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -33,5 +33,14 @@ final class Trees {
             }
         });
         return freed[0];
+    }
+
+    /** Cleanup after a failure: what it cannot remove is added to the failure, never hides it. */
+    public static void deleteQuietly(Path root, Throwable failure) {
+        try {
+            delete(root);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package jrkt.cli.image;
+package jrkt.core.fs;
 
 import java.io.IOException;
 import java.nio.file.CopyOption;
@@ -15,15 +15,16 @@ import jrkt.sys.Linux;
 
 /**
  * Copies a directory tree as it is: owners, full modes (setuid, sticky), times, xattrs,
- * symlinks as symlinks, device nodes and FIFOs as such, and hardlinks as hardlinks.
+ * symlinks as symlinks, device nodes and FIFOs as such, and hardlinks as hardlinks. The target
+ * directory may exist already (it then takes the source's owner, mode and time).
  */
-final class TreeCopy {
+public final class TreeCopy {
     private TreeCopy() {}
 
     private static final CopyOption[] AS_IS = {StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS};
 
     /** A device node, FIFO or socket: made anew with mknod, then given the source's owner, mode, xattrs and times. */
-    static void copySpecial(Path source, Path target) throws IOException {
+    private static void copySpecial(Path source, Path target) throws IOException {
         Linux linux = Linux.get();
         int mode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         long rdev = (Long) Files.getAttribute(source, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
@@ -44,11 +45,29 @@ final class TreeCopy {
         return time.to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    static void copy(Path source, Path target) throws IOException {
+    /** A full, independent copy. */
+    public static void copy(Path source, Path target) throws IOException { copy(source, target, false); }
+
+    /**
+     * Directories and everything but regular files are copied; regular files are hard-linked to
+     * the source's, for trees nothing writes to (stage1's rootfs in a pod).
+     */
+    public static void linkFiles(Path source, Path target) throws IOException { copy(source, target, true); }
+
+    /** Owner, then the full mode (chown clears setuid bits): what PosixFilePermission cannot express. */
+    public static void copyOwnerAndMode(Path from, Path to) throws IOException {
+        for (String a : new String[] {"unix:uid", "unix:gid", "unix:mode"}) {
+            Files.setAttribute(to, a, Files.getAttribute(from, a, LinkOption.NOFOLLOW_LINKS), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    private static void copy(Path source, Path target, boolean linkRegularFiles) throws IOException {
         Map<Object, Path> copiedInodes = new HashMap<>();
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.copy(dir, target.resolve(source.relativize(dir).toString()), AS_IS);
+                Path to = target.resolve(source.relativize(dir).toString());
+                if (dir.equals(source) && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) copyOwnerAndMode(dir, to);
+                else Files.copy(dir, to, AS_IS);
                 return FileVisitResult.CONTINUE;
             }
 
@@ -62,7 +81,9 @@ final class TreeCopy {
                         return FileVisitResult.CONTINUE;
                     }
                 }
-                if (attrs.isOther()) {
+                if (linkRegularFiles && attrs.isRegularFile()) {
+                    Files.createLink(to, file);
+                } else if (attrs.isOther()) {
                     copySpecial(file, to); // Files.copy would open a FIFO or device and read it
                 } else {
                     Files.copy(file, to, AS_IS);

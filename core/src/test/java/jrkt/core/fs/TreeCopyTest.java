@@ -1,9 +1,7 @@
-package jrkt.cli.image;
+package jrkt.core.fs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -14,12 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
-import java.util.stream.Stream;
-import jrkt.core.JrktException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The copy image render makes keeps what a root filesystem needs; staged outputs replace or vanish whole. */
+/** A copied tree keeps what a root filesystem needs; a linked one shares its files. */
 class TreeCopyTest {
     @TempDir Path tmp;
 
@@ -68,38 +64,17 @@ class TreeCopyTest {
     }
 
     @Test
-    void existingTargetNeedsOverwrite() throws Exception {
-        Path out = Files.writeString(tmp.resolve("out.aci"), "precious");
-        JrktException e = assertThrows(JrktException.class, () -> Staging.target(out, false));
-        assertTrue(e.getMessage().contains("--overwrite") && e.getMessage().contains("out.aci"), e.getMessage());
-        assertEquals("precious", Files.readString(out));
-        assertEquals(out, Staging.target(out, true));
-    }
+    void linkFilesSharesRegularFilesAndCopiesTheRestIntoAnExistingTarget() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/bin"));
+        Files.writeString(src.resolve("init"), "stage1");
+        Files.setAttribute(src.getParent(), "unix:mode", 0750);
+        Files.createSymbolicLink(src.resolve("enter"), Path.of("init"));
+        Path dst = Files.createDirectories(tmp.resolve("dst"));
 
-    @Test
-    void commitReplacesADirectoryWholeAndLeavesNoSiblings() throws Exception {
-        Path target = Files.createDirectories(tmp.resolve("dir"));
-        Files.writeString(target.resolve("old-file"), "old");
-        Path staged = Staging.sibling(target, "test");
-        Files.createDirectories(staged.resolve("sub"));
-        Files.writeString(staged.resolve("sub/new-file"), "new");
+        TreeCopy.linkFiles(src.getParent(), dst);
 
-        Staging.commit(staged, target);
-
-        assertFalse(Files.exists(target.resolve("old-file")));
-        assertEquals("new", Files.readString(target.resolve("sub/new-file")));
-        try (Stream<Path> left = Files.list(tmp)) {
-            assertEquals(java.util.List.of(target), left.toList(), "staging and old copies are gone");
-        }
-    }
-
-    @Test
-    void deleteTreeDoesNotFollowSymlinksOut() throws Exception {
-        Path outside = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("keep"), "keep");
-        Path tree = Files.createDirectories(tmp.resolve("tree"));
-        Files.createSymbolicLink(tree.resolve("link"), outside.getParent());
-        Staging.deleteTree(tree);
-        assertFalse(Files.exists(tree));
-        assertEquals("keep", Files.readString(outside));
+        assertEquals(attr(src.resolve("init"), "unix:ino"), attr(dst.resolve("bin/init"), "unix:ino"), "regular files are linked");
+        assertEquals(Path.of("init"), Files.readSymbolicLink(dst.resolve("bin/enter")));
+        assertEquals(0750, (Integer) attr(dst, "unix:mode") & 07777, "the existing target takes the source's mode");
     }
 }
