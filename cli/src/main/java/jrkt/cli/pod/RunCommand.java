@@ -24,7 +24,14 @@ public final class RunCommand extends PreparingCommand {
     @Override boolean interactive() { return interactive; }
 
     @Override public Integer call() throws IOException {
+        long start = System.nanoTime();
         String uuid = preparePod();
+        if (jrkt().debug()) {
+            // Where a start's time goes: the JVM and the CLI before this command, then preparing.
+            long jvmMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            err().printf("jrkt: pod %s prepared in %d ms, %d ms after the JVM started%n",
+                uuid, (System.nanoTime() - start) / 1_000_000, jvmMillis);
+        }
         out().flush();
         jrkt().close(); // the store's database must not leak into the pod
         new PodRunner(new PodDirs(jrkt().dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt().debug(), detach));
