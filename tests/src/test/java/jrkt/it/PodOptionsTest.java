@@ -136,4 +136,18 @@ class PodOptionsTest {
         assertTrue(logs.out().contains("first") && logs.out().contains("second"), logs.out());
         assertNotEquals("running", env.state(uuid));
     }
+
+    @Test
+    void interactiveGivesTheAppTheTerminalAndItsStatusComesBack() throws Exception {
+        // script(1) gives jrkt a real terminal, as a user's shell would; it exits with jrkt's status.
+        String command = Jrkt.LAUNCHER + " --dir=" + env.data() + " run --interactive " + IMAGE
+            + " --exec=/bin/sh -- -c 'tty; read line; echo got $line; exit 4'";
+        Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) { in.write("hello\n".getBytes()); }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(4, p.exitValue(), out);
+        assertTrue(out.contains("/dev/console"), "the app's stdin is the pod's console: " + out);
+        assertTrue(out.contains("got hello"), "what the user typed reaches the app: " + out);
+    }
 }
