@@ -95,6 +95,19 @@ static int enter_namespaces(const struct plan *plan, struct s1_error *err)
     return 0;
 }
 
+/* The pod's PID 1 shows its apps the command line of a pod's init, not the host path of the
+ * pod directory it was started from: the argument strings are overwritten in place, which is
+ * what /proc/1/cmdline reads. */
+static void hide_host_command_line(int argc, char **argv)
+{
+    if (argc < 1)
+        return;
+    char *start = argv[0];
+    char *end = argv[argc - 1] + strlen(argv[argc - 1]);
+    memset(start, 0, (size_t) (end - start));
+    strncpy(start, "/init", (size_t) (end - start));
+}
+
 /* The pod's PID 1. Never returns. */
 static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, int signal_fd,
                                                bool detach, int sync_fd)
@@ -215,6 +228,7 @@ int cmd_run(int argc, char **argv)
     }
     if (init == 0) {
         close(sync[1]);
+        hide_host_command_line(argc, argv);
         pod_init(&plan, pod_fd, signal_fd, opts.detach, sync[0]);
     }
     close(sync[0]);

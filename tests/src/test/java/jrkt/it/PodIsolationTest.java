@@ -49,6 +49,11 @@ class PodIsolationTest {
         assertTrue(processes.stream().anyMatch(l -> l.strip().startsWith("1 ")), r.toString());
         assertFalse(processes.stream().anyMatch(l -> l.contains("java")), "a host process is visible: " + r);
         assertTrue(Procs.all().size() > processes.size(), "the host shows more processes than the pod");
+
+        // PID 1's command line tells the apps nothing of the host's paths
+        String init = env.run(args("run", sh(IMAGE, "tr '\\0' ' ' < /proc/1/cmdline"))).expectSuccess().out();
+        assertEquals("/init", init);
+        assertFalse(init.contains(env.data().toString()), init);
     }
 
     @Test
