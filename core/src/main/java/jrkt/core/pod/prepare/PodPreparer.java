@@ -18,6 +18,7 @@ import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodLock;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
@@ -47,11 +48,16 @@ public final class PodPreparer {
         validate(request);
         String uuid = UUID.randomUUID().toString();
         Path pod = null;
+        PodLock lock = null;
         try {
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
             Files.createDirectory(embryo);
             pod = embryo;
+            // Held until the pod is in prepared/: without it the pod shows as "aborted prepare",
+            // which rm and gc may delete under our feet. The fd follows the renames below.
+            lock = PodLock.tryExclusive(embryo);
+            if (lock == null) throw new JrktException("pod " + uuid + " was locked by another process while being created");
             Path preparing = dirs.pod(PodDirs.PREPARE, uuid);
             Files.createDirectories(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
@@ -67,6 +73,8 @@ public final class PodPreparer {
             Trees.deleteQuietly(pod, e);
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
+        } finally {
+            if (lock != null) lock.close();
         }
     }
 
