@@ -70,7 +70,7 @@ public final class PodPreparer {
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
-            Trees.deleteQuietly(pod, e);
+            if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
         } finally {
