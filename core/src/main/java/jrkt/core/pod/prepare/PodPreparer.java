@@ -12,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import jrkt.core.JrktException;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
+import jrkt.core.pod.Pods;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
@@ -46,7 +46,7 @@ public final class PodPreparer {
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         validate(request);
-        String uuid = UUID.randomUUID().toString();
+        String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
         try {
