@@ -21,7 +21,7 @@ public final class PodGc {
     public static final String MARK_FILE = "gc-marked";
     /**
      * An unlocked embryo or prepare/ directory is collected only once nothing changed in it for
-     * this long: a preparer may be between mkdir and flock, or may not lock at all.
+     * this long: its preparer may be between mkdir and flock, or be an older jrkt that did not lock.
      */
     public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 

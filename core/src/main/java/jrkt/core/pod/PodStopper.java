@@ -20,6 +20,4 @@ public final class PodStopper {
             throw new JrktException("cannot " + what + " pod " + pod.uuid() + ": it is " + pod.state() + ", not running");
         }
     }
-
-
 }

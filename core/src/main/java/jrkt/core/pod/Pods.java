@@ -26,8 +26,6 @@ public final class Pods {
 
     public Pods(PodDirs dirs) { this.dirs = dirs; }
 
-    public PodDirs dirs() { return dirs; }
-
     /** A new random (version 4) pod UUID. */
     public static String newUuid() { return UUID.randomUUID().toString(); }
 

@@ -19,12 +19,17 @@ final class Stage1Process {
         command.addAll(args);
         try {
             Process p = new ProcessBuilder(command).directory(podDir.toFile()).inheritIO().start();
-            while (true) {
-                try {
-                    return p.waitFor();
-                } catch (InterruptedException e) {
-                    // keep waiting: the child owns the terminal; its end is ours
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return p.waitFor();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // keep waiting: the child owns the terminal; its end is ours
+                    }
                 }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt(); // the caller still learns of it
             }
         } catch (IOException e) {
             throw new JrktException("cannot start stage1 entrypoint " + exe + ": " + e.getMessage(), e);

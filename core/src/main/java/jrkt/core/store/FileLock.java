@@ -38,38 +38,27 @@ final class FileLock implements AutoCloseable {
         return STATES.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new State());
     }
 
-    static FileLock exclusive(Path file) throws IOException {
-        State s = state(file);
-        s.threads.writeLock().lock();
-        try {
-            s.channel = open(file);
-            s.osLock = s.channel.lock(0, Long.MAX_VALUE, false);
-            return new FileLock(s, true);
-        } catch (IOException | RuntimeException e) {
-            closeChannel(s);
-            s.threads.writeLock().unlock();
-            throw e;
-        }
-    }
+    static FileLock exclusive(Path file) throws IOException { return lockExclusive(file, true); }
 
     /** Returns null when another thread or process holds the lock. */
-    static FileLock tryExclusive(Path file) throws IOException {
+    static FileLock tryExclusive(Path file) throws IOException { return lockExclusive(file, false); }
+
+    private static FileLock lockExclusive(Path file, boolean wait) throws IOException {
         State s = state(file);
-        if (!s.threads.writeLock().tryLock()) return null;
+        if (wait) s.threads.writeLock().lock();
+        else if (!s.threads.writeLock().tryLock()) return null;
         try {
             s.channel = open(file);
-            s.osLock = s.channel.tryLock(0, Long.MAX_VALUE, false);
-            if (s.osLock == null) {
-                closeChannel(s);
-                s.threads.writeLock().unlock();
-                return null;
-            }
-            return new FileLock(s, true);
+            s.osLock = wait ? s.channel.lock(0, Long.MAX_VALUE, false) : s.channel.tryLock(0, Long.MAX_VALUE, false);
+            if (s.osLock != null) return new FileLock(s, true);
         } catch (IOException | RuntimeException e) {
             closeChannel(s);
             s.threads.writeLock().unlock();
             throw e;
         }
+        closeChannel(s);
+        s.threads.writeLock().unlock();
+        return null;
     }
 
     static FileLock shared(Path file) throws IOException {

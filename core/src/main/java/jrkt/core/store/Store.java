@@ -52,6 +52,8 @@ public final class Store implements AutoCloseable {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     private static final String ID_PREFIX = "sha512-";
     private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
+    /** The owner's pid in names of work in progress: "import-<pid>-...", "<tree>.tmp-<pid>", "<tree>.old-<pid>". */
+    private static final Pattern OWNER_PID = Pattern.compile("(?:^import-|\\.tmp-|\\.old-)(\\d+)");
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
@@ -242,7 +244,8 @@ public final class Store implements AutoCloseable {
         List<String> removedTrees = new ArrayList<>();
         long freed = 0;
         for (ImageInfo image : index.unusedSince(cutoff)) {
-            // re-check under the lock: a pod may have used it since the query
+            // a pod may have used it since the query; render marks use without the image lock,
+            // so this narrows the window rather than closing it (a used image's tree survives anyway)
             ImageInfo now = index.find(image.id());
             if (now == null || !now.lastUsed().isBefore(cutoff)) continue;
             if (removeLocked(image.id())) {
@@ -443,7 +446,7 @@ public final class Store implements AutoCloseable {
 
     /** Whether the process whose pid is in a name like "import-<pid>-..." or "<tree>.tmp-<pid>" still runs. */
     private static boolean ownerAlive(String name) {
-        java.util.regex.Matcher m = Pattern.compile("(?:^import-|\\.tmp-|\\.old-)(\\d+)").matcher(name);
+        java.util.regex.Matcher m = OWNER_PID.matcher(name);
         if (!m.find()) return false;
         return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
     }

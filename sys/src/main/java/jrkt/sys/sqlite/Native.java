@@ -33,7 +33,6 @@ final class Native {
     static final Fn ERRMSG = fn("sqlite3_errmsg", ADDRESS, ADDRESS);
     static final Fn ERRSTR = fn("sqlite3_errstr", ADDRESS, JAVA_INT);
     static final Fn EXEC = fn("sqlite3_exec", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    static final Fn LIBVERSION = fn("sqlite3_libversion", ADDRESS);
     static final Fn CHANGES = fn("sqlite3_changes", JAVA_INT, ADDRESS);
     static final Fn PREPARE_V2 = fn("sqlite3_prepare_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
     static final Fn STEP = fn("sqlite3_step", JAVA_INT, ADDRESS);

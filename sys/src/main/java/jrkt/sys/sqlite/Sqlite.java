@@ -98,12 +98,4 @@ public final class Sqlite {
                 : primary == ROW ? "ROW" : primary == DONE ? "DONE" : String.valueOf(primary);
         return "SQLITE_" + name + (code == primary ? "" : "/" + code);
     }
-
-    /** The SQLite version of the loaded library, e.g. "3.40.1". */
-    public static String libraryVersion() throws SqliteException {
-        Native.requireLibrary();
-        try {
-            return Native.cString((MemorySegment) Native.LIBVERSION.handle().invokeExact());
-        } catch (Throwable t) { throw Native.unexpected(t); }
-    }
 }

@@ -30,16 +30,6 @@ public final class Quantity {
         return number.multiply(multiplier(suffix));
     }
 
-    /** True when {@code text} is a valid quantity. */
-    public static boolean isValid(String text) {
-        try {
-            parse(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private static BigDecimal multiplier(String suffix) {
         return switch (suffix) {
             case "" -> BigDecimal.ONE;

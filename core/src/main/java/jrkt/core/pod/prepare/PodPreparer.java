@@ -12,12 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import jrkt.core.JrktException;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
+import jrkt.core.pod.PodLock;
+import jrkt.core.pod.Pods;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
@@ -45,13 +46,18 @@ public final class PodPreparer {
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         validate(request);
-        String uuid = UUID.randomUUID().toString();
+        String uuid = Pods.newUuid();
         Path pod = null;
+        PodLock lock = null;
         try {
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
             Files.createDirectory(embryo);
             pod = embryo;
+            // Held until the pod is in prepared/: without it the pod shows as "aborted prepare",
+            // which rm and gc may delete under our feet. The fd follows the renames below.
+            lock = PodLock.tryExclusive(embryo);
+            if (lock == null) throw new JrktException("pod " + uuid + " was locked by another process while being created");
             Path preparing = dirs.pod(PodDirs.PREPARE, uuid);
             Files.createDirectories(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
@@ -64,9 +70,11 @@ public final class PodPreparer {
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
-            Trees.deleteQuietly(pod, e);
+            if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
+        } finally {
+            if (lock != null) lock.close();
         }
     }
 
