@@ -42,8 +42,8 @@ public final class PodRunner {
             // Put the pod back where it was so that it can be retried, then let the lock go.
             try {
                 Files.move(runDir, dirs.pod(PodDirs.PREPARED, uuid), StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException ignored) {
-                // it stays in run/ and shows as exited; gc collects it
+            } catch (IOException moveBack) {
+                e.addSuppressed(moveBack); // it stays in run/ and shows as exited; gc collects it
             }
             lock.close();
             if (e instanceof JrktException je) throw je;
