@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code jrkt export UUID FILE}: an app of a pod that is not running, as an ACI. */
 @Command(name = "export", description = "Write an app of a pod that is not running, with the changes it made, as an ACI file.")
 public final class ExportCommand extends BaseCommand {
-    @Parameters(arity = "1..2", paramLabel = "UUID FILE",
+    @Parameters(arity = "1..2", paramLabel = "[UUID] FILE", hideParamSyntax = true,
             description = "the pod (UUID or unambiguous prefix; omitted with --uuid-file) and the ACI file to write")
     java.util.List<String> arguments;
 

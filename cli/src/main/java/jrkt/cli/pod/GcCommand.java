@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code jrkt gc}: rkt's two-phase pod garbage collection (docs/pods.md, "Garbage collection"). */
 @Command(name = "gc", description = {
-        "Garbage-collect pods: exited pods are marked, then removed once marked for the grace period;",
-        "prepared pods older than --expire-prepared and abandoned preparations are removed."})
+        "Garbage-collect pods: mark exited pods, and remove those marked longer than the grace period.",
+        "Prepared pods older than --expire-prepared and abandoned preparations are removed too."})
 public final class GcCommand extends BaseCommand {
     @Option(names = "--grace-period", paramLabel = "DURATION", converter = GoDuration.class, defaultValue = "30m",
             description = "keep exited pods this long after they were marked (default: ${DEFAULT-VALUE})")
