@@ -2,6 +2,7 @@ package jrkt.cli.pod;
 
 import java.time.Duration;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.Errors;
 import jrkt.cli.GoDuration;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodGc;
@@ -31,6 +32,6 @@ public final class GcCommand extends BaseCommand {
         });
         PodGc.Result result = gc.gc(new PodGc.Options(gracePeriod, expirePrepared, markOnly, jrkt().debug()));
         for (String failure : result.failures()) warn("gc: " + failure);
-        return result.failures().isEmpty() ? 0 : 254;
+        return result.failures().isEmpty() ? 0 : Errors.EXIT_ERROR;
     }
 }
