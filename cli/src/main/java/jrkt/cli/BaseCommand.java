@@ -2,8 +2,10 @@ package jrkt.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jrkt.core.json.Json;
 import jrkt.core.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -42,6 +44,14 @@ public abstract class BaseCommand implements Callable<Integer> {
             }
         }
         return failed == 0 ? 0 : Errors.EXIT_ERROR;
+    }
+
+    /** A manifest (cat-manifest of an image or a pod): the stored bytes as they are, or re-indented. */
+    protected void printManifest(byte[] stored, boolean prettyPrint) {
+        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
+        out().print(text);
+        if (!text.endsWith("\n")) out().println();
+        out().flush();
     }
 
     /** A message about one item among several (rm, verify): {@code jrkt: <message>} on stderr. */
