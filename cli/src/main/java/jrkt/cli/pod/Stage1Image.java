@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import jrkt.cli.VersionInfo;
 import jrkt.core.JrktException;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.Store;
@@ -16,7 +17,6 @@ import jrkt.core.store.Store;
  */
 final class Stage1Image {
     static final String DEFAULT_NAME = "jrkt.io/stage1-default";
-    static final String DEFAULT_FILE = "stage1/target/stage1-default.aci";
 
     private Stage1Image() {}
 
@@ -36,11 +36,11 @@ final class Stage1Image {
     }
 
     static Path defaultFile() {
-        String home = System.getProperty("jrkt.home");
-        if (home == null || home.isEmpty()) {
+        Path file = VersionInfo.defaultStage1();
+        if (file == null) {
             throw new JrktException("no default stage1: the system property jrkt.home is not set (the ./jrkt launcher sets it); give --stage1-path");
         }
-        return Path.of(home).resolve(DEFAULT_FILE);
+        return file;
     }
 
     static String defaultImage(Store store, Path file) throws IOException {
