@@ -155,10 +155,11 @@ abstract class PreparingCommand extends BaseCommand {
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations());
     }
 
+    /** This command's flag names without the app flags (which its help group also declares). */
     private Set<String> podFlagNames() {
         Set<String> names = new HashSet<>();
         for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
-        names.removeAll(List.of(CommandLine.Model.CommandSpec.forAnnotatedObject(new AppFlags()).optionsMap().keySet().toArray(String[]::new)));
+        names.removeAll(CommandLine.Model.CommandSpec.forAnnotatedObject(new AppFlags()).optionsMap().keySet());
         return names;
     }
 
