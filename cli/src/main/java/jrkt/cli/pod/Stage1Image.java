@@ -23,7 +23,7 @@ final class Stage1Image {
     static String select(Store store, Path path, String name, String hash) throws IOException {
         int given = (path != null ? 1 : 0) + (name != null ? 1 : 0) + (hash != null ? 1 : 0);
         if (given > 1) throw new JrktException("give only one of --stage1-path, --stage1-name and --stage1-hash");
-        if (path != null) return store.importAci(path, path.toAbsolutePath().toUri().toString()).id();
+        if (path != null) return store.importAci(path, path.toAbsolutePath().normalize().toUri().toString()).id();
         if (name != null) {
             if (name.startsWith("sha512-")) throw new JrktException("--stage1-name " + name + ": that is an image ID; use --stage1-hash");
             return store.resolve(name).id();
@@ -47,7 +47,7 @@ final class Stage1Image {
         if (!Files.isRegularFile(file)) {
             throw new JrktException("default stage1 image " + file + " does not exist (build it: ./mvnw package), or give --stage1-path");
         }
-        String source = file.toAbsolutePath().toUri().toString();
+        String source = file.toAbsolutePath().normalize().toUri().toString();
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         ImageInfo newest = null;
         for (ImageInfo image : store.listImages()) {
