@@ -25,7 +25,7 @@ public final class AotTraining {
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
             String d = "--dir=" + dir;
-            Path stage1 = home.resolve("stage1/target/stage1-default.aci");
+            Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
             run("--help");
             run("version");
             run(d, "config");

@@ -2,7 +2,10 @@ package jrkt.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
+import jrkt.core.json.Json;
 import jrkt.core.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -18,6 +21,38 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected PrintWriter out() { return spec.commandLine().getOut(); }
 
     protected PrintWriter err() { return spec.commandLine().getErr(); }
+
+    /** Does something to one item (an image, a pod) and returns the line to print for it. */
+    protected interface ItemAction {
+        String apply(String item) throws Exception;
+    }
+
+    /**
+     * For commands taking several items (rm, stop, image rm): applies action to each, printing its
+     * line; one that fails is reported as {@code jrkt: VERB ITEM: why} and the others still go on.
+     * Returns 254 if any failed, else 0.
+     */
+    protected int forEachItem(String verb, List<String> items, ItemAction action) {
+        int failed = 0;
+        for (String item : items) {
+            try {
+                out().println(action.apply(item));
+                out().flush();
+            } catch (Exception e) {
+                failed++;
+                warn(verb + " " + item + ": " + Errors.describe(e));
+            }
+        }
+        return failed == 0 ? 0 : Errors.EXIT_ERROR;
+    }
+
+    /** A manifest (cat-manifest of an image or a pod): the stored bytes as they are, or re-indented. */
+    protected void printManifest(byte[] stored, boolean prettyPrint) {
+        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
+        out().print(text);
+        if (!text.endsWith("\n")) out().println();
+        out().flush();
+    }
 
     /** A message about one item among several (rm, verify): {@code jrkt: <message>} on stderr. */
     protected void warn(String message) {

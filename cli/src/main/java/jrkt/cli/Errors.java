@@ -17,7 +17,8 @@ import picocli.CommandLine;
  * (rkt's status for its own errors). With --debug the stack trace follows the line.
  */
 public final class Errors {
-    static final int EXIT_ERROR = 254;
+    /** The exit status of every error of jrkt itself. */
+    public static final int EXIT_ERROR = 254;
 
     private Errors() {}
 

@@ -27,6 +27,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The top command: global flags shared by every subcommand. The flags are inherited, so they
@@ -87,9 +88,12 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         if (names != null) insecureOptions.addAll(names);
     }
 
+    @Spec private CommandLine.Model.CommandSpec spec;
+
     private Store store;
 
-    @Override public void run() { new CommandLine(this).usage(System.out); }
+    // A bare "jrkt" shows the usage of the command line actually built, with its commands.
+    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     // Absolute, because stage1 runs with the pod directory as its working directory.
     public Path dataDir() { return (dir != null ? dir : DEFAULT_DIR).toAbsolutePath().normalize(); }

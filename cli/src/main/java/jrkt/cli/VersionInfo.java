@@ -10,6 +10,9 @@ import picocli.CommandLine;
 public final class VersionInfo {
     public static final String APPC_SPEC_VERSION = "0.8.11";
 
+    /** Where the build leaves the default stage1 image, relative to the installation directory. */
+    public static final String DEFAULT_STAGE1_FILE = "stage1/target/stage1-default.aci";
+
     private VersionInfo() {}
 
     public static String version() {
@@ -30,7 +33,7 @@ public final class VersionInfo {
      */
     public static Path defaultStage1() {
         String home = System.getProperty("jrkt.home");
-        return home == null ? null : Path.of(home, "stage1", "target", "stage1-default.aci");
+        return home == null || home.isEmpty() ? null : Path.of(home).resolve(DEFAULT_STAGE1_FILE);
     }
 
     public static String javaVersion() {

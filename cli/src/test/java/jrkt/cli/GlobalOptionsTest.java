@@ -37,6 +37,16 @@ class GlobalOptionsTest {
     }
 
     @Test
+    void bareJrktListsTheCommands() {
+        Run run = execute();
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().startsWith("Usage: jrkt "), run.out());
+        assertTrue(run.out().contains("run-prepared"), run.out());
+        assertTrue(run.out().contains("Commands:"), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
     void defaultsAreRktsLayoutUnderJrkt() {
         JrktCommand root = parse("image", "list");
         assertEquals(Path.of("/var/lib/jrkt"), root.dataDir());

@@ -1,9 +1,7 @@
 package jrkt.cli.image;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import jrkt.cli.BaseCommand;
-import jrkt.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,11 +17,7 @@ public final class ImageCatManifestCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
-        byte[] stored = store().manifestBytes(id);
-        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
-        out().print(text);
-        if (!text.endsWith("\n")) out().println();
-        out().flush();
+        printManifest(store().manifestBytes(id), prettyPrint);
         return 0;
     }
 }

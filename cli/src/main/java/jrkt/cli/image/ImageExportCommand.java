@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
-import jrkt.core.fs.Trees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,15 +22,8 @@ public final class ImageExportCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
-        Path target = Staging.target(file, overwrite);
-        Path staged = Staging.sibling(target, "export");
-        try {
-            Files.copy(store().blob(id), staged);
-            Staging.commit(staged, target);
-        } catch (IOException | RuntimeException e) {
-            Trees.deleteQuietly(staged, e);
-            throw e;
-        }
+        Path blob = store().blob(id);
+        Staging.write(Staging.target(file, overwrite), "export", staged -> Files.copy(blob, staged));
         return 0;
     }
 }

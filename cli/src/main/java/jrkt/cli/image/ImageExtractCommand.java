@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
-import jrkt.core.fs.Trees;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
 import picocli.CommandLine.Command;
@@ -29,21 +28,16 @@ public final class ImageExtractCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
-        Path target = Staging.target(dir, overwrite);
-        Path staged = Staging.sibling(target, "extract");
-        try {
+        Path blob = store().blob(id);
+        SafeExtractor.Options options = rootfsOnly
+                ? SafeExtractor.Options.aciRootfs(path -> true)
+                : new SafeExtractor.Options("", path -> true, true, false);
+        Staging.write(Staging.target(dir, overwrite), "extract", staged -> {
             Files.createDirectory(staged);
-            SafeExtractor.Options options = rootfsOnly
-                    ? SafeExtractor.Options.aciRootfs(path -> true)
-                    : new SafeExtractor.Options("", path -> true, true, false);
-            try (InputStream tar = Files.newInputStream(store().blob(id))) {
+            try (InputStream tar = Files.newInputStream(blob)) {
                 new SafeExtractor(Linux.get()).extract(tar, staged, options);
             }
-            Staging.commit(staged, target);
-        } catch (IOException | RuntimeException e) {
-            Trees.deleteQuietly(staged, e);
-            throw e;
-        }
+        });
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package jrkt.cli.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -64,7 +65,7 @@ public final class ImageGcCommand extends BaseCommand {
                 if (!line.isBlank()) into.add(line.strip());
             }
             return true;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return false;
         }
     }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import jrkt.cli.BaseCommand;
 import jrkt.core.fs.TreeCopy;
-import jrkt.core.fs.Trees;
 import jrkt.core.store.RenderedTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,20 +30,16 @@ public final class ImageRenderCommand extends BaseCommand {
         String id = store().resolve(image).id();
         Path target = Staging.target(dir, overwrite);
         RenderedTree tree = store().render(id);
-        Path staged = Staging.sibling(target, "render");
-        try {
+        byte[] manifest = store().manifestBytes(id);
+        Staging.write(target, "render", staged -> {
             if (rootfsOnly) {
                 TreeCopy.copy(tree.rootfs(), staged);
             } else {
                 Files.createDirectory(staged, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-                Files.write(staged.resolve("manifest"), store().manifestBytes(id));
+                Files.write(staged.resolve("manifest"), manifest);
                 TreeCopy.copy(tree.rootfs(), staged.resolve("rootfs"));
             }
-            Staging.commit(staged, target);
-        } catch (IOException | RuntimeException e) {
-            Trees.deleteQuietly(staged, e);
-            throw e;
-        }
+        });
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package jrkt.cli.image;
 
 import java.util.List;
 import jrkt.cli.BaseCommand;
-import jrkt.cli.Errors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -13,18 +12,10 @@ public final class ImageRmCommand extends BaseCommand {
     List<String> images;
 
     @Override public Integer call() {
-        int failed = 0;
-        for (String reference : images) {
-            try {
-                String id = store().resolve(reference).id();
-                store().removeImage(id);
-                out().println("removed " + id);
-                out().flush();
-            } catch (Exception e) {
-                failed++;
-                warn("rm " + reference + ": " + Errors.describe(e));
-            }
-        }
-        return failed == 0 ? 0 : 254;
+        return forEachItem("rm", images, reference -> {
+            String id = store().resolve(reference).id();
+            store().removeImage(id);
+            return "removed " + id;
+        });
     }
 }

@@ -47,6 +47,6 @@ public final class ImageVerifyCommand extends BaseCommand {
                 warn("verify " + reference + ": " + Errors.describe(e));
             }
         }
-        return failed ? 254 : damaged ? 1 : 0;
+        return failed ? Errors.EXIT_ERROR : damaged ? 1 : 0;
     }
 }

@@ -31,6 +31,26 @@ final class Staging {
         return target.resolveSibling("." + target.getFileName() + "." + purpose + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
+    /** Writes a file or directory at the path it is given (which does not exist yet). */
+    interface Writer {
+        void write(Path staged) throws IOException;
+    }
+
+    /**
+     * Has writer build the output at a fresh hidden sibling of target, then renames it into place;
+     * on a failure what was built is removed and target is left as it was.
+     */
+    static void write(Path target, String purpose, Writer writer) throws IOException {
+        Path staged = sibling(target, purpose);
+        try {
+            writer.write(staged);
+            commit(staged, target);
+        } catch (IOException | RuntimeException e) {
+            Trees.deleteQuietly(staged, e);
+            throw e;
+        }
+    }
+
     /** Renames a complete staged file or directory to target, replacing what is there. */
     static void commit(Path staged, Path target) throws IOException {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {

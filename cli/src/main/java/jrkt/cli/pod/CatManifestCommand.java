@@ -1,8 +1,6 @@
 package jrkt.cli.pod;
 
-import java.nio.charset.StandardCharsets;
 import jrkt.cli.BaseCommand;
-import jrkt.core.json.Json;
 import jrkt.core.pod.Pod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,11 +20,7 @@ public final class CatManifestCommand extends BaseCommand {
 
     @Override public Integer call() {
         Pod pod = podArgument.resolve(jrkt().dataDir(), uuid);
-        byte[] stored = pod.manifestBytes();
-        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
-        out().print(text);
-        if (!text.endsWith("\n")) out().println();
-        out().flush();
+        printManifest(pod.manifestBytes(), prettyPrint);
         return 0;
     }
 }

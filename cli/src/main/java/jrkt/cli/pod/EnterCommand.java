@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         "Run a command (default: /bin/sh) inside an app of a running pod; exits with the command's status.",
         "Flags go before the UUID; everything after the UUID is the command."})
 public final class EnterCommand extends BaseCommand {
-    @Parameters(arity = "0..*", paramLabel = "UUID [CMD [ARGS...]]",
+    @Parameters(arity = "0..*", paramLabel = "[UUID] [CMD [ARGS...]]", hideParamSyntax = true,
             description = "the pod (UUID or unambiguous prefix; omitted with --uuid-file), then the command")
     List<String> arguments = new ArrayList<>();
 

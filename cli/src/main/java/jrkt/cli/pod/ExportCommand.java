@@ -2,7 +2,9 @@ package jrkt.cli.pod;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import jrkt.cli.BaseCommand;
+import jrkt.core.JrktException;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodExporter;
 import picocli.CommandLine.Command;
@@ -13,9 +15,9 @@ import picocli.CommandLine.Parameters;
 /** {@code jrkt export UUID FILE}: an app of a pod that is not running, as an ACI. */
 @Command(name = "export", description = "Write an app of a pod that is not running, with the changes it made, as an ACI file.")
 public final class ExportCommand extends BaseCommand {
-    @Parameters(arity = "1..2", paramLabel = "UUID FILE",
+    @Parameters(arity = "1..2", paramLabel = "[UUID] FILE", hideParamSyntax = true,
             description = "the pod (UUID or unambiguous prefix; omitted with --uuid-file) and the ACI file to write")
-    java.util.List<String> arguments;
+    List<String> arguments;
 
     @Mixin PodArgument podArgument;
 
@@ -29,7 +31,7 @@ public final class ExportCommand extends BaseCommand {
         boolean fromFile = podArgument.uuidFile != null;
         int wanted = fromFile ? 1 : 2;
         if (arguments.size() != wanted) {
-            throw new jrkt.core.JrktException("export needs " + (fromFile ? "FILE (the pod comes from --uuid-file)" : "UUID and FILE")
+            throw new JrktException("export needs " + (fromFile ? "FILE (the pod comes from --uuid-file)" : "UUID and FILE")
                 + ", got " + arguments.size() + " argument(s)");
         }
         Pod pod = podArgument.resolve(jrkt().dataDir(), fromFile ? null : arguments.get(0));

@@ -2,6 +2,7 @@ package jrkt.cli.pod;
 
 import java.time.Duration;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.Errors;
 import jrkt.cli.GoDuration;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodGc;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code jrkt gc}: rkt's two-phase pod garbage collection (docs/pods.md, "Garbage collection"). */
 @Command(name = "gc", description = {
-        "Garbage-collect pods: exited pods are marked, then removed once marked for the grace period;",
-        "prepared pods older than --expire-prepared and abandoned preparations are removed."})
+        "Garbage-collect pods: mark exited pods, and remove those marked longer than the grace period.",
+        "Prepared pods older than --expire-prepared and abandoned preparations are removed too."})
 public final class GcCommand extends BaseCommand {
     @Option(names = "--grace-period", paramLabel = "DURATION", converter = GoDuration.class, defaultValue = "30m",
             description = "keep exited pods this long after they were marked (default: ${DEFAULT-VALUE})")
@@ -31,6 +32,6 @@ public final class GcCommand extends BaseCommand {
         });
         PodGc.Result result = gc.gc(new PodGc.Options(gracePeriod, expirePrepared, markOnly, jrkt().debug()));
         for (String failure : result.failures()) warn("gc: " + failure);
-        return result.failures().isEmpty() ? 0 : 254;
+        return result.failures().isEmpty() ? 0 : Errors.EXIT_ERROR;
     }
 }

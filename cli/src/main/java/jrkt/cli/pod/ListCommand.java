@@ -35,6 +35,9 @@ public final class ListCommand extends BaseCommand {
 
     @Override public Integer call() {
         Table table = table();
+        // The column holds several IDs joined with commas, so the table cannot shorten them itself;
+        // JSON always carries them whole, as it does every other ID.
+        boolean shortIds = !listing.full() && listing.format() == ListingOptions.Format.TABLE;
         for (Pod pod : new Pods(new PodDirs(jrkt().dataDir())).list()) {
             List<Pod.App> apps;
             try {
@@ -44,7 +47,7 @@ public final class ListCommand extends BaseCommand {
             }
             table.add(pod.uuid(), joined(apps.stream().map(Pod.App::name).toList()),
                 joined(apps.stream().map(Pod.App::imageName).toList()),
-                joined(apps.stream().map(a -> listing.full() ? a.imageId() : Table.shortId(String.valueOf(a.imageId()))).toList()),
+                joined(apps.stream().map(a -> shortIds ? Table.shortId(String.valueOf(a.imageId())) : a.imageId()).toList()),
                 pod.state().label().replace(' ', '-'), pod.created(), pod.started(), networks(pod));
         }
         table.print(out(), listing);

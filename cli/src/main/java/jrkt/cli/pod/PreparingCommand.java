@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
 abstract class PreparingCommand extends BaseCommand {
     static final String APPS_LABEL = "IMAGE [APP-FLAGS] [-- ARGS... ---] [IMAGE ...]";
 
-    @Parameters(arity = "1..*", paramLabel = APPS_LABEL,
+    @Parameters(arity = "1..*", paramLabel = APPS_LABEL, hideParamSyntax = true,
             description = "the pod's apps: each image (full ID, ID prefix or name[:version]) with its app flags after it;"
                 + " '--' starts the app's arguments, which replace the image's, and '---' ends them")
     List<String> appArgs = new ArrayList<>();
@@ -48,7 +48,7 @@ abstract class PreparingCommand extends BaseCommand {
     AppFlags appFlagsBeforeImage;
 
     @Option(names = "--volume", paramLabel = "NAME,kind=host|empty,...",
-            description = "a pod volume: NAME,kind=host,source=PATH[,readOnly=true][,recursive=true] or NAME,kind=empty[,mode=0755][,uid=N][,gid=N] (repeatable)")
+            description = "a pod volume: NAME,kind=host,source=PATH[,readOnly=true][,recursive=false] or NAME,kind=empty[,readOnly=true][,mode=0755][,uid=N][,gid=N] (repeatable)")
     List<String> volumes = new ArrayList<>();
 
     @Option(names = "--net", paramLabel = "none|host", converter = NetConverter.class,
@@ -97,8 +97,8 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = "--stage1-name", paramLabel = "NAME[:VERSION]", description = "the stage1 image: this image in the store")
     String stage1Name;
 
-    @Option(names = "--stage1-hash", paramLabel = "ID", description = "the stage1 image: the store image with this ID (or prefix)"
-            + " (default of the three: the stage1 built with jrkt, stage1/target/stage1-default.aci)")
+    @Option(names = "--stage1-hash", paramLabel = "ID", description = "the stage1 image: the store image with this ID (or prefix);"
+            + " without any --stage1-* flag, the stage1 built with jrkt (stage1/target/stage1-default.aci)")
     String stage1Hash;
 
     /** --interactive: the one app gets this terminal; run and prepare declare the flag. */
@@ -155,10 +155,11 @@ abstract class PreparingCommand extends BaseCommand {
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations());
     }
 
+    /** This command's flag names without the app flags (which its help group also declares). */
     private Set<String> podFlagNames() {
         Set<String> names = new HashSet<>();
         for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
-        names.removeAll(List.of(CommandLine.Model.CommandSpec.forAnnotatedObject(new AppFlags()).optionsMap().keySet().toArray(String[]::new)));
+        names.removeAll(CommandLine.Model.CommandSpec.forAnnotatedObject(new AppFlags()).optionsMap().keySet());
         return names;
     }
 

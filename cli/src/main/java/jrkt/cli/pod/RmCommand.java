@@ -3,7 +3,6 @@ package jrkt.cli.pod;
 import java.util.ArrayList;
 import java.util.List;
 import jrkt.cli.BaseCommand;
-import jrkt.cli.Errors;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
@@ -23,18 +22,10 @@ public final class RmCommand extends BaseCommand {
     @Override public Integer call() {
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         PodRemover remover = new PodRemover(dirs, jrkt().debug());
-        int failed = 0;
-        for (String what : podArgument.each(uuids)) {
-            try {
-                Pod pod = new Pods(dirs).resolve(what);
-                remover.remove(pod);
-                out().println(pod.uuid());
-                out().flush();
-            } catch (RuntimeException e) {
-                failed++;
-                warn("rm " + what + ": " + Errors.describe(e));
-            }
-        }
-        return failed == 0 ? 0 : 254;
+        return forEachItem("rm", podArgument.each(uuids), what -> {
+            Pod pod = new Pods(dirs).resolve(what);
+            remover.remove(pod);
+            return pod.uuid();
+        });
     }
 }

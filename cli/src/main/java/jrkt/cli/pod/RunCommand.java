@@ -1,8 +1,6 @@
 package jrkt.cli.pod;
 
 import java.io.IOException;
-import jrkt.core.pod.PodDirs;
-import jrkt.core.pod.PodRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,9 +30,6 @@ public final class RunCommand extends PreparingCommand {
             err().printf("jrkt: pod %s prepared in %d ms, %d ms after the JVM started%n",
                 uuid, (System.nanoTime() - start) / 1_000_000, jvmMillis);
         }
-        out().flush();
-        jrkt().close(); // the store's database must not leak into the pod
-        new PodRunner(new PodDirs(jrkt().dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt().debug(), detach));
-        throw new IllegalStateException("runPrepared returned");
+        return RunPreparedCommand.start(jrkt(), out(), uuid, detach);
     }
 }

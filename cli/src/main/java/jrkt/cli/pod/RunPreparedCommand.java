@@ -1,8 +1,11 @@
 package jrkt.cli.pod;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.JrktCommand;
 import jrkt.core.JrktException;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
@@ -31,13 +34,18 @@ public final class RunPreparedCommand extends BaseCommand {
         if (interactive && !preparedInteractive(pod)) {
             throw new JrktException("pod " + pod.uuid() + " was not prepared with --interactive; prepare it again with 'jrkt prepare --interactive'");
         }
-        out().flush();
-        jrkt().close();
-        new PodRunner(new PodDirs(jrkt().dataDir())).runPrepared(pod.uuid(), new PodRunner.RunOptions(jrkt().debug(), detach));
+        return start(jrkt(), out(), pod.uuid(), detach);
+    }
+
+    /** Starts a prepared pod: this process becomes its stage1 (execve), so this never returns. */
+    static Integer start(JrktCommand jrkt, PrintWriter out, String uuid, boolean detach) {
+        out.flush();
+        jrkt.close(); // the store's database must not leak into the pod
+        new PodRunner(new PodDirs(jrkt.dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt.debug(), detach));
         throw new IllegalStateException("runPrepared returned");
     }
 
-    private static boolean preparedInteractive(Pod pod) throws java.io.IOException {
+    private static boolean preparedInteractive(Pod pod) throws IOException {
         List<String> plan = Files.readAllLines(pod.dir().resolve("plan"));
         return plan.stream().anyMatch(line -> line.startsWith("interactive "));
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import jrkt.cli.VersionInfo;
 import jrkt.core.JrktException;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.Store;
@@ -16,14 +17,13 @@ import jrkt.core.store.Store;
  */
 final class Stage1Image {
     static final String DEFAULT_NAME = "jrkt.io/stage1-default";
-    static final String DEFAULT_FILE = "stage1/target/stage1-default.aci";
 
     private Stage1Image() {}
 
     static String select(Store store, Path path, String name, String hash) throws IOException {
         int given = (path != null ? 1 : 0) + (name != null ? 1 : 0) + (hash != null ? 1 : 0);
         if (given > 1) throw new JrktException("give only one of --stage1-path, --stage1-name and --stage1-hash");
-        if (path != null) return store.importAci(path, path.toAbsolutePath().toUri().toString()).id();
+        if (path != null) return store.importAci(path, path.toAbsolutePath().normalize().toUri().toString()).id();
         if (name != null) {
             if (name.startsWith("sha512-")) throw new JrktException("--stage1-name " + name + ": that is an image ID; use --stage1-hash");
             return store.resolve(name).id();
@@ -36,18 +36,18 @@ final class Stage1Image {
     }
 
     static Path defaultFile() {
-        String home = System.getProperty("jrkt.home");
-        if (home == null || home.isEmpty()) {
+        Path file = VersionInfo.defaultStage1();
+        if (file == null) {
             throw new JrktException("no default stage1: the system property jrkt.home is not set (the ./jrkt launcher sets it); give --stage1-path");
         }
-        return Path.of(home).resolve(DEFAULT_FILE);
+        return file;
     }
 
     static String defaultImage(Store store, Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new JrktException("default stage1 image " + file + " does not exist (build it: ./mvnw package), or give --stage1-path");
         }
-        String source = file.toAbsolutePath().toUri().toString();
+        String source = file.toAbsolutePath().normalize().toUri().toString();
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         ImageInfo newest = null;
         for (ImageInfo image : store.listImages()) {

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.GoDuration;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.json.Json;
@@ -20,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, networks, pid,
- * exited, and for each app that ended {@code app-NAME=EXIT-STATUS}.
+ * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
+ * and per app {@code app-NAME=STATUS} (its exit status, running, or the error that kept it from starting).
  */
 @Command(name = "status", description = {
         "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
@@ -57,7 +59,7 @@ public final class StatusCommand extends BaseCommand {
         if (format == null) {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
-                if (e.getValue() != null) out().println(e.getKey() + "=" + text(e.getValue()));
+                if (e.getValue() != null) out().println(e.getKey() + "=" + e.getValue());
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> apps = (Map<String, Object>) status.get("apps");
@@ -76,13 +78,11 @@ public final class StatusCommand extends BaseCommand {
             && pod.state() != PodState.EMBRYO;
     }
 
-    private interface Condition { boolean holds(Pod pod); }
-
-    private static Pod waitFor(Pods pods, Pod pod, String what, Wait wait, Condition condition) throws InterruptedException {
+    private static Pod waitFor(Pods pods, Pod pod, String what, Wait wait, Predicate<Pod> condition) throws InterruptedException {
         Instant deadline = wait.limit() == null ? null : Instant.now().plus(wait.limit());
-        while (!condition.holds(pod)) {
+        while (!condition.test(pod)) {
             if (deadline != null && Instant.now().isAfter(deadline)) {
-                throw new JrktException("pod " + pod.uuid() + " is not " + what + " after " + jrkt.cli.GoDuration.format(wait.limit())
+                throw new JrktException("pod " + pod.uuid() + " is not " + what + " after " + GoDuration.format(wait.limit())
                     + " (it is " + pod.state() + ")");
             }
             Thread.sleep(POLL_MILLIS);
@@ -126,6 +126,4 @@ public final class StatusCommand extends BaseCommand {
     private static String time(Instant t) {
         return t == null ? null : Table.rfc3339(t, ZoneId.systemDefault());
     }
-
-    private static String text(Object v) { return String.valueOf(v); }
 }

@@ -3,7 +3,6 @@ package jrkt.cli.pod;
 import java.util.ArrayList;
 import java.util.List;
 import jrkt.cli.BaseCommand;
-import jrkt.cli.Errors;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodStopper;
@@ -25,18 +24,11 @@ public final class StopCommand extends BaseCommand {
     boolean force;
 
     @Override public Integer call() {
-        int failed = 0;
-        for (String what : podArgument.each(uuids)) {
-            try {
-                Pod pod = new Pods(new PodDirs(jrkt().dataDir())).resolve(what);
-                PodStopper.stop(pod, force);
-                out().println(pod.uuid());
-                out().flush();
-            } catch (RuntimeException e) {
-                failed++;
-                warn("stop " + what + ": " + Errors.describe(e));
-            }
-        }
-        return failed == 0 ? 0 : 254;
+        Pods pods = new Pods(new PodDirs(jrkt().dataDir()));
+        return forEachItem("stop", podArgument.each(uuids), what -> {
+            Pod pod = pods.resolve(what);
+            PodStopper.stop(pod, force);
+            return pod.uuid();
+        });
     }
 }

@@ -44,6 +44,21 @@ class StagingTest {
     }
 
     @Test
+    void aFailedWriteLeavesTheOldTargetAndNoSiblings() throws Exception {
+        Path target = Files.writeString(tmp.resolve("out.aci"), "precious");
+        java.io.IOException failure = new java.io.IOException("disk full");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Staging.write(target, "test", staged -> {
+            Files.createDirectories(staged.resolve("half"));
+            throw failure;
+        }));
+        assertEquals(failure, e);
+        assertEquals("precious", Files.readString(target));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(java.util.List.of(target), left.toList(), "the half-written output is gone");
+        }
+    }
+
+    @Test
     void deleteTreeDoesNotFollowSymlinksOut() throws Exception {
         Path outside = Files.writeString(Files.createDirectories(tmp.resolve("outside")).resolve("keep"), "keep");
         Path tree = Files.createDirectories(tmp.resolve("tree"));
