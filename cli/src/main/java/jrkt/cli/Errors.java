@@ -3,12 +3,7 @@ package jrkt.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import picocli.CommandLine;
 
@@ -40,24 +35,8 @@ public final class Errors {
     public static String describe(Throwable ex) {
         if (ex instanceof UncheckedIOException u && u.getCause() != null) ex = u.getCause();
         if (ex instanceof JrktException) return oneLine(ex.getMessage());
-        if (ex instanceof IOException io) return oneLine(describeIo(io));
+        if (ex instanceof IOException io) return oneLine(IoErrors.describe(io));
         return "internal error: " + oneLine(String.valueOf(ex)) + " (run with --debug for the stack trace)";
-    }
-
-    private static String describeIo(IOException ex) {
-        if (ex instanceof FileSystemException fs && fs.getFile() != null) {
-            String what = switch (fs) {
-                case NoSuchFileException e -> "no such file or directory";
-                case FileAlreadyExistsException e -> "already exists";
-                case AccessDeniedException e -> "permission denied";
-                case DirectoryNotEmptyException e -> "directory not empty";
-                case NotDirectoryException e -> "not a directory";
-                default -> fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
-            };
-            String other = fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : "";
-            return fs.getFile() + other + ": " + what;
-        }
-        return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
     }
 
     static String oneLine(String message) {

@@ -122,6 +122,9 @@ class PodRunTest {
         bad.add(args("run", "--volume=data,kind=host,source=" + tmp.resolve("does-not-exist"),
             sh(IMAGE, "true", "--mount=volume=data,target=/data")));
         bad.add(args("prepare", "example.com/no-such-image"));
+        Path notStage1 = AciBuilder.busybox("example.com/not-stage1", "1.0", "/bin/true").write(tmp.resolve("not-stage1.aci"));
+        bad.add(args("run", "--stage1-path=" + notStage1, sh(IMAGE, "true"))); // an image without stage1 entrypoints
+        bad.add(args("run", "--set-env-file=" + tmp.resolve("no-such-env-file"), sh(IMAGE, "true")));
         for (String[] cmd : bad) {
             Jrkt.Result r = env.run(cmd);
             assertOneLineFailure(r);

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
@@ -100,7 +101,7 @@ public final class Pods {
         try {
             s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            throw new JrktException("cannot read --uuid-file " + file + ": " + e.getMessage(), e);
+            throw new JrktException("cannot read --uuid-file " + file + ": " + IoErrors.reason(e), e);
         }
         if (s.isEmpty()) throw new JrktException("--uuid-file " + file + " is empty");
         return s;

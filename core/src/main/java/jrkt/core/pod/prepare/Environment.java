@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 
@@ -63,7 +64,7 @@ public final class Environment {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new JrktException("--set-env-file " + file + ": cannot read: " + e.getMessage(), e);
+            throw new JrktException("--set-env-file " + file + ": cannot read: " + IoErrors.reason(e), e);
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -18,6 +18,7 @@ import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
+import jrkt.core.pod.Stage1Entrypoints;
 import jrkt.core.pod.Pods;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.RenderedTree;
@@ -114,6 +115,13 @@ public final class PodPreparer {
         Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
         RenderedTree stage1Tree = store.render(r.stage1ImageId());
         TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
+        // An image that is no stage1 fails here, at prepare, rather than when the pod is run.
+        Stage1Entrypoints entrypoints = Stage1Entrypoints.read(pod);
+        if (entrypoints.run() == null) {
+            ImageManifest m = store.manifest(r.stage1ImageId());
+            throw new JrktException("image " + m.name() + " (" + r.stage1ImageId().substring(0, 19)
+                + ") is not a stage1 image: its manifest has no annotation " + Stage1Entrypoints.PREFIX + "run");
+        }
 
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
