@@ -150,4 +150,16 @@ class PodOptionsTest {
         assertTrue(out.contains("/dev/console"), "the app's stdin is the pod's console: " + out);
         assertTrue(out.contains("got hello"), "what the user typed reaches the app: " + out);
     }
+
+    @Test
+    void statusWaitReadyReturnsOnceTheAppsRunAndJsonCarriesTheSame() {
+        String uuid = env.runDetached(sh(IMAGE, "sleep 300"));
+        Jrkt.Result ready = env.run("status", "--wait-ready=60s", uuid).expectSuccess();
+        assertTrue(ready.out().contains("state=running"), ready.out());
+        assertTrue(ready.out().contains("app-opts=running"), ready.out());
+        String json = env.run("status", "--format=json", uuid).expectSuccess().out();
+        assertTrue(json.contains("\"state\":\"running\"") && json.contains("\"uuid\":\"" + uuid + "\""), json);
+        env.run("stop", "--force", uuid).expectSuccess();
+        assertEquals("exited", env.awaitState(uuid, "exited", 30).get("state"));
+    }
 }
