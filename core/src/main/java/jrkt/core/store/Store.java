@@ -256,7 +256,7 @@ public final class Store implements AutoCloseable {
         List<Path> entries = list(trees);
         for (Path dir : entries) {
             String name = dir.getFileName().toString();
-            if (name.contains(".tmp-") || name.contains(".old-")) {
+            if (isRenderInProgress(name)) {
                 if (!ownerAlive(name)) freed += Trees.delete(dir);
                 continue;
             }
@@ -430,7 +430,7 @@ public final class Store implements AutoCloseable {
         }
         for (Path d : list(trees)) {
             String name = d.getFileName().toString();
-            if ((name.contains(".tmp-") || name.contains(".old-")) && !ownerAlive(name)) Trees.delete(d);
+            if (isRenderInProgress(name) && !ownerAlive(name)) Trees.delete(d);
         }
         try (FileLock sweep = FileLock.tryExclusive(gcLock())) {
             if (sweep == null) return; // an import is running; the next open will sweep
@@ -442,6 +442,11 @@ public final class Store implements AutoCloseable {
                 if (Files.getLastModifiedTime(blob).toInstant().isBefore(old)) Files.deleteIfExists(blob);
             }
         }
+    }
+
+    /** A tree being rendered ("<tree>.tmp-<pid>") or swapped out by a repair ("<tree>.old-<pid>"). */
+    private static boolean isRenderInProgress(String treeDirName) {
+        return treeDirName.contains(".tmp-") || treeDirName.contains(".old-");
     }
 
     /** Whether the process whose pid is in a name like "import-<pid>-..." or "<tree>.tmp-<pid>" still runs. */
