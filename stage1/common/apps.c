@@ -20,23 +20,6 @@ int wait_status_code(int wstatus)
     return S1_EXIT_FAILURE;
 }
 
-int apps_open_logs(struct supervisor *sv, struct s1_error *err)
-{
-    if (!sv->detach)
-        return 0;
-    if (mkdirat(sv->pod_fd, "logs", 0755) < 0 && errno != EEXIST)
-        return s1_fail(err, errno, "mkdir logs");
-    for (size_t i = 0; i < sv->plan->napps; i++) {
-        struct app *app = &sv->plan->apps[i];
-        char path[4096];
-        snprintf(path, sizeof path, "logs/%s.log", app->name);
-        app->log_fd = openat(sv->pod_fd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
-        if (app->log_fd < 0)
-            return s1_fail(err, errno, "open %s", path);
-    }
-    return 0;
-}
-
 /* The child side of a spawn: become the app and exec argv. A failure is written as one
  * line to error_fd (close-on-exec, so silence means the exec succeeded). */
 static __attribute__((noreturn)) void become_app(struct supervisor *sv, struct app *app,
@@ -56,16 +39,14 @@ static __attribute__((noreturn)) void become_app(struct supervisor *sv, struct a
         s1_fail(&err, errno, "stdin");
     else if (app->log_fd >= 0 && (dup2(app->log_fd, STDOUT_FILENO) < 0 || dup2(app->log_fd, STDERR_FILENO) < 0))
         s1_fail(&err, errno, "redirect output to logs/%s.log", app->name);
+    else if (confine_cgroups_and_oom(sv->plan, app, &err) < 0)
+        ;
     else if (chroot(app->root) < 0)
         s1_fail(&err, errno, "chroot %s", app->root);
     else if (chdir(app->workdir ? app->workdir : "/") < 0)
         s1_fail(&err, errno, "workdir %s", app->workdir ? app->workdir : "/");
-    else if (setgroups(app->ngroups, app->groups) < 0)
-        s1_fail(&err, errno, "setgroups");
-    else if (setgid(app->gid) < 0)
-        s1_fail(&err, errno, "setgid %u", (unsigned) app->gid);
-    else if (setuid(app->uid) < 0)
-        s1_fail(&err, errno, "setuid %u", (unsigned) app->uid);
+    else if (confine_credentials(app, app->uid, app->gid, app->groups, app->ngroups, &err) < 0)
+        ;
     else {
         execve(argv[0], argv, app->env);
         s1_fail(&err, errno, "exec %s", argv[0]);
@@ -122,23 +103,20 @@ static int wait_for(pid_t pid)
     return wait_status_code(ws);
 }
 
-static int record_exit(struct supervisor *sv, struct app *app, int status, struct s1_error *err)
+static void record_exit(struct app *app, int status)
 {
-    char buf[64];
     app->status = status;
     app->running = false;
     app->ended = true;
-    snprintf(buf, sizeof buf, "%d %lld", status, epoch_ms());
-    return status_app_file(sv->pod_fd, app->name, "exited", buf, err);
+    status_send("exited %s %d %lld", app->name, status, epoch_ms());
 }
 
-static int fail_start(struct supervisor *sv, struct app *app, const char *why, int status,
-                      struct s1_error *err)
+static int fail_start(struct app *app, const char *why, int status)
 {
     s1_log("app %s failed to start: %s", app->name, why);
-    if (status_app_file(sv->pod_fd, app->name, "error", why, err) < 0)
-        return -1;
-    return record_exit(sv, app, status, err);
+    status_send("error %s %s", app->name, why);
+    record_exit(app, status);
+    return 0;
 }
 
 /* Runs one handler to completion; returns its status, 0 on success. */
@@ -158,27 +136,24 @@ static int run_handler(struct supervisor *sv, struct app *app, struct cmd *handl
 static int start_app(struct supervisor *sv, struct app *app, struct s1_error *err)
 {
     char why[1200];
-    if (status_app_dir(sv->pod_fd, app->name, err) < 0)
-        return -1;
     for (size_t i = 0; i < app->nprestart; i++) {
         int status = run_handler(sv, app, &app->prestart[i], "pre-start", why, sizeof why, err);
         if (status < 0)
             return -1;
         if (status != 0)
-            return fail_start(sv, app, why, status, err);
+            return fail_start(app, why, status);
     }
     pid_t pid;
     int r = spawn(sv, app, app->argv, true, &pid, why, sizeof why, err);
     if (r < 0)
         return -1;
     if (r > 0)
-        return fail_start(sv, app, why, wait_for(pid), err);
+        return fail_start(app, why, wait_for(pid));
     app->pid = pid;
     app->running = true;
-    char buf[32];
-    snprintf(buf, sizeof buf, "%lld", epoch_ms());
     s1_log("app %s started as pid %d", app->name, (int) pid);
-    return status_app_file(sv->pod_fd, app->name, "started", buf, err);
+    status_send("started %s %lld", app->name, epoch_ms());
+    return 0;
 }
 
 int apps_start_all(struct supervisor *sv, struct s1_error *err)
@@ -186,16 +161,7 @@ int apps_start_all(struct supervisor *sv, struct s1_error *err)
     for (size_t i = 0; i < sv->plan->napps; i++)
         if (start_app(sv, &sv->plan->apps[i], err) < 0)
             return -1;
-    if (status_write(sv->pod_fd, "ready", "", err) < 0)
-        return -1;
-    if (s1_report_fd >= 0) {
-        /* tell the detached foreground that the apps are up */
-        if (write(s1_report_fd, "R", 1) < 0) {
-            /* the foreground is gone; the pod runs on regardless */
-        }
-        close(s1_report_fd);
-        s1_report_fd = -1;
-    }
+    status_send("ready");
     return 0;
 }
 
@@ -210,8 +176,7 @@ static struct app *app_by_pid(struct plan *plan, pid_t pid)
 static int app_ended(struct supervisor *sv, struct app *app, int status, struct s1_error *err)
 {
     s1_log("app %s exited with status %d", app->name, status);
-    if (record_exit(sv, app, status, err) < 0)
-        return -1;
+    record_exit(app, status);
     for (size_t i = 0; i < app->npoststop; i++) {
         char why[1200];
         int r = run_handler(sv, app, &app->poststop[i], "post-stop", why, sizeof why, err);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 int s1_report_fd = -1;
+int s1_status_fd = -1;
 bool s1_debug = false;
 
 int s1_fail(struct s1_error *err, int errnum, const char *fmt, ...)
@@ -18,6 +19,27 @@ int s1_fail(struct s1_error *err, int errnum, const char *fmt, ...)
     return -1;
 }
 
+int s1_wrap(struct s1_error *err, const char *fmt, ...)
+{
+    /* context first, then ": ", then as much of the cause as fits */
+    char out[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, sizeof out, fmt, ap);
+    va_end(ap);
+    size_t used = n < 0 ? 0 : (size_t) n < sizeof out ? (size_t) n : sizeof out - 1;
+    const char *sep = ": ";
+    for (const char *p = sep; *p && used < sizeof out - 1; p++)
+        out[used++] = *p;
+    size_t cause = strlen(err->msg);
+    if (cause > sizeof out - 1 - used)
+        cause = sizeof out - 1 - used;
+    memmove(out + used, err->msg, cause);
+    out[used + cause] = '\0';
+    memcpy(err->msg, out, sizeof out);
+    return -1;
+}
+
 void s1_format(const struct s1_error *err, char *buf, size_t len)
 {
     if (err->errnum)
@@ -26,16 +48,28 @@ void s1_format(const struct s1_error *err, char *buf, size_t len)
         snprintf(buf, len, "stage1: %s\n", err->msg);
 }
 
-static void write_all(int fd, const char *buf, size_t len)
+int s1_write_all(int fd, const char *buf, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            return;
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            errno = EIO;
+            return -1;
+        }
         buf += n;
         len -= (size_t) n;
+    }
+    return 0;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+    if (s1_write_all(fd, buf, len) < 0) {
+        /* nowhere left to report */
     }
 }
 
@@ -46,6 +80,14 @@ void s1_die(const struct s1_error *err)
     write_all(STDERR_FILENO, line, strlen(line));
     if (s1_report_fd >= 0)
         write_all(s1_report_fd, line, strlen(line));
+    if (s1_status_fd >= 0) {
+        /* the run process forwards it to a detached foreground */
+        char msg[1300];
+        line[strcspn(line, "\n")] = '\0';
+        int n = snprintf(msg, sizeof msg, "fatal %s\n", line);
+        if (n > 0)
+            write_all(s1_status_fd, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1);
+    }
     _exit(S1_EXIT_FAILURE);
 }
 

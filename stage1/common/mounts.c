@@ -1,4 +1,6 @@
-/* The pod lines: directories, files, links, mounts and the switch to the stage1 root. */
+/* Mounting with the new mount API (fsopen, fsmount, open_tree, move_mount, mount_setattr):
+ * every target is an fd that path.c resolved inside its root, so no path string is looked
+ * up again between the check and the mount. */
 #define _GNU_SOURCE
 #include "stage1.h"
 
@@ -9,6 +11,153 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+/* The kernel explains a failed fsconfig in the fs context's log: "e <message>". */
+static int fail_with_log(int fs_fd, int errnum, const char *fstype, struct s1_error *err)
+{
+    char log[256];
+    ssize_t n = read(fs_fd, log, sizeof log - 1);
+    if (n > 2) {
+        log[n] = '\0';
+        log[strcspn(log, "\n")] = '\0';
+        return s1_fail(err, errnum, "mount %s (%s)", fstype, log + 2);
+    }
+    return s1_fail(err, errnum, "mount %s", fstype);
+}
+
+/* Attaches the detached mount mnt_fd onto target_fd. Takes mnt_fd; returns it or -1. */
+static int attach(int mnt_fd, int target_fd, const char *what, struct s1_error *err)
+{
+    if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        int e = errno;
+        close(mnt_fd);
+        return s1_fail(err, e, "attach %s", what);
+    }
+    return mnt_fd;
+}
+
+static int configure(int fs_fd, const char *fstype, const char *option, struct s1_error *err)
+{
+    const char *eq = strchr(option, '=');
+    int r;
+    if (!eq) {
+        r = fsconfig(fs_fd, FSCONFIG_SET_FLAG, option, NULL, 0);
+    } else {
+        char key[64];
+        size_t klen = (size_t) (eq - option);
+        if (klen >= sizeof key)
+            return s1_fail(err, EINVAL, "mount %s: option %s", fstype, option);
+        memcpy(key, option, klen);
+        key[klen] = '\0';
+        r = fsconfig(fs_fd, FSCONFIG_SET_STRING, key, eq + 1, 0);
+    }
+    if (r < 0)
+        return fail_with_log(fs_fd, errno, fstype, err);
+    return 0;
+}
+
+/* Creates the filesystem of an fs context and returns a detached mount of it. */
+static int create_mount(int fs_fd, const char *fstype, unsigned attrs, struct s1_error *err)
+{
+    if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return fail_with_log(fs_fd, errno, fstype, err);
+    int mnt = fsmount(fs_fd, FSMOUNT_CLOEXEC, attrs);
+    if (mnt < 0)
+        return s1_fail(err, errno, "mount %s", fstype);
+    return mnt;
+}
+
+int mount_new(const char *fstype, const char *const *options, unsigned attrs, int target_fd,
+              struct s1_error *err)
+{
+    cleanup_close int fs = fsopen(fstype, FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return s1_fail(err, errno, "mount %s", fstype);
+    for (const char *const *o = options; o && *o; o++)
+        if (configure(fs, fstype, *o, err) < 0)
+            return -1;
+    int mnt = create_mount(fs, fstype, attrs, err);
+    if (mnt < 0)
+        return -1;
+    return attach(mnt, target_fd, fstype, err);
+}
+
+int mount_set_attrs(int fd, bool recursive, unsigned attrs, struct s1_error *err)
+{
+    struct mount_attr attr = { .attr_set = attrs };
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+        return s1_fail(err, errno, "set mount attributes");
+    return 0;
+}
+
+int mount_bind(int source_fd, bool recursive, unsigned attrs, int target_fd, struct s1_error *err)
+{
+    int tree = open_tree(source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                        (recursive ? AT_RECURSIVE : 0));
+    if (tree < 0)
+        return s1_fail(err, errno, "clone the mount to bind");
+    /* the attributes go on the whole clone, submounts included, before anyone can see it */
+    if (attrs && mount_set_attrs(tree, true, attrs, err) < 0) {
+        close(tree);
+        return -1;
+    }
+    return attach(tree, target_fd, "bind mount", err);
+}
+
+/* Overlay layers may be given as fds (Linux 6.13+: no path is parsed at all) or, on older
+ * kernels, as one "lowerdir" string with ':' and '\' escaped. */
+int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
+                  struct s1_error *err)
+{
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return s1_fail(err, errno, "mount overlay");
+    bool by_fd = true;
+    for (size_t i = 0; i < nlayers && by_fd; i++) {
+        cleanup_close int layer = open(layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (layer < 0)
+            return s1_fail(err, errno, "open image layer %s", layers[i]);
+        if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, layer) < 0) {
+            if (i > 0 || errno != EINVAL)
+                return fail_with_log(fs, errno, "overlay", err);
+            by_fd = false;
+        }
+    }
+    if (by_fd) {
+        if (fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper_fd) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work_fd) < 0)
+            return fail_with_log(fs, errno, "overlay", err);
+    } else {
+        size_t len = 1;
+        for (size_t i = 0; i < nlayers; i++)
+            len += 2 * strlen(layers[i]) + 1;
+        cleanup_free char *lower = malloc(len);
+        if (!lower)
+            return s1_fail(err, ENOMEM, "mount overlay");
+        char *p = lower;
+        for (size_t i = 0; i < nlayers; i++) {
+            if (i)
+                *p++ = ':';
+            for (const char *c = layers[i]; *c; c++) {
+                if (*c == ':' || *c == '\\')
+                    *p++ = '\\';
+                *p++ = *c;
+            }
+        }
+        *p = '\0';
+        char upper[64], work[64];
+        snprintf(upper, sizeof upper, "/proc/self/fd/%d", upper_fd);
+        snprintf(work, sizeof work, "/proc/self/fd/%d", work_fd);
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0)
+            return fail_with_log(fs, errno, "overlay", err);
+    }
+    int mnt = create_mount(fs, "overlay", 0, err);
+    if (mnt < 0)
+        return -1;
+    return attach(mnt, target_fd, "overlay", err);
+}
+
 int mounts_make_root_slave(struct s1_error *err)
 {
     /* Nothing mounted in the pod may propagate back to the host. */
@@ -17,144 +166,16 @@ int mounts_make_root_slave(struct s1_error *err)
     return 0;
 }
 
-int mkdir_p(const char *path, mode_t mode, struct s1_error *err)
+int mounts_pivot(int root_fd, struct s1_error *err)
 {
-    cleanup_free char *p = strdup(path);
-    if (!p)
-        return s1_fail(err, ENOMEM, "mkdir %s", path);
-    size_t len = strlen(p);
-    for (char *s = p + 1; ; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        bool last = *s == '\0' || (size_t) (s - p) + 1 == len;
-        char saved = *s;
-        *s = '\0';
-        if (mkdir(p, mode) == 0) {
-            /* mkdir is subject to the umask; the plan's mode is meant literally */
-            if (chmod(p, mode) < 0)
-                return s1_fail(err, errno, "chmod %s", p);
-        } else if (errno != EEXIST) {
-            return s1_fail(err, errno, "mkdir %s", p);
-        } else if (last) {
-            struct stat st;
-            if (stat(p, &st) < 0)
-                return s1_fail(err, errno, "stat %s", p);
-            if (!S_ISDIR(st.st_mode))
-                return s1_fail(err, ENOTDIR, "mkdir %s", p);
-        }
-        *s = saved;
-        if (last)
-            return 0;
-    }
-}
-
-static int mkdir_parent(const char *path, struct s1_error *err)
-{
-    cleanup_free char *dir = strdup(path);
-    if (!dir)
-        return s1_fail(err, ENOMEM, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return 0;
-    *slash = '\0';
-    return mkdir_p(dir, 0755, err);
-}
-
-static int touch(const char *path, struct s1_error *err)
-{
-    if (mkdir_parent(path, err) < 0)
-        return -1;
-    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-    if (fd < 0)
-        return s1_fail(err, errno, "touch %s", path);
-    return 0;
-}
-
-static int make_symlink(const char *target, const char *linkpath, struct s1_error *err)
-{
-    if (mkdir_parent(linkpath, err) < 0)
-        return -1;
-    struct stat st;
-    if (lstat(linkpath, &st) == 0) {
-        if (!S_ISLNK(st.st_mode))
-            return s1_fail(err, EEXIST, "symlink %s: not a link", linkpath);
-        if (unlink(linkpath) < 0)
-            return s1_fail(err, errno, "replace symlink %s", linkpath);
-    }
-    if (symlink(target, linkpath) < 0)
-        return s1_fail(err, errno, "symlink %s -> %s", linkpath, target);
-    return 0;
-}
-
-static const char *or_null(const char *s)
-{
-    return *s ? s : NULL;
-}
-
-static int do_mount(const struct pod_op *op, struct s1_error *err)
-{
-    const char *source = op->args[0], *target = op->args[1];
-    const char *fstype = or_null(op->args[2]), *data = or_null(op->args[4]);
-    bool propagation_only = op->flags == 0 && op->propagation && !fstype && !data;
-
-    struct stat st;
-    if (!propagation_only && !(op->flags & MS_REMOUNT) && lstat(target, &st) < 0) {
-        if (errno != ENOENT)
-            return s1_fail(err, errno, "mount target %s", target);
-        struct stat src;
-        bool file = (op->flags & MS_BIND) && stat(source, &src) == 0 && !S_ISDIR(src.st_mode);
-        if ((file ? touch(target, err) : mkdir_p(target, 0755, err)) < 0)
-            return -1;
-    }
-    if (!propagation_only) {
-        if (mount(or_null(source), target, fstype, op->flags, data) < 0)
-            return s1_fail(err, errno, "mount %s on %s", *source ? source : "none", target);
-        /* A bind mount ignores ro and friends until it is remounted. */
-        unsigned long extra = op->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
-        if ((op->flags & MS_BIND) && !(op->flags & MS_REMOUNT) && extra &&
-            mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra, NULL) < 0)
-            return s1_fail(err, errno, "remount %s read-only/restricted", target);
-    }
-    if (op->propagation && mount(NULL, target, NULL, op->propagation, NULL) < 0)
-        return s1_fail(err, errno, "change propagation of %s", target);
-    return 0;
-}
-
-static int switch_root(const char *path, struct s1_error *err)
-{
-    /* pivot_root needs a mount point; rec keeps what the plan mounted below it */
-    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-        return s1_fail(err, errno, "bind-mount root %s onto itself", path);
-    if (chdir(path) < 0)
-        return s1_fail(err, errno, "chdir %s", path);
+    if (fchdir(root_fd) < 0)
+        return s1_fail(err, errno, "enter the pod's root");
     /* pivot_root(".", "."): the old root ends up stacked on "." and is detached right away */
     if (syscall(SYS_pivot_root, ".", ".") < 0)
-        return s1_fail(err, errno, "pivot_root %s", path);
+        return s1_fail(err, errno, "pivot_root into the pod's root");
     if (umount2(".", MNT_DETACH) < 0)
         return s1_fail(err, errno, "detach the old root");
     if (chdir("/") < 0)
         return s1_fail(err, errno, "chdir /");
-    return 0;
-}
-
-int mounts_apply(const struct plan *plan, struct s1_error *err)
-{
-    for (size_t i = 0; i < plan->nops; i++) {
-        const struct pod_op *op = &plan->ops[i];
-        int r = 0;
-        switch (op->kind) {
-        case OP_MKDIR: r = mkdir_p(op->args[0], op->mode, err); break;
-        case OP_TOUCH: r = touch(op->args[0], err); break;
-        case OP_SYMLINK: r = make_symlink(op->args[0], op->args[1], err); break;
-        case OP_MOUNT: r = do_mount(op, err); break;
-        case OP_ROOT: r = switch_root(op->args[0], err); break;
-        }
-        if (r < 0) {
-            char why[sizeof err->msg];
-            snprintf(why, sizeof why, "%s", err->msg);
-            return s1_fail(err, err->errnum, "plan line %d: %s", op->line, why);
-        }
-        s1_log("plan line %d done", op->line);
-    }
     return 0;
 }

@@ -90,35 +90,19 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out, in
     return 0;
 }
 
-static int parse_mount_flags(struct pod_op *op, const char *spec, struct s1_error *err)
-{
-    cleanup_free char *copy = xstrdup(spec);
-    bool rec = false;
-    for (char *save = NULL, *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(f, "ro")) op->flags |= MS_RDONLY;
-        else if (!strcmp(f, "nosuid")) op->flags |= MS_NOSUID;
-        else if (!strcmp(f, "nodev")) op->flags |= MS_NODEV;
-        else if (!strcmp(f, "noexec")) op->flags |= MS_NOEXEC;
-        else if (!strcmp(f, "bind")) op->flags |= MS_BIND;
-        else if (!strcmp(f, "rec")) rec = true;
-        else if (!strcmp(f, "remount")) op->flags |= MS_REMOUNT;
-        else if (!strcmp(f, "private")) op->propagation = MS_PRIVATE;
-        else if (!strcmp(f, "slave")) op->propagation = MS_SLAVE;
-        else return s1_fail(err, 0, "plan line %d: unknown mount flag '%s'", op->line, f);
-    }
-    if (rec) {
-        /* "rec" qualifies a bind mount and a propagation change alike */
-        if (op->flags & MS_BIND) op->flags |= MS_REC;
-        if (op->propagation) op->propagation |= MS_REC;
-    }
-    return 0;
-}
-
 struct app *plan_find_app(struct plan *plan, const char *name)
 {
     for (size_t i = 0; i < plan->napps; i++)
         if (!strcmp(plan->apps[i].name, name))
             return &plan->apps[i];
+    return NULL;
+}
+
+struct volume *plan_find_volume(struct plan *plan, const char *name)
+{
+    for (size_t i = 0; i < plan->nvolumes; i++)
+        if (!strcmp(plan->volumes[i].name, name))
+            return &plan->volumes[i];
     return NULL;
 }
 
@@ -142,11 +126,32 @@ static struct cmd *add_cmd(struct cmd **list, size_t *n, char **fields, size_t n
     return c;
 }
 
+static void add_string(char ***list, size_t *n, const char *s)
+{
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = xstrdup(s);
+}
+
 static int expect(int line, const char *kw, size_t got, size_t min, size_t max, struct s1_error *err)
 {
     if (got < min || got > max)
         return s1_fail(err, 0, "plan line %d: '%s' takes %s%zu field%s, not %zu", line, kw,
                        min == max ? "" : "at least ", min, min == 1 ? "" : "s", got);
+    return 0;
+}
+
+/* A pod path: relative, without "." or ".." components (path_open_pod enforces the rest). */
+static int check_pod_path(int line, const char *what, const char *p, struct s1_error *err)
+{
+    if (!*p || p[0] == '/')
+        return s1_fail(err, 0, "plan line %d: %s '%s' is not a path relative to the pod directory", line, what, p);
+    return 0;
+}
+
+static int check_absolute(int line, const char *what, const char *p, struct s1_error *err)
+{
+    if (p[0] != '/')
+        return s1_fail(err, 0, "plan line %d: %s '%s' is not an absolute path", line, what, p);
     return 0;
 }
 
@@ -156,41 +161,56 @@ static int parse_pod_line(struct plan *plan, int line, char *kw, char **f, size_
     if (!strcmp(kw, "hostname")) {
         if (expect(line, kw, n, 1, 1, err) < 0) return -1;
         plan->hostname = xstrdup(f[0]);
-        return 0;
-    }
-    if (!strcmp(kw, "net")) {
+    } else if (!strcmp(kw, "net")) {
         if (expect(line, kw, n, 1, 2, err) < 0) return -1;
         if (!strcmp(f[0], "host") && n == 1) plan->net = NET_HOST;
         else if (!strcmp(f[0], "none") && n == 1) plan->net = NET_NONE;
-        else if (!strcmp(f[0], "join") && n == 2) {
+        else if (!strcmp(f[0], "join") && n == 2 && *f[1]) {
             plan->net = NET_JOIN;
             plan->net_path = xstrdup(f[1]);
         } else
             return s1_fail(err, 0, "plan line %d: 'net' is 'host', 'none' or 'join PATH'", line);
-        return 0;
+    } else if (!strcmp(kw, "console")) {
+        if (expect(line, kw, n, 1, 1, err) < 0 || check_absolute(line, "console", f[0], err) < 0) return -1;
+        plan->console = xstrdup(f[0]);
+    } else if (!strcmp(kw, "volume")) {
+        if (expect(line, kw, n, 3, 3, err) < 0) return -1;
+        if (plan_find_volume(plan, f[0]))
+            return s1_fail(err, 0, "plan line %d: volume '%s' declared twice", line, f[0]);
+        struct volume v = { .name = xstrdup(f[0]), .path = xstrdup(f[2]) };
+        if (!strcmp(f[1], "host")) {
+            v.kind = VOLUME_HOST;
+            if (check_absolute(line, "host volume", f[2], err) < 0) return -1;
+        } else if (!strcmp(f[1], "empty")) {
+            v.kind = VOLUME_EMPTY;
+            if (check_pod_path(line, "empty volume", f[2], err) < 0) return -1;
+        } else
+            return s1_fail(err, 0, "plan line %d: volume kind '%s' is not 'host' or 'empty'", line, f[1]);
+        plan->volumes = xrealloc(plan->volumes, (plan->nvolumes + 1) * sizeof *plan->volumes);
+        plan->volumes[plan->nvolumes++] = v;
+    } else if (!strcmp(kw, "cgroup")) {
+        if (expect(line, kw, n, 3, 3, err) < 0 || check_absolute(line, "cgroup mount point", f[1], err) < 0)
+            return -1;
+        if (!*f[0] || strchr(f[0], '/'))
+            return s1_fail(err, 0, "plan line %d: cgroup hierarchy '%s' is not a hierarchy name", line, f[0]);
+        if (strstr(f[2], ".."))
+            return s1_fail(err, 0, "plan line %d: cgroup path '%s' holds '..'", line, f[2]);
+        struct cgroup c = { .hierarchy = xstrdup(f[0]), .mountpoint = xstrdup(f[1]), .path = xstrdup(f[2]) };
+        plan->cgroups = xrealloc(plan->cgroups, (plan->ncgroups + 1) * sizeof *plan->cgroups);
+        plan->cgroups[plan->ncgroups++] = c;
+    } else
+        return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
+    return 0;
+}
+
+static int parse_mount_options(struct app_mount *m, int line, const char *spec, struct s1_error *err)
+{
+    cleanup_free char *copy = xstrdup(spec);
+    for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(o, "ro")) m->readonly = true;
+        else if (!strcmp(o, "rec")) m->recursive = true;
+        else return s1_fail(err, 0, "plan line %d: unknown mount option '%s'", line, o);
     }
-    struct pod_op op = { .line = line };
-    size_t want;
-    if (!strcmp(kw, "mkdir")) { op.kind = OP_MKDIR; want = 2; }
-    else if (!strcmp(kw, "touch")) { op.kind = OP_TOUCH; want = 1; }
-    else if (!strcmp(kw, "symlink")) { op.kind = OP_SYMLINK; want = 2; }
-    else if (!strcmp(kw, "mount")) { op.kind = OP_MOUNT; want = 5; }
-    else if (!strcmp(kw, "root")) { op.kind = OP_ROOT; want = 1; }
-    else return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
-    if (expect(line, kw, n, want, want, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        op.args[i] = xstrdup(f[i]);
-    if (op.kind == OP_MKDIR) {
-        unsigned long mode;
-        if (parse_number(f[1], 07777, &mode, 8) < 0)
-            return s1_fail(err, 0, "plan line %d: bad mode '%s'", line, f[1]);
-        op.mode = (mode_t) mode;
-    }
-    if (op.kind == OP_MOUNT && parse_mount_flags(&op, f[3], err) < 0)
-        return -1;
-    plan->ops = xrealloc(plan->ops, (plan->nops + 1) * sizeof *plan->ops);
-    plan->ops[plan->nops++] = op;
     return 0;
 }
 
@@ -203,25 +223,62 @@ static int parse_app_line(struct plan *plan, int line, char *kw, char **f, size_
     if (!app)
         return s1_fail(err, 0, "plan line %d: no 'app %s' line", line, f[0]);
     f++, n--;
+    size_t got = n + 1;
     if (!strcmp(kw, "app"))
-        return expect(line, kw, n + 1, 1, 1, err);
-    if (!strcmp(kw, "approot")) {
-        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
-        app->root = xstrdup(f[0]);
+        return expect(line, kw, got, 1, 1, err);
+    if (!strcmp(kw, "image")) {
+        if (expect(line, kw, got, 2, 2, err) < 0 || check_absolute(line, "image", f[0], err) < 0) return -1;
+        add_string(&app->images, &app->nimages, f[0]);
+    } else if (!strcmp(kw, "rootfs")) {
+        if (expect(line, kw, got, 3, 4, err) < 0) return -1;
+        if (app->rootfs != ROOTFS_UNSET)
+            return s1_fail(err, 0, "plan line %d: app '%s' has a second 'rootfs' line", line, app->name);
+        if (!strcmp(f[0], "overlay") && n == 3) {
+            if (check_pod_path(line, "upper", f[1], err) < 0 || check_pod_path(line, "work", f[2], err) < 0) return -1;
+            app->rootfs = ROOTFS_OVERLAY;
+            app->upper = xstrdup(f[1]);
+            app->work = xstrdup(f[2]);
+        } else if (!strcmp(f[0], "dir") && n == 2) {
+            if (check_pod_path(line, "rootfs", f[1], err) < 0) return -1;
+            app->rootfs = ROOTFS_DIR;
+            app->dir = xstrdup(f[1]);
+        } else
+            return s1_fail(err, 0, "plan line %d: 'rootfs' is 'overlay UPPER WORK' or 'dir PATH'", line);
+    } else if (!strcmp(kw, "readonly-rootfs")) {
+        if (expect(line, kw, got, 1, 1, err) < 0) return -1;
+        app->readonly_rootfs = true;
+    } else if (!strcmp(kw, "mount")) {
+        if (expect(line, kw, got, 4, 4, err) < 0 || check_absolute(line, "mount target", f[1], err) < 0) return -1;
+        if (!plan_find_volume(plan, f[0]))
+            return s1_fail(err, 0, "plan line %d: no volume '%s'", line, f[0]);
+        struct app_mount m = { .line = line, .volume = xstrdup(f[0]), .target = xstrdup(f[1]) };
+        if (parse_mount_options(&m, line, f[2], err) < 0) return -1;
+        app->mounts = xrealloc(app->mounts, (app->nmounts + 1) * sizeof *app->mounts);
+        app->mounts[app->nmounts++] = m;
+    } else if (!strcmp(kw, "file")) {
+        if (expect(line, kw, got, 3, 3, err) < 0 || check_absolute(line, "file target", f[0], err) < 0 ||
+            check_pod_path(line, "file source", f[1], err) < 0) return -1;
+        struct app_file file = { .line = line, .target = xstrdup(f[0]), .source = xstrdup(f[1]) };
+        app->files = xrealloc(app->files, (app->nfiles + 1) * sizeof *app->files);
+        app->files[app->nfiles++] = file;
+    } else if (!strcmp(kw, "mask") || !strcmp(kw, "readonly")) {
+        if (expect(line, kw, got, 2, 2, err) < 0 || check_absolute(line, kw, f[0], err) < 0) return -1;
+        if (kw[0] == 'm')
+            add_string(&app->masks, &app->nmasks, f[0]);
+        else
+            add_string(&app->readonly, &app->nreadonly, f[0]);
     } else if (!strcmp(kw, "exec")) {
-        if (expect(line, kw, n + 1, 2, MAX_FIELDS, err) < 0) return -1;
-        if (f[0][0] != '/')
-            return s1_fail(err, 0, "plan line %d: exec path '%s' is not absolute", line, f[0]);
+        if (expect(line, kw, got, 2, MAX_FIELDS, err) < 0 || check_absolute(line, "exec path", f[0], err) < 0) return -1;
         app->argv = copy_argv(f, n);
     } else if (!strcmp(kw, "env")) {
-        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
+        if (expect(line, kw, got, 2, 2, err) < 0) return -1;
         if (!strchr(f[0], '=') || f[0][0] == '=')
             return s1_fail(err, 0, "plan line %d: env '%s' is not KEY=VALUE", line, f[0]);
         app->env = xrealloc(app->env, (app->nenv + 2) * sizeof *app->env);
         app->env[app->nenv++] = xstrdup(f[0]);
         app->env[app->nenv] = NULL;
     } else if (!strcmp(kw, "user")) {
-        if (expect(line, kw, n + 1, 3, 3, err) < 0) return -1;
+        if (expect(line, kw, got, 3, 3, err) < 0) return -1;
         unsigned long uid, gid;
         if (parse_number(f[0], UINT_MAX - 1, &uid, 10) < 0 || parse_number(f[1], UINT_MAX - 1, &gid, 10) < 0)
             return s1_fail(err, 0, "plan line %d: user '%s %s' is not numeric", line, f[0], f[1]);
@@ -237,19 +294,39 @@ static int parse_app_line(struct plan *plan, int line, char *kw, char **f, size_
         }
         app->ngroups = n;
     } else if (!strcmp(kw, "workdir")) {
-        if (expect(line, kw, n + 1, 2, 2, err) < 0) return -1;
+        if (expect(line, kw, got, 2, 2, err) < 0 || check_absolute(line, "workdir", f[0], err) < 0) return -1;
         app->workdir = xstrdup(f[0]);
     } else if (!strcmp(kw, "prestart") || !strcmp(kw, "poststop")) {
-        if (expect(line, kw, n + 1, 2, MAX_FIELDS, err) < 0) return -1;
-        if (f[0][0] != '/')
-            return s1_fail(err, 0, "plan line %d: %s path '%s' is not absolute", line, kw, f[0]);
+        if (expect(line, kw, got, 2, MAX_FIELDS, err) < 0 || check_absolute(line, kw, f[0], err) < 0) return -1;
         if (kw[1] == 'r')
             add_cmd(&app->prestart, &app->nprestart, f, n);
         else
             add_cmd(&app->poststop, &app->npoststop, f, n);
     } else if (!strcmp(kw, "interactive")) {
-        if (expect(line, kw, n + 1, 1, 1, err) < 0) return -1;
+        if (expect(line, kw, got, 1, 1, err) < 0) return -1;
         app->interactive = true;
+    } else if (!strcmp(kw, "caps")) {
+        if (expect(line, kw, got, 2, 2, err) < 0) return -1;
+        unsigned long mask;
+        if (parse_number(f[0], ULONG_MAX, &mask, 16) < 0)
+            return s1_fail(err, 0, "plan line %d: caps '%s' is not a hex mask", line, f[0]);
+        app->has_caps = true;
+        app->caps = (uint64_t) mask;
+    } else if (!strcmp(kw, "nonewprivs")) {
+        if (expect(line, kw, got, 1, 1, err) < 0) return -1;
+        app->nonewprivs = true;
+    } else if (!strcmp(kw, "seccomp")) {
+        if (expect(line, kw, got, 2, 2, err) < 0 || check_pod_path(line, "seccomp filter", f[0], err) < 0) return -1;
+        app->seccomp = xstrdup(f[0]);
+    } else if (!strcmp(kw, "oom-score-adj")) {
+        if (expect(line, kw, got, 2, 2, err) < 0) return -1;
+        char *end;
+        errno = 0;
+        long v = strtol(f[0], &end, 10);
+        if (errno || *end || end == f[0] || v < -1000 || v > 1000)
+            return s1_fail(err, 0, "plan line %d: oom-score-adj '%s' is not in -1000..1000", line, f[0]);
+        app->has_oom_score_adj = true;
+        app->oom_score_adj = (int) v;
     } else
         return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
     return 0;
@@ -257,8 +334,11 @@ static int parse_app_line(struct plan *plan, int line, char *kw, char **f, size_
 
 static bool is_app_keyword(const char *kw)
 {
-    static const char *const kws[] = { "app", "approot", "exec", "env", "user", "groups",
-                                       "workdir", "prestart", "poststop", "interactive" };
+    static const char *const kws[] = {
+        "app", "image", "rootfs", "readonly-rootfs", "mount", "file", "mask", "readonly", "exec", "env",
+        "user", "groups", "workdir", "prestart", "poststop", "interactive", "caps", "nonewprivs",
+        "seccomp", "oom-score-adj",
+    };
     for (size_t i = 0; i < sizeof kws / sizeof *kws; i++)
         if (!strcmp(kw, kws[i]))
             return true;
@@ -316,9 +396,10 @@ int plan_parse(const char *text, struct plan *plan, struct s1_error *err)
             char *kw = fields[0];
             if (!seen_version) {
                 if (strcmp(kw, "version") || n != 2)
-                    return s1_fail(err, 0, "plan line %d: the first line must be 'version 1'", lineno);
-                if (strcmp(fields[1], "1"))
-                    return s1_fail(err, 0, "plan line %d: unsupported plan version '%s'", lineno, fields[1]);
+                    return s1_fail(err, 0, "plan line %d: the first line must be 'version " PLAN_VERSION "'", lineno);
+                if (strcmp(fields[1], PLAN_VERSION))
+                    return s1_fail(err, 0, "plan line %d: plan version '%s', but this stage1 reads version " PLAN_VERSION,
+                                   lineno, fields[1]);
                 seen_version = true;
                 continue;
             }
@@ -343,7 +424,7 @@ int plan_parse(const char *text, struct plan *plan, struct s1_error *err)
                 return -1;
         }
         if (!seen_version)
-            return s1_fail(err, 0, "plan: empty, the first line must be 'version 1'");
+            return s1_fail(err, 0, "plan: empty, the first line must be 'version " PLAN_VERSION "'");
     }
 
     if (plan->napps == 0)
@@ -351,25 +432,43 @@ int plan_parse(const char *text, struct plan *plan, struct s1_error *err)
     size_t interactive = 0;
     for (size_t i = 0; i < plan->napps; i++) {
         struct app *app = &plan->apps[i];
-        if (!app->root)
-            return s1_fail(err, 0, "plan: app '%s' has no 'approot' line", app->name);
+        if (app->rootfs == ROOTFS_UNSET)
+            return s1_fail(err, 0, "plan: app '%s' has no 'rootfs' line", app->name);
+        if (app->rootfs == ROOTFS_OVERLAY && app->nimages == 0)
+            return s1_fail(err, 0, "plan: app '%s' has an overlay root but no 'image' line", app->name);
+        if (app->rootfs == ROOTFS_DIR && app->nimages > 0)
+            return s1_fail(err, 0, "plan: app '%s' has a 'rootfs dir' and 'image' lines", app->name);
         if (!app->argv)
             return s1_fail(err, 0, "plan: app '%s' has no 'exec' line", app->name);
         interactive += app->interactive;
     }
     if (interactive > 1)
         return s1_fail(err, 0, "plan: more than one interactive app");
+    /* the app's root below the pod's root; app names are AC names, never "." or ".." */
+    for (size_t i = 0; i < plan->napps; i++) {
+        struct app *app = &plan->apps[i];
+        if (!*app->name || strchr(app->name, '/') || !strcmp(app->name, ".") || !strcmp(app->name, ".."))
+            return s1_fail(err, 0, "plan: app name '%s' cannot name a directory", app->name);
+        size_t len = strlen("/opt/stage2//rootfs") + strlen(app->name) + 1;
+        app->root = xrealloc(NULL, len);
+        snprintf(app->root, len, "/opt/stage2/%s/rootfs", app->name);
+    }
     return 0;
 }
 
+/* A plan is small; this bound keeps a damaged or hostile file from eating memory. */
+#define PLAN_MAX_BYTES (16 << 20)
+
 int plan_load(const char *path, struct plan *plan, struct s1_error *err)
 {
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return s1_fail(err, errno, "open %s", path);
     size_t len = 0, cap = 4096;
     cleanup_free char *text = xrealloc(NULL, cap);
     for (;;) {
+        if (len >= PLAN_MAX_BYTES)
+            return s1_fail(err, EFBIG, "read %s", path);
         if (len + 1 >= cap)
             text = xrealloc(text, cap *= 2);
         ssize_t r = read(fd, text + len, cap - len - 1);

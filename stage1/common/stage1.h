@@ -1,10 +1,12 @@
 /* The default stage1: shared declarations. Every function that can fail returns a negative
- * int and fills a struct s1_error with errno and context, in the manner of crun. */
+ * int and fills a struct s1_error with errno and context, in the manner of crun; callers add
+ * their own context with s1_wrap. */
 #ifndef STAGE1_H
 #define STAGE1_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -21,14 +23,21 @@ struct s1_error {
 /* Records a failure and returns -1, so callers can `return s1_fail(err, errno, ...)`. */
 int s1_fail(struct s1_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Formats the one line stage1 prints: "stage1: <what>: <strerror>". */
+/* Puts context in front of a recorded failure ("app web: " + msg) and returns -1. */
+int s1_wrap(struct s1_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Formats the one line stage1 prints: "stage1: <what>: <strerror>\n". */
 void s1_format(const struct s1_error *err, char *buf, size_t len);
-/* Prints the error on stderr (and on the detach report fd, if any) and exits 254. */
+/* Prints the error on stderr (and on the detach report fd or the status channel, if any)
+ * and exits 254. */
 __attribute__((noreturn)) void s1_die(const struct s1_error *err);
 /* With --detach: the foreground process reads stage1's fatal error from this fd. */
 extern int s1_report_fd;
+/* In the pod's PID 1: the channel to the run process (status.c); s1_die reports on it. */
+extern int s1_status_fd;
 extern bool s1_debug;
 void s1_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* write(2) until done; returns -1 with errno on failure. */
+int s1_write_all(int fd, const char *buf, size_t len);
 
 /* Cleanup attributes instead of goto chains. */
 void s1_freep(void *p);
@@ -38,27 +47,83 @@ void s1_fclosep(FILE **f);
 #define cleanup_close __attribute__((cleanup(s1_closep)))
 #define cleanup_file __attribute__((cleanup(s1_fclosep)))
 
-/* ---- plan.c: the plan file (docs/stage1-abi.md) ---- */
+/* For mount calls whose new mount's fd the caller does not need: closes it; -1 stays -1. */
+static inline int mounted(int mount_fd)
+{
+    if (mount_fd < 0)
+        return -1;
+    close(mount_fd);
+    return 0;
+}
+
+/* Hands an fd out of a cleanup_close variable. */
+static inline int take_fd(int *fd)
+{
+    int r = *fd;
+    *fd = -1;
+    return r;
+}
+
+/* ---- plan.c: the plan file, version 2 (docs/stage1-abi.md) ---- */
+
+#define PLAN_VERSION "2"
 
 enum net_mode { NET_HOST, NET_NONE, NET_JOIN };
-enum op_kind { OP_MKDIR, OP_TOUCH, OP_SYMLINK, OP_MOUNT, OP_ROOT };
+enum volume_kind { VOLUME_HOST, VOLUME_EMPTY };
+enum rootfs_kind { ROOTFS_UNSET, ROOTFS_OVERLAY, ROOTFS_DIR };
 
-struct pod_op {
-    enum op_kind kind;
-    int line;            /* for error messages */
-    char *args[5];       /* decoded fields after the keyword */
-    mode_t mode;         /* OP_MKDIR */
-    unsigned long flags; /* OP_MOUNT: MS_* except propagation */
-    unsigned long propagation; /* OP_MOUNT: MS_PRIVATE/MS_SLAVE (| MS_REC) or 0 */
+struct volume {
+    char *name;
+    enum volume_kind kind;
+    char *path;          /* host path (host) or pod path (empty) */
+};
+
+struct cgroup {
+    char *hierarchy;     /* "unified", or a v1 hierarchy's controllers */
+    char *mountpoint;    /* where the host mounts the hierarchy */
+    char *path;          /* the pod's cgroup, relative to the hierarchy's root */
+};
+
+struct app_mount {
+    int line;
+    char *volume;
+    char *target;
+    bool readonly;
+    bool recursive;
+};
+
+struct app_file {
+    int line;
+    char *target;
+    char *source;
 };
 
 struct cmd {
     char **argv;         /* NULL-terminated */
 };
 
+struct seccomp_filter {
+    void *insns;         /* struct sock_filter[] */
+    unsigned short len;
+};
+
 struct app {
     char *name;
-    char *root;
+    char **images;       /* lower layers, top first */
+    size_t nimages;
+    enum rootfs_kind rootfs;
+    char *upper, *work;  /* ROOTFS_OVERLAY */
+    char *dir;           /* ROOTFS_DIR */
+    bool readonly_rootfs;
+    struct app_mount *mounts;
+    size_t nmounts;
+    struct app_file *files;
+    size_t nfiles;
+    char **masks;
+    size_t nmasks;
+    char **readonly;
+    size_t nreadonly;
+
     char **argv;
     char **env;          /* NULL-terminated, exactly the plan's */
     size_t nenv;
@@ -73,7 +138,17 @@ struct app {
     size_t npoststop;
     bool interactive;
 
-    /* run-time state, owned by apps.c */
+    bool has_caps;
+    uint64_t caps;
+    bool nonewprivs;
+    char *seccomp;       /* pod path of the filter, or NULL */
+    bool has_oom_score_adj;
+    int oom_score_adj;
+
+    /* run-time state */
+    char *root;          /* the app's root inside the pod's root, /opt/stage2/NAME/rootfs */
+    int *cgroup_fds;     /* cgroup.procs of the app's cgroup, one per plan cgroup */
+    struct seccomp_filter filter;
     pid_t pid;
     bool running;
     bool ended;
@@ -85,8 +160,11 @@ struct plan {
     char *hostname;
     enum net_mode net;
     char *net_path;
-    struct pod_op *ops;
-    size_t nops;
+    char *console;
+    struct volume *volumes;
+    size_t nvolumes;
+    struct cgroup *cgroups;
+    size_t ncgroups;
     struct app *apps;
     size_t napps;
 };
@@ -96,41 +174,101 @@ int plan_decode_field(char *field, struct s1_error *err);
 int plan_parse(const char *text, struct plan *plan, struct s1_error *err);
 int plan_load(const char *path, struct plan *plan, struct s1_error *err);
 struct app *plan_find_app(struct plan *plan, const char *name);
+struct volume *plan_find_volume(struct plan *plan, const char *name);
 
-/* ---- mounts.c: the pod lines ---- */
+/* ---- path.c: paths inside a root, never out of it ---- */
 
+/* Opens PATH (an app path) as a process chrooted into root_fd would: symlinks and ".." stay
+ * inside the root, magic links are refused. extra_flags: O_DIRECTORY, O_NOFOLLOW. Returns
+ * an O_PATH fd, or -1 (errno ENOENT when it does not exist). */
+int path_open_in_root(int root_fd, const char *path, int extra_flags, struct s1_error *err);
+/* Like path_open_in_root, making what is missing: directories on the way (0755), and the
+ * last component as a directory (dir) or an empty file. */
+int path_make_in_root(int root_fd, const char *path, bool dir, struct s1_error *err);
+/* Opens a pod path below pod_fd: no "..", no symlink; across no mount unless cross_mounts. */
+int path_open_pod(int pod_fd, const char *path, int flags, bool cross_mounts, struct s1_error *err);
+/* Whether two fds name the same inode on the same mount. */
+bool path_same(int a, int b);
+
+/* ---- mounts.c: the new mount API, on fds ---- */
+
+/* Mounts a new filesystem of fstype on target_fd. options: NULL-terminated "key=value" or
+ * "flag" strings; attrs: MOUNT_ATTR_*. Returns the new mount's root fd (O_PATH-like) or -1. */
+int mount_new(const char *fstype, const char *const *options, unsigned attrs, int target_fd,
+              struct s1_error *err);
+/* Binds source_fd (file or directory) onto target_fd with attrs; returns the new mount's fd. */
+int mount_bind(int source_fd, bool recursive, unsigned attrs, int target_fd, struct s1_error *err);
+/* Sets attrs on the mount at fd (and below it when recursive). */
+int mount_set_attrs(int fd, bool recursive, unsigned attrs, struct s1_error *err);
+/* The overlay of layers (top first, host paths) with the writable upper/work fds. */
+int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
+                  struct s1_error *err);
 int mounts_make_root_slave(struct s1_error *err);
-int mounts_apply(const struct plan *plan, struct s1_error *err);
-int mkdir_p(const char *path, mode_t mode, struct s1_error *err);
+/* pivot_root into the mount at root_fd and detach the old root. */
+int mounts_pivot(int root_fd, struct s1_error *err);
 
-/* ---- status.c: files stage1 writes in the pod directory ---- */
+/* ---- rootfs.c: the pod's root and each app's root ---- */
+
+/* What the host gives every app, opened before pivot_root. */
+struct host_sources {
+    int devices[6];      /* null zero full random urandom tty */
+    int console;         /* the interactive app's terminal, or -1 */
+};
+int rootfs_open_host_sources(const struct plan *plan, struct host_sources *hs, struct s1_error *err);
+void rootfs_close_host_sources(struct host_sources *hs);
+/* Mounts an empty tmpfs over stage1/rootfs of the pod directory and returns its fd. */
+int rootfs_make_pod_root(int pod_fd, struct s1_error *err);
+/* Builds the app's root at /opt/stage2/NAME/rootfs below the pod root, as the plan says. */
+int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd,
+                         const struct host_sources *hs, struct s1_error *err);
+
+/* ---- confine.c: what an app process does to itself before it execs ---- */
+
+/* Opens what the app's processes will need once the host is out of sight: its cgroups,
+ * its seccomp filter. Before pivot_root (in enter: before joining the pod). */
+int confine_prepare(const struct plan *plan, struct app *app, int pod_fd, struct s1_error *err);
+/* Moves the calling process into the app's cgroups (a new cgroup namespace on v2) and sets
+ * its oom_score_adj; /proc must be the pod's. */
+int confine_cgroups_and_oom(const struct plan *plan, const struct app *app, struct s1_error *err);
+/* Groups, user, capabilities, no_new_privs and the seccomp filter, in the ABI's order.
+ * Call last before execve, in the app's root. */
+int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t *groups,
+                        size_t ngroups, struct s1_error *err);
+
+/* ---- status.c: what stage1 records in the pod directory ---- */
 
 long long epoch_ms(void);
 /* Writes a file relative to the pod directory fd atomically (temp file + rename). */
 int status_write(int pod_fd, const char *relpath, const char *content, struct s1_error *err);
-int status_app_dir(int pod_fd, const char *app, struct s1_error *err);
-int status_app_file(int pod_fd, const char *app, const char *file, const char *content,
-                    struct s1_error *err);
 int status_read_pid(const char *path, pid_t *pid, struct s1_error *err);
+/* PID 1 reports to the run process, which alone holds the pod directory: one line a message. */
+void status_send(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The run process records one message; returns 1 for "ready", 0 otherwise. Failures to
+ * record are reported on stderr and do not stop the pod. A message naming no app of the
+ * plan is ignored: whatever PID 1 says is checked, since apps share its namespaces. */
+int status_record(struct plan *plan, int pod_fd, char *line);
 
 /* ---- apps.c: starting and supervising apps in the pod's PID 1 ---- */
 
 struct supervisor {
     struct plan *plan;
-    int pod_fd;          /* the pod directory, opened before pivot_root */
     int null_fd;         /* /dev/null, opened before pivot_root */
     int signal_fd;       /* SIGCHLD, SIGTERM, SIGINT */
     bool detach;
 };
 
-/* Opens per-app logs (with --detach); must run before pivot_root. */
-int apps_open_logs(struct supervisor *sv, struct s1_error *err);
 /* Starts every app in order, running its pre-start handlers first. */
 int apps_start_all(struct supervisor *sv, struct s1_error *err);
 /* Reaps children, forwards signals, runs post-stop handlers; returns the pod status. */
 int apps_supervise(struct supervisor *sv, struct s1_error *err);
 /* Status conventions: exit code, or 128+signal. */
 int wait_status_code(int wstatus);
+
+/* ---- selfexec.c ---- */
+
+/* Re-executes this binary from a sealed memfd copy unless it already runs from one, so
+ * that no process of the pod can reach stage1's file through /proc/PID/exe. */
+int selfexec_sealed(char **argv, struct s1_error *err);
 
 /* ---- entrypoints (default/) ---- */
 

@@ -3,6 +3,7 @@
 #include "stage1.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,23 +45,72 @@ static int mkdirat_existing_ok(int dirfd, const char *path, struct s1_error *err
     return 0;
 }
 
-int status_app_dir(int pod_fd, const char *app, struct s1_error *err)
+static int status_app_file(int pod_fd, const char *app, const char *file, const char *content,
+                           struct s1_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "apps/%s", app);
     if (mkdirat_existing_ok(pod_fd, "apps", err) < 0 || mkdirat_existing_ok(pod_fd, path, err) < 0)
         return -1;
-    return 0;
-}
-
-int status_app_file(int pod_fd, const char *app, const char *file, const char *content,
-                    struct s1_error *err)
-{
-    char path[4096];
-    if (status_app_dir(pod_fd, app, err) < 0)
-        return -1;
     snprintf(path, sizeof path, "apps/%s/%s", app, file);
     return status_write(pod_fd, path, content, err);
+}
+
+void status_send(const char *fmt, ...)
+{
+    if (s1_status_fd < 0)
+        return;
+    /* one write of at most PIPE_BUF bytes: the run process never sees half a message */
+    char msg[1400];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t) n < sizeof msg - 2 ? (size_t) n : sizeof msg - 2;
+    for (size_t i = 0; i < len; i++)
+        if (msg[i] == '\n')
+            msg[i] = ' ';
+    msg[len++] = '\n';
+    if (s1_write_all(s1_status_fd, msg, len) < 0) {
+        /* the run process is gone; we die with it (PR_SET_PDEATHSIG) */
+    }
+}
+
+/* Messages: "started APP MS", "exited APP STATUS MS", "error APP WHY", "ready", "fatal LINE". */
+int status_record(struct plan *plan, int pod_fd, char *line)
+{
+    struct s1_error err = { 0 };
+    char *sp = strchr(line, ' ');
+    char *rest = sp ? sp + 1 : line + strlen(line);
+    if (sp)
+        *sp = '\0';
+    int r = 0;
+    if (!strcmp(line, "ready")) {
+        r = status_write(pod_fd, "ready", "", &err);
+        if (r == 0)
+            return 1;
+    } else if (!strcmp(line, "started") || !strcmp(line, "exited") || !strcmp(line, "error")) {
+        char *app = rest, *value = strchr(rest, ' ');
+        if (!value || !*app)
+            return 0;
+        *value++ = '\0';
+        /* PID 1 shares the pod with its apps: a name must be one of the plan's, nothing else */
+        if (!plan_find_app(plan, app))
+            return 0;
+        r = status_app_file(pod_fd, app, line, value, &err);
+    } else {
+        return 0; /* "fatal" is handled by the caller; anything else is ignored */
+    }
+    if (r < 0) {
+        char out[1200];
+        s1_format(&err, out, sizeof out);
+        if (s1_write_all(STDERR_FILENO, out, strlen(out)) < 0) {
+            /* nowhere to report */
+        }
+    }
+    return 0;
 }
 
 int status_read_pid(const char *path, pid_t *pid, struct s1_error *err)

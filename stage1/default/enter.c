@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -55,7 +56,7 @@ static int join_pod(pid_t pid, struct s1_error *err)
         if (r < 0)
             return s1_fail(err, e, "join the pod's %s namespace", namespaces[i].name);
     }
-    if (fchdir(root_fd) < 0 || chroot(".") < 0)
+    if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
         return s1_fail(err, errno, "enter the pod's root");
     return 0;
 }
@@ -98,6 +99,13 @@ static int exec_cmd(char **argv, char **env, struct s1_error *err)
 int cmd_enter(int argc, char **argv)
 {
     struct s1_error err = { 0 };
+    /* enter's process joins the pod: it must be as unreachable for the apps as PID 1 */
+    if (selfexec_sealed(argv, &err) < 0)
+        s1_die(&err);
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        s1_fail(&err, errno, "prctl PR_SET_DUMPABLE");
+        s1_die(&err);
+    }
     const char *app_name = NULL;
     int i = 1;
     for (; i < argc; i++) {
@@ -129,17 +137,17 @@ int cmd_enter(int argc, char **argv)
         s1_fail(&err, 0, "enter: the pod has no app '%s'", app_name);
         s1_die(&err);
     }
+    {
+        cleanup_close int pod_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (pod_fd < 0) {
+            s1_fail(&err, errno, "open the pod directory");
+            s1_die(&err);
+        }
+        if (confine_prepare(&plan, app, pod_fd, &err) < 0)
+            s1_die(&err);
+    }
     if (join_pod(pid, &err) < 0)
         s1_die(&err);
-    if (chroot(app->root) < 0) {
-        s1_fail(&err, errno, "chroot %s", app->root);
-        s1_die(&err);
-    }
-    const char *workdir = app->workdir ? app->workdir : "/";
-    if (chdir(workdir) < 0) {
-        s1_fail(&err, errno, "workdir %s", workdir);
-        s1_die(&err);
-    }
     /* setns(pid) applies to children only */
     pid_t child = fork();
     if (child < 0) {
@@ -147,6 +155,20 @@ int cmd_enter(int argc, char **argv)
         s1_die(&err);
     }
     if (child == 0) {
+        /* confined as the app is, but as root: enter is the operator's way in */
+        const char *workdir = app->workdir ? app->workdir : "/";
+        if (confine_cgroups_and_oom(&plan, app, &err) < 0)
+            s1_die(&err);
+        if (chroot(app->root) < 0) {
+            s1_fail(&err, errno, "chroot %s", app->root);
+            s1_die(&err);
+        }
+        if (chdir(workdir) < 0) {
+            s1_fail(&err, errno, "workdir %s", workdir);
+            s1_die(&err);
+        }
+        if (confine_credentials(app, 0, 0, NULL, 0, &err) < 0)
+            s1_die(&err);
         exec_cmd(cmd, app->env, &err);
         s1_die(&err);
     }

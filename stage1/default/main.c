@@ -3,6 +3,7 @@
 #include "../common/stage1.h"
 
 #include <string.h>
+#include <sys/prctl.h>
 
 static const struct {
     const char *name;
@@ -24,6 +25,8 @@ int main(int argc, char **argv)
 {
     const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
     base = base ? base + 1 : (argc > 0 ? argv[0] : "init");
+    /* run from a sealed memfd (selfexec.c) the kernel would call us "memfd:jrkt-stage1" */
+    prctl(PR_SET_NAME, base, 0, 0, 0);
     int (*fn)(int, char **) = lookup(base);
     /* `init run ...`, `init enter ...`: the entrypoint may also be named as the first word */
     if ((!fn || fn == cmd_run) && argc > 1 && lookup(argv[1]) && strcmp(argv[1], "init")) {

@@ -2,9 +2,12 @@
 #define _GNU_SOURCE
 #include "../common/stage1.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
+#include <sys/mount.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 struct run_opts {
@@ -75,13 +79,16 @@ static int bring_up_loopback(struct s1_error *err)
     return 0;
 }
 
-static int enter_namespaces(const struct plan *plan, struct s1_error *err)
+static int enter_namespaces(const struct plan *plan, int pod_fd, struct s1_error *err)
 {
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (plan->net == NET_JOIN) {
-        cleanup_close int fd = open(plan->net_path, O_RDONLY | O_CLOEXEC);
+        /* a pod path stays in the pod directory; a host path is stage0's choice */
+        cleanup_close int fd = plan->net_path[0] == '/' ? open(plan->net_path, O_RDONLY | O_CLOEXEC)
+                                                         : path_open_pod(pod_fd, plan->net_path, O_RDONLY, true, err);
         if (fd < 0)
-            return s1_fail(err, errno, "open network namespace %s", plan->net_path);
+            return plan->net_path[0] == '/' ? s1_fail(err, errno, "open network namespace %s", plan->net_path)
+                                            : s1_wrap(err, "network namespace");
         if (setns(fd, CLONE_NEWNET) < 0)
             return s1_fail(err, errno, "join network namespace %s", plan->net_path);
     } else if (plan->net == NET_NONE)
@@ -106,13 +113,89 @@ static void hide_host_command_line(int argc, char **argv)
     char *end = argv[argc - 1] + strlen(argv[argc - 1]);
     memset(start, 0, (size_t) (end - start));
     strncpy(start, "/init", (size_t) (end - start));
+    prctl(PR_SET_NAME, "init", 0, 0, 0);
+}
+
+/* Everything the pod needs mounted, then pivot_root into the pod's root. On return the
+ * process holds no descriptor of the host's filesystem: not the pod directory, not a host
+ * directory of any kind. */
+static int build_pod(struct plan *plan, int pod_fd, struct s1_error *err)
+{
+    struct host_sources hs;
+    int r = rootfs_open_host_sources(plan, &hs, err);
+    cleanup_close int root = r < 0 ? -1 : rootfs_make_pod_root(pod_fd, err);
+    for (size_t i = 0; root >= 0 && i < plan->napps; i++) {
+        struct app *app = &plan->apps[i];
+        if (rootfs_make_app_root(plan, app, pod_fd, root, &hs, err) < 0 || confine_prepare(plan, app, pod_fd, err) < 0)
+            r = -1;
+        if (r < 0)
+            break;
+        s1_log("app %s: root ready", app->name);
+    }
+    rootfs_close_host_sources(&hs);
+    if (root < 0 || r < 0)
+        return -1;
+    /* the pod's own /proc, for what apps' processes do before they chroot (oom_score_adj) */
+    cleanup_close int proc = openat(root, "proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int procmnt = proc < 0 ? -1 : mount_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, proc, err);
+    if (procmnt < 0)
+        return s1_wrap(err, "the pod's /proc");
+    if (mounts_pivot(root, err) < 0)
+        return -1;
+    /* nothing in the pod may change its root: the app roots below it are their own mounts */
+    cleanup_close int newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (newroot < 0 || mount_set_attrs(newroot, false, MOUNT_ATTR_RDONLY, err) < 0)
+        return s1_wrap(err, "make the pod's root read-only");
+    return 0;
+}
+
+static bool is_known(const struct plan *plan, const struct supervisor *sv, int status_fd, int fd)
+{
+    if (fd <= STDERR_FILENO || fd == sv->signal_fd || fd == sv->null_fd || fd == status_fd)
+        return true;
+    for (size_t i = 0; i < plan->napps; i++) {
+        if (plan->apps[i].log_fd == fd)
+            return true;
+        for (size_t c = 0; c < plan->ncgroups; c++)
+            if (plan->apps[i].cgroup_fds[c] == fd)
+                return true;
+    }
+    return false;
+}
+
+/* Whatever setting up the pod may have left open goes before the first app starts: PID 1
+ * keeps exactly the descriptors it needs, and none of them is a directory. */
+static int close_all_but_known(const struct plan *plan, const struct supervisor *sv, int status_fd, struct s1_error *err)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return s1_fail(err, errno, "list PID 1's fds");
+    int self = dirfd(dir);
+    int extra[256];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dir)) && n < sizeof extra / sizeof *extra;) {
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] != '.' && fd != self && !is_known(plan, sv, status_fd, fd))
+            extra[n++] = fd;
+    }
+    closedir(dir);
+    for (size_t i = 0; i < n; i++) {
+        s1_log("closing fd %d left from the pod's set-up", extra[i]);
+        close(extra[i]);
+    }
+    return 0;
 }
 
 /* The pod's PID 1. Never returns. */
-static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, int signal_fd,
-                                               bool detach, int sync_fd)
+static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, int lock_fd, int signal_fd,
+                                               int status_fd, bool detach, int sync_fd)
 {
     struct s1_error err = { 0 };
+    s1_status_fd = status_fd;
+    /* the run process reports to a detached foreground, which reads to EOF: not our copy */
+    if (s1_report_fd >= 0)
+        close(s1_report_fd);
+    s1_report_fd = -1;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
         s1_fail(&err, errno, "prctl PR_SET_PDEATHSIG");
         s1_die(&err);
@@ -123,16 +206,36 @@ static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, in
     if (read(sync_fd, &go, 1) != 1)
         _exit(S1_EXIT_FAILURE);
     close(sync_fd);
-
-    struct supervisor sv = { .plan = plan, .pod_fd = pod_fd, .signal_fd = signal_fd, .detach = detach };
-    if (enter_namespaces(plan, &err) < 0 || mounts_make_root_slave(&err) < 0)
+    /* the lock is the run process's; a directory fd of the pod must never reach the pod */
+    close(lock_fd);
+    /* no app may read our memory or open our fds and exe through /proc/1 */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        s1_fail(&err, errno, "prctl PR_SET_DUMPABLE");
         s1_die(&err);
+    }
+
+    struct supervisor sv = { .plan = plan, .signal_fd = signal_fd, .detach = detach };
+    if (enter_namespaces(plan, pod_fd, &err) < 0 || mounts_make_root_slave(&err) < 0)
+        s1_die(&err);
+    /* An fd opened before unshare(CLONE_NEWNS) names the host's mounts, on which nothing of
+     * the pod may be mounted; our working directory moved into the new namespace with us. */
+    close(pod_fd);
+    pod_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pod_fd < 0) {
+        s1_fail(&err, errno, "open the pod directory");
+        s1_die(&err);
+    }
     sv.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (sv.null_fd < 0) {
         s1_fail(&err, errno, "open /dev/null");
         s1_die(&err);
     }
-    if (apps_open_logs(&sv, &err) < 0 || mounts_apply(plan, &err) < 0 || apps_start_all(&sv, &err) < 0)
+    if (build_pod(plan, pod_fd, &err) < 0)
+        s1_die(&err);
+    close(pod_fd);
+    if (close_all_but_known(plan, &sv, status_fd, &err) < 0)
+        s1_die(&err);
+    if (apps_start_all(&sv, &err) < 0)
         s1_die(&err);
     int status = apps_supervise(&sv, &err);
     if (status < 0)
@@ -177,7 +280,7 @@ static int detach(const char *uuid, int pod_fd, struct s1_error *err)
         return s1_fail(err, errno, "setsid");
     /* stage1's own messages go to stage1.log: the caller may be reading our stdout to EOF */
     cleanup_close int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    cleanup_close int log_fd = openat(pod_fd, "stage1.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+    cleanup_close int log_fd = openat(pod_fd, "stage1.log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0640);
     if (null_fd < 0 || log_fd < 0)
         return s1_fail(err, errno, "open %s", null_fd < 0 ? "/dev/null" : "stage1.log");
     if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
@@ -185,20 +288,101 @@ static int detach(const char *uuid, int pod_fd, struct s1_error *err)
     return 0;
 }
 
+/* With --detach the apps' output goes to logs/NAME.log; the files are opened here, by the
+ * process that holds the pod directory, and inherited by PID 1 as plain file fds. */
+static int open_logs(struct plan *plan, int pod_fd, struct s1_error *err)
+{
+    if (mkdirat(pod_fd, "logs", 0750) < 0 && errno != EEXIST)
+        return s1_fail(err, errno, "mkdir logs");
+    for (size_t i = 0; i < plan->napps; i++) {
+        struct app *app = &plan->apps[i];
+        char path[4096];
+        snprintf(path, sizeof path, "logs/%s.log", app->name);
+        app->log_fd = openat(pod_fd, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0640);
+        if (app->log_fd < 0)
+            return s1_fail(err, errno, "open %s", path);
+    }
+    return 0;
+}
+
+/* The pod's PID 1 goes into the flavor's cgroup (`stage1`) of every hierarchy. */
+static int place_pid1(const struct plan *plan, pid_t pid, struct s1_error *err)
+{
+    for (size_t i = 0; i < plan->ncgroups; i++) {
+        const struct cgroup *cg = &plan->cgroups[i];
+        char path[4096], value[32];
+        snprintf(path, sizeof path, "%s/%s/stage1/cgroup.procs", cg->mountpoint, cg->path);
+        snprintf(value, sizeof value, "%d", (int) pid);
+        cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0 || s1_write_all(fd, value, strlen(value)) < 0)
+            return s1_fail(err, errno, "move the pod's PID 1 into %s", path);
+    }
+    return 0;
+}
+
+/* Reads what PID 1 reports; returns -1 at EOF. Lines longer than the buffer are dropped. */
+struct channel {
+    int fd;
+    char buf[4096];
+    size_t len;
+    bool eof;
+};
+
+static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
+{
+    ssize_t n = read(ch->fd, ch->buf + ch->len, sizeof ch->buf - 1 - ch->len);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (n <= 0) {
+        ch->eof = true;
+        return;
+    }
+    ch->len += (size_t) n;
+    char *start = ch->buf, *nl;
+    while ((nl = memchr(start, '\n', ch->len - (size_t) (start - ch->buf)))) {
+        *nl = '\0';
+        if (!strncmp(start, "fatal ", 6)) {
+            if (s1_report_fd >= 0) {
+                /* a detached foreground is waiting for the reason */
+                char line[1300];
+                int m = snprintf(line, sizeof line, "%s\n", start + 6);
+                if (m > 0 && s1_write_all(s1_report_fd, line, (size_t) m < sizeof line ? (size_t) m : sizeof line - 1) < 0) {
+                    /* the foreground is gone */
+                }
+                close(s1_report_fd);
+                s1_report_fd = -1;
+            }
+        } else if (status_record(plan, pod_fd, start) == 1 && s1_report_fd >= 0) {
+            /* every app started: the detached foreground may return */
+            if (write(s1_report_fd, "R", 1) < 0) {
+                /* the foreground is gone; the pod runs on regardless */
+            }
+            close(s1_report_fd);
+            s1_report_fd = -1;
+        }
+        start = nl + 1;
+    }
+    ch->len -= (size_t) (start - ch->buf);
+    memmove(ch->buf, start, ch->len);
+    if (ch->len == sizeof ch->buf - 1)
+        ch->len = 0; /* a line this long is not one PID 1 wrote */
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct s1_error err = { 0 };
     struct run_opts opts = { 0 };
     struct plan plan;
-    if (parse_args(argc, argv, &opts, &err) < 0 || close_inherited_fds(opts.lock_fd, &err) < 0 ||
-        plan_load("plan", &plan, &err) < 0)
+    umask(022);
+    if (selfexec_sealed(argv, &err) < 0 || parse_args(argc, argv, &opts, &err) < 0 ||
+        close_inherited_fds(opts.lock_fd, &err) < 0 || plan_load("plan", &plan, &err) < 0)
         s1_die(&err);
     int pod_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pod_fd < 0) {
         s1_fail(&err, errno, "open the pod directory");
         s1_die(&err);
     }
-    if (opts.detach && detach(opts.uuid, pod_fd, &err) < 0)
+    if (opts.detach && (detach(opts.uuid, pod_fd, &err) < 0 || open_logs(&plan, pod_fd, &err) < 0))
         s1_die(&err);
 
     sigset_t sigs;
@@ -206,9 +390,9 @@ int cmd_run(int argc, char **argv)
     sigaddset(&sigs, SIGCHLD);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
-    int sync[2];
-    if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
-        s1_fail(&err, errno, "set up signals");
+    int sync[2], status_pipe[2];
+    if (sigprocmask(SIG_BLOCK, &sigs, NULL) < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0) {
+        s1_fail(&err, errno, "set up signals and pipes");
         s1_die(&err);
     }
     int signal_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
@@ -228,27 +412,45 @@ int cmd_run(int argc, char **argv)
     }
     if (init == 0) {
         close(sync[1]);
+        close(status_pipe[0]);
         hide_host_command_line(argc, argv);
-        pod_init(&plan, pod_fd, signal_fd, opts.detach, sync[0]);
+        pod_init(&plan, pod_fd, opts.lock_fd, signal_fd, status_pipe[1], opts.detach, sync[0]);
     }
     close(sync[0]);
+    close(status_pipe[1]);
+    for (size_t i = 0; i < plan.napps; i++)
+        if (plan.apps[i].log_fd >= 0)
+            close(plan.apps[i].log_fd);
     /* only here, never inherited by the pod: a dead PID 1 must not kill us on write */
     signal(SIGPIPE, SIG_IGN);
     char buf[32];
     snprintf(buf, sizeof buf, "%d", (int) init);
-    if (status_write(pod_fd, "pid", buf, &err) < 0)
+    if (status_write(pod_fd, "pid", buf, &err) < 0 || place_pid1(&plan, init, &err) < 0)
         s1_die(&err); /* PID 1 dies with us: PR_SET_PDEATHSIG */
     if (write(sync[1], "1", 1) != 1) {
         s1_fail(&err, errno, "start the pod's PID 1");
         s1_die(&err);
     }
-    if (s1_report_fd >= 0) {
-        close(s1_report_fd); /* PID 1 reports from here on */
-        s1_report_fd = -1;
-    }
 
+    struct channel ch = { .fd = status_pipe[0] };
     int status = S1_EXIT_FAILURE;
-    for (;;) {
+    bool ended = false;
+    while (!ended || !ch.eof) {
+        struct pollfd fds[2] = { { .fd = signal_fd, .events = POLLIN }, { .fd = ch.fd, .events = POLLIN } };
+        /* once PID 1 is gone only its last messages remain to be read */
+        if (poll(ended ? fds + 1 : fds, ended ? 1 : 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            s1_fail(&err, errno, "poll");
+            s1_die(&err);
+        }
+        if (ended || fds[1].revents) {
+            channel_read(&ch, &plan, pod_fd);
+            if (ended)
+                continue;
+        }
+        if (!fds[0].revents)
+            continue;
         struct signalfd_siginfo si;
         ssize_t n = read(signal_fd, &si, sizeof si);
         if (n < 0 && errno == EINTR)
@@ -263,14 +465,20 @@ int cmd_run(int argc, char **argv)
             continue;
         }
         int ws;
-        pid_t r = waitpid(init, &ws, WNOHANG);
-        if (r == init) {
+        if (waitpid(init, &ws, WNOHANG) == init) {
             status = wait_status_code(ws);
-            break;
+            ended = true;
         }
     }
+    /* A full disk must not turn the app's status into stage1's: say why the file is
+     * missing and still exit with the pod's status. */
     snprintf(buf, sizeof buf, "%d", status);
-    if (status_write(pod_fd, "exit", buf, &err) < 0)
-        s1_die(&err);
+    if (status_write(pod_fd, "exit", buf, &err) < 0) {
+        char line[1200];
+        s1_format(&err, line, sizeof line);
+        if (s1_write_all(STDERR_FILENO, line, strlen(line)) < 0) {
+            /* nowhere to report */
+        }
+    }
     return status;
 }

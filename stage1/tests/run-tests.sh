@@ -32,6 +32,10 @@ cleanup() {
     grep -F " $WORK" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null
     done
+    local cg
+    for cg in /sys/fs/cgroup/*/jrkt-stage1-test-$$; do
+        [ -d "$cg" ] && rmdir "$cg"/*/ "$cg" 2>/dev/null
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -80,12 +84,12 @@ plan_line() {
     printf '%s\n' "$line" >>"$POD/plan"
 }
 
-# new_pod NAME: a pod directory with the stage1 rootfs, a busybox app image and a volume
+# new_pod NAME: a pod directory with the stage1 rootfs, a busybox app image and a host volume
 # (vol/, world-writable) that apps see at /vol. Sets POD and starts the plan's pod lines.
 new_pod() {
     POD=$WORK/pods/$1
     UUID=$1
-    mkdir -p "$POD/stage1" "$POD/image/bin" "$POD/vol"
+    mkdir -p "$POD/stage1" "$POD/image/bin" "$POD/image/etc" "$POD/vol"
     chmod 777 "$POD/vol"
     cp -a "$STAGE1_ROOTFS" "$POD/stage1/rootfs"
     cp "$BUSYBOX" "$POD/image/bin/busybox"
@@ -93,31 +97,23 @@ new_pod() {
     for a in $APPLETS; do ln -s busybox "$POD/image/bin/$a"; done
     echo "only in the app image" >"$POD/image/marker"
     : >"$POD/plan"
-    plan_line version 1
+    plan_line version 2
     plan_line hostname "$1"
     plan_line net none
+    plan_line volume vol host "$POD/vol"
 }
 
-# add_app NAME CMD: an app running `sh -c CMD` in its own bind mount of the image.
-add_app_mounts() {
-    local r=stage1/rootfs/opt/stage2/$1/rootfs
-    plan_line mount image "$r" "" bind,rec ""
-    plan_line mount vol "$r/vol" "" bind ""
-    plan_line mount proc "$r/proc" proc nosuid,nodev,noexec ""
-    # a file bind mount: stage1 creates the target as a file
-    plan_line mount /dev/null "$r/dev/null" "" bind ""
-}
-app_lines() { # NAME CMD
+# app_lines NAME CMD: an app running `sh -c CMD` in its own bind mount of the image, with /vol.
+app_lines() {
     plan_line app "$1"
-    plan_line approot "$1" "/opt/stage2/$1/rootfs"
+    plan_line rootfs "$1" dir image
+    plan_line mount "$1" vol /vol ""
     plan_line exec "$1" /bin/sh -c "$2"
     plan_line env "$1" PATH=/bin
 }
 # simple_pod NAME CMD: a one-app pod named a.
 simple_pod() {
     new_pod "$1"
-    add_app_mounts a
-    plan_line root stage1/rootfs
     app_lines a "$2"
 }
 
@@ -175,8 +171,6 @@ test_exit_status_single() {
 
 test_exit_status_multi() {
     new_pod multi
-    add_app_mounts a; add_app_mounts b; add_app_mounts c
-    plan_line root stage1/rootfs
     app_lines a 'exit 0'
     app_lines b 'sleep 0.2; exit 5'
     app_lines c 'exit 6'
@@ -211,13 +205,13 @@ test_net_none() {
 
 test_mount_isolation() {
     new_pod mounts
-    add_app_mounts a
-    plan_line mount tmpfs stage1/rootfs/opt/stage2/a/rootfs/scratch tmpfs nosuid size=1m
-    plan_line root stage1/rootfs
+    mkdir "$POD/scratch"
+    plan_line volume scratch empty scratch
     app_lines a 'grep -c " /scratch " /proc/self/mountinfo > /vol/inside; touch /vol/up; while [ ! -e /vol/go ]; do sleep 0.1; done'
+    plan_line mount a scratch /scratch ""
     start_pod
     if wait_for_file "$POD/vol/up"; then
-        expect_eq "mount ns: the pod's tmpfs is mounted inside" 1 "$(cat "$POD/vol/inside")"
+        expect_eq "mount ns: the pod's volume is mounted inside" 1 "$(cat "$POD/vol/inside")"
         expect_eq "mount ns: no mount of the pod on the host while it runs" 0 "$(grep -cF "$POD" /proc/self/mountinfo)"
     else
         fail "mount ns" "the app never started: $(cat "$POD/err")"
@@ -229,10 +223,8 @@ test_mount_isolation() {
 
 test_env() {
     new_pod env
-    add_app_mounts a
-    plan_line root stage1/rootfs
     plan_line app a
-    plan_line approot a /opt/stage2/a/rootfs
+    plan_line rootfs a dir image
     plan_line exec a /bin/env
     plan_line env a PATH=/bin
     plan_line env a "GREETING=hello, world %20 100%"
@@ -303,9 +295,6 @@ test_sigterm_forwarded() {
 
 test_kill_run() {
     new_pod killrun
-    add_app_mounts a
-    plan_line mount tmpfs stage1/rootfs/tmp tmpfs "" ""
-    plan_line root stage1/rootfs
     app_lines a 'sleep 1000 & sleep 1000 & touch /vol/up; wait'
     start_pod
     if ! wait_for_file "$POD/vol/up"; then
@@ -421,15 +410,17 @@ test_net_join() {
 }
 
 test_detach_failure() {
-    simple_pod detachfail 'true'
-    sed -i 's|^root stage1/rootfs$|mount /no/such/source stage1/rootfs/srv % bind %\nroot stage1/rootfs|' "$POD/plan"
+    new_pod detachfail
+    plan_line volume bad host /no/such/source
+    app_lines a true
+    plan_line mount a bad /srv ""
     local out rc line
-    line=$(grep -n '^mount /no/such/source' "$POD/plan" | cut -d: -f1)
+    line=$(wc -l <"$POD/plan")
     out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
     rc=$?
     expect_eq "--detach, stage1 fails: the foreground exits 254 and prints no uuid" "254 " "$rc $out"
     expect_eq "--detach, stage1 fails: the foreground reports stage1's error line" \
-        "stage1: plan line $line: mount /no/such/source on stage1/rootfs/srv: No such file or directory" \
+        "stage1: app a: plan line $line: volume bad on /srv: open the volume's source /no/such/source: No such file or directory" \
         "$(cat "$POD/err")"
 }
 
@@ -454,8 +445,137 @@ test_gc() {
     expect_eq "gc: succeeds silently, twice" "0  0 " "$rc1 $out1 $rc2 $out2"
 }
 
+test_overlay_root() {
+    new_pod overlay
+    mkdir -p "$POD/layer2/etc" "$POD/upper" "$POD/work"
+    echo "from the top layer" >"$POD/layer2/marker"
+    echo "only below" >"$POD/image/etc/below"
+    plan_line app a
+    plan_line image a "$POD/layer2"
+    plan_line image a "$POD/image"
+    plan_line rootfs a overlay upper work
+    plan_line exec a /bin/sh -c 'cat /marker /etc/below; echo new > /written; rm /etc/below'
+    plan_line env a PATH=/bin
+    run_pod
+    expect_eq "overlay: the first image line is on top" "$(printf 'from the top layer\nonly below')" "$(cat "$POD/out")"
+    expect_eq "overlay: writes land in the upper directory" new "$(cat "$POD/upper/written" 2>/dev/null)"
+    expect_eq "overlay: the layers are unchanged" "only below" "$(cat "$POD/image/etc/below")"
+}
+
+test_files_masks_readonly() {
+    simple_pod masks 'cat /etc/hosts; wc -c < /marker; ls /proc/sys | wc -l; touch /bin/x 2>&1 | grep -o "Read-only"; (echo 1 > /proc/sys/kernel/ns_last_pid) 2>&1 | grep -o "Read-only"; echo hi > /etc/hosts && cat /etc/hosts'
+    mkdir -p "$POD/etc"
+    echo "127.0.0.1 from-the-pod" >"$POD/etc/hosts"
+    plan_line file a /etc/hosts etc/hosts
+    plan_line mask a /marker
+    plan_line mask a /no/such/path
+    plan_line readonly a /bin
+    plan_line readonly a /proc/sys
+    run_pod
+    expect_eq "file, mask, readonly: the app sees the pod's file, an empty mask, read-only paths" \
+        "$(printf '127.0.0.1 from-the-pod\n0\n%s\nRead-only\nRead-only\nhi' "$(ls /proc/sys | wc -l)")" "$(cat "$POD/out")"
+    expect_eq "file: the app writes its own copy in the pod directory" hi "$(cat "$POD/etc/hosts")"
+    expect_eq "mask: the image's file is unchanged" "only in the app image" "$(cat "$POD/image/marker")"
+}
+
+test_readonly_rootfs() {
+    simple_pod rorootfs 'touch /x 2>&1 | grep -o Read-only; touch /vol/y && echo volume-writable'
+    plan_line readonly-rootfs a
+    run_pod
+    expect_eq "readonly-rootfs: the root is read-only, volumes are not" "$(printf 'Read-only\nvolume-writable')" "$(cat "$POD/out")"
+}
+
+test_caps_and_nonewprivs() {
+    simple_pod caps 'grep -E "^(CapBnd|CapEff|CapInh|CapAmb|NoNewPrivs)" /proc/self/status'
+    plan_line caps a a80425fb
+    plan_line nonewprivs a
+    run_pod
+    expect_eq "caps: a root app has exactly the set, nothing inheritable or ambient; nonewprivs" \
+        "$(printf 'CapInh:\t0000000000000000\nCapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1')" \
+        "$(cat "$POD/out")"
+
+    simple_pod capsuser 'grep -E "^(CapBnd|CapEff|CapPrm)" /proc/self/status'
+    plan_line caps a a80425fb
+    plan_line user a 1000 1000
+    run_pod
+    expect_eq "caps: a non-root app has none permitted or effective" \
+        "$(printf 'CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb')" "$(cat "$POD/out")"
+}
+
+# A filter: x86_64 only; mkdir and mkdirat fail with EPERM; everything else is allowed.
+write_filter() {
+    local ins=(
+        "20 00 00 00 04 00 00 00"  # ld arch
+        "15 00 01 00 3e 00 00 c0"  # jeq AUDIT_ARCH_X86_64, +1
+        "06 00 00 00 00 00 00 80"  # ret KILL_PROCESS
+        "20 00 00 00 00 00 00 00"  # ld nr
+        "15 00 02 00 53 00 00 00"  # jeq mkdir, +2
+        "15 00 01 00 02 01 00 00"  # jeq mkdirat, +1
+        "06 00 00 00 00 00 ff 7f"  # ret ALLOW
+        "06 00 00 00 01 00 05 00"  # ret ERRNO(EPERM)
+    )
+    local i b
+    : >"$1"
+    for i in "${ins[@]}"; do for b in $i; do printf "\\x$b" >>"$1"; done; done
+}
+
+test_seccomp_and_oom() {
+    simple_pod seccomp 'grep ^Seccomp: /proc/self/status; mkdir /tmp-x 2>&1 | grep -o "Operation not permitted"; cat /proc/self/oom_score_adj'
+    write_filter "$POD/filter"
+    plan_line seccomp a filter
+    plan_line oom-score-adj a 500
+    run_pod
+    expect_eq "seccomp and oom-score-adj: the filter is installed and denies what it says" \
+        "$(printf 'Seccomp:\t2\nOperation not permitted\n500')" "$(cat "$POD/out")"
+
+    simple_pod seccompuser 'mkdir /tmp-x 2>&1 | grep -o "Operation not permitted"; id -u'
+    write_filter "$POD/filter"
+    plan_line seccomp a filter
+    plan_line user a 1000 1000
+    run_pod
+    expect_eq "seccomp: installed for a non-root app without nonewprivs too" "$(printf 'Operation not permitted\n1000')" "$(cat "$POD/out")"
+
+    simple_pod badfilter 'true'
+    printf 'abc' >"$POD/filter"
+    plan_line seccomp a filter
+    run_pod
+    expect_eq "seccomp: a filter file of the wrong size fails the pod with 254" 254 "$RC"
+}
+
+test_cgroups() {
+    local v1=/sys/fs/cgroup/pids v2=/sys/fs/cgroup/unified rel=jrkt-stage1-test-$$ d
+    if [ ! -d "$v1" ] || [ ! -d "$v2" ]; then
+        fail "cgroups" "this test expects the hybrid layout (v1 pids at $v1, cgroup2 at $v2)"
+        return
+    fi
+    for d in "$v1/$rel" "$v1/$rel/stage1" "$v1/$rel/app-a" "$v2/$rel" "$v2/$rel/stage1" "$v2/$rel/app-a"; do mkdir "$d"; done
+    new_pod cgroups
+    plan_line cgroup pids "$v1" "/$rel"
+    plan_line cgroup unified "$v2" "/$rel"
+    app_lines a 'cat /proc/self/cgroup | grep -E "pids|^0::"; ls /sys/fs/cgroup; test -e /sys/fs/cgroup/pids/pids.max && echo pids-visible; (echo 1 > /sys/fs/cgroup/pids/pids.max) 2>&1 | grep -o Read-only; touch /vol/up; while [ ! -e /vol/go ]; do sleep 0.1; done'
+    start_pod
+    if wait_for_file "$POD/vol/up"; then
+        expect_eq "cgroups: PID 1 is in the stage1 cgroup of every hierarchy" "$(cat "$POD/pid") $(cat "$POD/pid")" \
+            "$(cat "$v1/$rel/stage1/cgroup.procs") $(cat "$v2/$rel/stage1/cgroup.procs")"
+        local pid1 f
+        pid1=$(cat "$POD/pid")
+        expect_eq "cgroups: the app (not PID 1) is in its own cgroup of every hierarchy" "app app" \
+            "$(for f in "$v1/$rel/app-a/cgroup.procs" "$v2/$rel/app-a/cgroup.procs"; do
+                   [ -n "$(cat "$f")" ] && ! grep -qx "$pid1" "$f" && echo app; done | tr '\n' ' ' | sed 's/ $//')"
+    else
+        fail "cgroups" "the app never started: $(cat "$POD/err")"
+    fi
+    touch "$POD/vol/go"
+    wait_run
+    expect_eq "cgroups: the app sees its own cgroups as / (a cgroup namespace), read-only" \
+        "$(printf '%s\n0::/\npids\nunified\npids-visible\nRead-only' "$(grep pids /proc/self/cgroup | cut -d: -f1-2):/")" "$(cat "$POD/out")"
+    for d in "$v1/$rel/app-a" "$v1/$rel/stage1" "$v1/$rel" "$v2/$rel/app-a" "$v2/$rel/stage1" "$v2/$rel"; do rmdir "$d" 2>/dev/null; done
+}
+
 # all tests, or the ones named on the command line
-TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc)
+TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers
+       sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc
+       overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 

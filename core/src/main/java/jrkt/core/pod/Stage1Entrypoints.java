@@ -3,18 +3,23 @@ package jrkt.core.pod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.json.Json;
 
 /**
- * The stage1 entrypoints of one pod, as absolute paths. They come from the annotations
- * {@code jrkt.io/stage1/run|enter|gc|stop} of the stage1 image's manifest, which the
- * preparer copies to {@code <pod>/stage1/manifest}; the paths are inside {@code <pod>/stage1/rootfs}.
+ * The stage1 entrypoints of one pod, as absolute paths, and the plan versions the stage1
+ * reads. They come from the annotations {@code jrkt.io/stage1/run|enter|gc|stop} and
+ * {@code jrkt.io/stage1/plan-versions} ("2", or a comma list) of the stage1 image's manifest,
+ * which the preparer copies to {@code <pod>/stage1/manifest}; the paths are inside
+ * {@code <pod>/stage1/rootfs}.
  */
-public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop) {
+public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<String> planVersions) {
     public static final String MANIFEST = "stage1/manifest", ROOTFS = "stage1/rootfs";
     public static final String PREFIX = "jrkt.io/stage1/";
+    public static final String PLAN_VERSIONS = PREFIX + "plan-versions";
 
     /** Reads the entrypoints of the pod in {@code podDir}; an annotation that is absent gives null. */
     public static Stage1Entrypoints read(Path podDir) {
@@ -33,9 +38,11 @@ public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop) {
             throw new JrktException("cannot read the stage1 manifest " + file + ": " + e.getMessage(), e);
         }
         Path rootfs = podDir.resolve(ROOTFS);
+        List<String> versions = new ArrayList<>();
+        for (String v : annotations.getOrDefault(PLAN_VERSIONS, "").split(",")) if (!v.isBlank()) versions.add(v.strip());
         return new Stage1Entrypoints(
             entry(rootfs, file, annotations, "run"), entry(rootfs, file, annotations, "enter"),
-            entry(rootfs, file, annotations, "gc"), entry(rootfs, file, annotations, "stop"));
+            entry(rootfs, file, annotations, "gc"), entry(rootfs, file, annotations, "stop"), List.copyOf(versions));
     }
 
     private static Path entry(Path rootfs, Path manifest, Map<String, String> annotations, String name) {

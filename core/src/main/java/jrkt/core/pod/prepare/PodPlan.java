@@ -1,8 +1,5 @@
 package jrkt.core.pod.prepare;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +7,26 @@ import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 
 /**
- * Turns a prepared pod into its stage1 plan. Paths into the pod directory are relative (the
- * plan runs with the pod directory as working directory, and the directory is renamed
- * between states); paths of rendered trees and host volumes are absolute. Every target inside
- * an app is resolved here, through the image's symlinks but never out of its rootfs.
+ * Turns a prepared pod into its stage1 plan, version 2 (docs/stage1-abi.md): what the pod
+ * needs, not how to build it. Pod paths are relative to the pod directory (which is renamed
+ * between states); image layers and host volumes are absolute host paths; targets inside an
+ * app are written as the user gave them and resolved by stage1 inside the app's real root,
+ * where an image's or an app's symlinks cannot lead out of it.
  */
 final class PodPlan {
-    static final String STAGE1_ROOT = "stage1/rootfs";
-    private static final String[] HOST_DEVICES = {"null", "zero", "full", "random", "urandom", "tty"};
+    /** The plan version this stage0 writes; a stage1 must list it in {@link #VERSIONS_ANNOTATION}. */
+    static final String VERSION = "2";
+    static final String VERSIONS_ANNOTATION = "jrkt.io/stage1/plan-versions";
+
+    /**
+     * What no app reads or changes by default (Docker's and runc's lists, with /proc/kallsyms):
+     * kernel memory and addresses, other processes' keys, hardware and firmware interfaces.
+     */
+    static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/kallsyms",
+        "/proc/keys", "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list", "/proc/timer_stats",
+        "/sys/firmware", "/sys/devices/virtual/powercap");
+    /** Kernel settings for the whole host: readable, never writable from a pod. */
+    static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     private final String hostname;
     private final PrepareRequest request;
@@ -32,92 +41,47 @@ final class PodPlan {
         this.volumes = volumes;
     }
 
-    /** The app's root inside the stage1 root, as stage1 sees it after pivot_root. */
+    /** The app's root inside the pod's root, as stage1 sees it after pivot_root. */
     static String appRoot(String app) { return "/opt/stage2/" + app + "/rootfs"; }
 
     PlanWriter build() {
-        plan.line("version", "1");
+        plan.line("version", VERSION);
         plan.line("hostname", hostname);
         plan.line("net", request.net().planFields());
-        for (PreparedApp a : apps) appMounts(a);
-        plan.line("root", STAGE1_ROOT);
+        if (request.interactive() && request.consoleTty() != null) plan.line("console", request.consoleTty());
+        for (VolumeSpec v : volumes.values()) {
+            if (v.kind() == VolumeSpec.Kind.HOST) plan.line("volume", v.name(), "host", v.source());
+            else plan.line("volume", v.name(), "empty", "volumes/" + v.name());
+        }
         for (PreparedApp a : apps) appLines(a);
         return plan;
     }
 
-    private void appMounts(PreparedApp a) {
-        String root = STAGE1_ROOT + appRoot(a.name());
-        Path rootfs = a.treeRootfs();
-        plan.comment("app " + a.name());
-        plan.line("mkdir", root, "0755");
-        if (request.noOverlay()) {
-            plan.line("mount", "apps-rootfs/" + a.name(), root, "", "bind", "");
-        } else {
-            String lower = a.treeRootfs().toAbsolutePath().toString();
-            if (lower.contains(",") || lower.contains(":"))
-                throw new JrktException("rendered tree " + lower + " holds ',' or ':', which overlayfs options cannot carry");
-            String base = "overlay/" + a.name();
-            plan.line("mount", "overlay", root, "overlay", "",
-                "lowerdir=" + lower + ",upperdir=" + base + "/upper,workdir=" + base + "/work");
-        }
-
-        plan.line("mount", "proc", inside(a, "/proc"), "proc", "nosuid,nodev,noexec", "");
-        plan.line("mount", "sysfs", inside(a, "/sys"), "sysfs", "ro,nosuid,nodev,noexec", "");
-
-        String dev = inside(a, "/dev");
-        plan.line("mount", "tmpfs", dev, "tmpfs", "nosuid", "mode=0755");
-        for (String d : HOST_DEVICES) {
-            plan.line("touch", dev + "/" + d);
-            plan.line("mount", "/dev/" + d, dev + "/" + d, "", "bind", "");
-        }
-        plan.line("mkdir", dev + "/pts", "0755");
-        plan.line("mount", "devpts", dev + "/pts", "devpts", "nosuid,noexec", "newinstance,ptmxmode=0666,mode=0620");
-        plan.line("symlink", "pts/ptmx", dev + "/ptmx");
-        plan.line("mkdir", dev + "/shm", "1777");
-        plan.line("mount", "tmpfs", dev + "/shm", "tmpfs", "nosuid,nodev", "mode=1777");
-        plan.line("mkdir", dev + "/mqueue", "0755");
-        plan.line("mount", "mqueue", dev + "/mqueue", "mqueue", "nosuid,nodev,noexec", "");
-        plan.line("symlink", "/proc/self/fd", dev + "/fd");
-        plan.line("symlink", "/proc/self/fd/0", dev + "/stdin");
-        plan.line("symlink", "/proc/self/fd/1", dev + "/stdout");
-        plan.line("symlink", "/proc/self/fd/2", dev + "/stderr");
-        if (request.interactive() && request.consoleTty() != null) {
-            plan.line("touch", dev + "/console");
-            plan.line("mount", request.consoleTty(), dev + "/console", "", "bind", "");
-        }
-
-        bindFile(a, "etc/" + a.name() + "/hosts", "/etc/hosts");
-        if (request.dns().mode() != DnsConfig.Mode.IMAGE) bindFile(a, "etc/" + a.name() + "/resolv.conf", "/etc/resolv.conf");
-
-        for (MountSpec m : a.mounts()) {
-            VolumeSpec v = volumes.get(m.volume());
-            boolean readOnly = v.readOnly() || mountPointReadOnly(a, m);
-            String source = v.kind() == VolumeSpec.Kind.HOST ? v.source() : "volumes/" + v.name();
-            String target = inside(a, m.target());
-            boolean file = v.kind() == VolumeSpec.Kind.HOST && !Files.isDirectory(Path.of(v.source()));
-            if (file) plan.line("touch", target);
-            else plan.line("mkdir", target, "0755");
-            String flags = v.recursive() ? "bind,rec" : "bind";
-            plan.line("mount", source, target, "", flags, "");
-            if (readOnly) plan.line("mount", source, target, "", "bind,remount,ro", "");
-        }
-
-        if (a.readOnlyRootFs()) plan.line("mount", "", root, "", "bind,remount,ro", "");
-        checkRootfs(rootfs);
-    }
-
-    private void bindFile(PreparedApp a, String source, String path) {
-        String target = inside(a, path);
-        String parent = target.substring(0, target.lastIndexOf('/'));
-        plan.line("mkdir", parent, "0755");
-        plan.line("touch", target);
-        plan.line("mount", source, target, "", "bind", "");
-    }
-
     private void appLines(PreparedApp a) {
         String n = a.name();
+        plan.comment("app " + n);
         plan.line("app", n);
-        plan.line("approot", n, appRoot(n));
+        if (request.noOverlay()) {
+            plan.line("rootfs", n, "dir", "apps-rootfs/" + n);
+        } else {
+            plan.line("image", n, a.treeRootfs().toAbsolutePath().toString());
+            plan.line("rootfs", n, "overlay", "overlay/" + n + "/upper", "overlay/" + n + "/work");
+        }
+        plan.line("file", n, "/etc/hosts", "etc/" + n + "/hosts");
+        if (request.dns().mode() != DnsConfig.Mode.IMAGE) plan.line("file", n, "/etc/resolv.conf", "etc/" + n + "/resolv.conf");
+        for (MountSpec m : a.mounts()) {
+            if (RootfsPath.resolve(a.treeRootfs(), m.target()).equals("/"))
+                throw new JrktException("app " + n + ": " + m.target() + " is the app's root and cannot be a mount target");
+            VolumeSpec v = volumes.get(m.volume());
+            List<String> options = new ArrayList<>();
+            if (v.readOnly() || mountPointReadOnly(a, m)) options.add("ro");
+            if (v.kind() == VolumeSpec.Kind.HOST && v.recursive()) options.add("rec");
+            plan.line("mount", n, m.volume(), m.target(), String.join(",", options));
+        }
+        for (String path : MASKED) plan.line("mask", n, path);
+        for (String path : READ_ONLY) plan.line("readonly", n, path);
+        if (a.readOnlyRootFs()) plan.line("readonly-rootfs", n);
+
         plan.line("exec", List.of(n), a.exec());
         for (Map.Entry<String, String> e : a.environment().entrySet()) plan.line("env", n, e.getKey() + "=" + e.getValue());
         plan.line("user", n, Integer.toUnsignedString(a.uid()), Integer.toUnsignedString(a.gid()));
@@ -139,21 +103,9 @@ final class PodPlan {
         if (request.interactive()) plan.line("interactive", n);
     }
 
-    /** The plan path (relative to the pod directory) of {@code path} inside the app, resolved within its rootfs. */
-    private static String inside(PreparedApp a, String path) {
-        String resolved = RootfsPath.resolve(a.treeRootfs(), path);
-        if (resolved.equals("/")) throw new JrktException("app " + a.name() + ": " + path + " is the app's root and cannot be a mount target");
-        return STAGE1_ROOT + appRoot(a.name()) + resolved;
-    }
-
     private static boolean mountPointReadOnly(PreparedApp a, MountSpec m) {
         for (ImageManifest.MountPoint mp : a.mountPoints())
             if (mp.name().equals(m.volume()) && mp.path().equals(m.target())) return mp.readOnly();
         return false;
-    }
-
-    private static void checkRootfs(Path rootfs) {
-        if (!Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS))
-            throw new JrktException("rendered tree " + rootfs + " is not a directory");
     }
 }

@@ -122,6 +122,13 @@ public final class PodPreparer {
             throw new JrktException("image " + m.name() + " (" + r.stage1ImageId().substring(0, 19)
                 + ") is not a stage1 image: its manifest has no annotation " + Stage1Entrypoints.PREFIX + "run");
         }
+        if (!entrypoints.planVersions().contains(PodPlan.VERSION)) {
+            ImageManifest m = store.manifest(r.stage1ImageId());
+            throw new JrktException("stage1 image " + m.name() + " (" + r.stage1ImageId().substring(0, 19) + ") reads plan versions "
+                + (entrypoints.planVersions().isEmpty() ? "(none listed in " + Stage1Entrypoints.PLAN_VERSIONS + ")"
+                    : String.join(",", entrypoints.planVersions()))
+                + ", but this jrkt writes plan version " + PodPlan.VERSION);
+        }
 
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);

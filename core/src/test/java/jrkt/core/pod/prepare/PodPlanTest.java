@@ -50,48 +50,52 @@ class PodPlanTest {
     }
 
     @Test
-    void podLinesOverlayDevicesAndAppLines() {
+    void podLinesThenEachAppsRootFilesMasksAndProcess() {
         List<String> lines = plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(app("web", List.of(), false, List.of())), Map.of());
-        String root = "stage1/rootfs/opt/stage2/web/rootfs";
-        assertEquals(List.of("version 1", "hostname jrkt-test", "net none"), lines.subList(0, 3));
-        assertTrue(lines.contains("mount overlay " + root + " overlay % lowerdir=" + tree + ",upperdir=overlay/web/upper,workdir=overlay/web/work"));
-        assertTrue(lines.contains("mount proc " + root + "/proc proc nosuid,nodev,noexec %"));
-        assertTrue(lines.contains("mount sysfs " + root + "/sys sysfs ro,nosuid,nodev,noexec %"));
-        assertTrue(lines.contains("mount tmpfs " + root + "/dev tmpfs nosuid mode=0755"));
-        assertTrue(lines.contains("mount /dev/null " + root + "/dev/null % bind %"));
-        assertTrue(lines.contains("mount devpts " + root + "/dev/pts devpts nosuid,noexec newinstance,ptmxmode=0666,mode=0620"));
-        assertTrue(lines.contains("symlink pts/ptmx " + root + "/dev/ptmx"));
-        assertTrue(lines.contains("mount mqueue " + root + "/dev/mqueue mqueue nosuid,nodev,noexec %"));
-        assertTrue(lines.contains("mount etc/web/hosts " + root + "/etc/hosts % bind %"));
+        assertEquals(List.of("version 2", "hostname jrkt-test", "net none", "# app web", "app web",
+            "image web " + tree, "rootfs web overlay overlay/web/upper overlay/web/work",
+            "file web /etc/hosts etc/web/hosts"), lines.subList(0, 8));
         assertTrue(lines.stream().noneMatch(l -> l.contains("resolv.conf")), "the image keeps its resolv.conf");
         assertTrue(lines.stream().noneMatch(l -> l.contains("console")));
-
-        int rootLine = lines.indexOf("root stage1/rootfs");
-        assertTrue(rootLine > 0);
-        assertEquals(List.of("app web", "approot web /opt/stage2/web/rootfs", "exec web /bin/sh -c echo%20hi",
+        assertTrue(lines.contains("mask web /proc/kcore"));
+        assertTrue(lines.contains("mask web /sys/firmware"));
+        assertTrue(lines.contains("readonly web /proc/sys"));
+        assertTrue(lines.contains("readonly web /proc/sysrq-trigger"));
+        int exec = lines.indexOf("exec web /bin/sh -c echo%20hi");
+        assertEquals(List.of("exec web /bin/sh -c echo%20hi",
             "env web PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "env web GREETING=hello%20world",
             "env web AC_APP_NAME=web", "user web 0 0", "groups web 10 20", "workdir web /", "prestart web /bin/true"),
-            lines.subList(rootLine + 1, lines.size()));
+            lines.subList(exec, lines.size()));
     }
 
     @Test
-    void volumeTargetsFollowImageSymlinksButStayInside() {
-        Map<String, VolumeSpec> volumes = Map.of(
-            "data", new VolumeSpec("data", VolumeSpec.Kind.HOST, tmp.toString(), true, false, 0755, 0, 0),
-            "cache", VolumeSpec.emptyDefault("cache"));
-        PreparedApp web = app("web", List.of(new MountSpec("data", "/data/in"), new MountSpec("cache", "/cache")), true, List.of());
+    void volumesAreDeclaredOnceAndMountedWithTheirOptionsAsTheUserNamedThem() {
+        Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
+        volumes.put("data", new VolumeSpec("data", VolumeSpec.Kind.HOST, tmp.toString(), true, false, 0755, 0, 0));
+        volumes.put("cache", VolumeSpec.emptyDefault("cache"));
+        volumes.put("tree", new VolumeSpec("tree", VolumeSpec.Kind.HOST, "/srv", false, true, 0755, 0, 0));
+        PreparedApp web = app("web", List.of(new MountSpec("data", "/data/in"), new MountSpec("cache", "/cache"),
+            new MountSpec("tree", "/srv")), true, List.of());
         List<String> lines = plan(request(NetMode.HOST, DnsConfig.HOST, false, false), List.of(web), volumes);
-        String root = "stage1/rootfs/opt/stage2/web/rootfs";
         assertTrue(lines.contains("net host"));
-        assertTrue(lines.contains("mkdir " + root + "/var/lib/data/in 0755"));
-        assertTrue(lines.contains("mount " + tmp + " " + root + "/var/lib/data/in % bind %"));
-        assertTrue(lines.contains("mount " + tmp + " " + root + "/var/lib/data/in % bind,remount,ro %"));
-        assertTrue(lines.contains("mount volumes/cache " + root + "/cache % bind,rec %"));
-        assertTrue(lines.stream().noneMatch(l -> l.startsWith("mount volumes/cache " + root + "/cache % bind,remount")));
-        // ../../../../run/resolv.conf from /etc stops at the app's root
-        assertTrue(lines.contains("mount etc/web/resolv.conf " + root + "/run/resolv.conf % bind %"));
-        assertEquals("mount % " + root + " % bind,remount,ro %", lines.get(lines.indexOf("root stage1/rootfs") - 1),
-            "the read-only remount of the root comes after everything mounted into it");
+        assertEquals(List.of("volume data host " + tmp, "volume cache empty volumes/cache", "volume tree host /srv"),
+            lines.subList(3, 6));
+        // stage1 resolves /data/in inside the app's real root; the plan says what the user asked
+        assertTrue(lines.contains("mount web data /data/in ro"));
+        assertTrue(lines.contains("mount web cache /cache %"));
+        assertTrue(lines.contains("mount web tree /srv rec"));
+        assertTrue(lines.contains("file web /etc/resolv.conf etc/web/resolv.conf"));
+        assertTrue(lines.contains("readonly-rootfs web"));
+    }
+
+    @Test
+    void aTargetThatIsTheAppsRootIsRefused() throws Exception {
+        Files.createSymbolicLink(tree.resolve("up"), Path.of("../.."));
+        Map<String, VolumeSpec> volumes = Map.of("cache", VolumeSpec.emptyDefault("cache"));
+        PreparedApp web = app("web", List.of(new MountSpec("cache", "/up")), false, List.of());
+        jrkt.core.JrktException e = org.junit.jupiter.api.Assertions.assertThrows(jrkt.core.JrktException.class,
+            () -> plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(web), volumes));
+        assertEquals("app web: /up is the app's root and cannot be a mount target", e.getMessage());
     }
 
     @Test
@@ -100,26 +104,24 @@ class PodPlanTest {
         PreparedApp web = app("web", List.of(new MountSpec("logs", "/logs")), false,
             List.of(new ImageManifest.MountPoint("logs", "/logs", true)));
         List<String> lines = plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(web), volumes);
-        assertTrue(lines.contains("mount volumes/logs stage1/rootfs/opt/stage2/web/rootfs/logs % bind,remount,ro %"));
+        assertTrue(lines.contains("mount web logs /logs ro"));
     }
 
     @Test
-    void noOverlayBindsTheAppCopyAndInteractiveBindsTheConsole() {
+    void noOverlayUsesTheAppCopyAndInteractiveNamesTheConsole() {
         List<String> lines = plan(request(NetMode.JOIN, DnsConfig.IMAGE, true, true), List.of(app("web", List.of(), false, List.of())), Map.of());
-        String root = "stage1/rootfs/opt/stage2/web/rootfs";
         assertTrue(lines.contains("net join netns"));
-        assertTrue(lines.contains("mount apps-rootfs/web " + root + " % bind %"));
-        assertTrue(lines.stream().noneMatch(l -> l.startsWith("mount overlay")));
-        assertTrue(lines.contains("mount /dev/pts/7 " + root + "/dev/console % bind %"));
+        assertTrue(lines.contains("console /dev/pts/7"));
+        assertTrue(lines.contains("rootfs web dir apps-rootfs/web"));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("image ")));
         assertEquals("interactive web", lines.get(lines.size() - 1));
     }
 
     @Test
-    void twoAppsMountBeforeRootAndStartInOrder() {
+    void appsComeInOrderAfterThePodLines() {
         List<String> lines = plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false),
             List.of(app("a", List.of(), false, List.of()), app("b", List.of(), false, List.of())), Map.of());
-        int root = lines.indexOf("root stage1/rootfs");
-        assertTrue(lines.indexOf("mkdir stage1/rootfs/opt/stage2/b/rootfs 0755") < root);
-        assertTrue(lines.indexOf("app a") > root && lines.indexOf("app a") < lines.indexOf("app b"));
+        assertTrue(lines.indexOf("net none") < lines.indexOf("app a"));
+        assertTrue(lines.indexOf("app a") < lines.indexOf("app b"));
     }
 }

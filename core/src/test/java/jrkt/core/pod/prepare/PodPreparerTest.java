@@ -76,8 +76,9 @@ class PodPreparerTest {
 
         // plan
         List<String> plan = Arrays.asList(Files.readString(pod.resolve("plan")).split("\n"));
-        String root2 = "stage1/rootfs/opt/stage2/busybox-1/rootfs";
-        assertEquals(List.of("version 1", "hostname pod1", "net none"), plan.subList(0, 3));
+        assertEquals(List.of("version 2", "hostname pod1", "net none"), plan.subList(0, 3));
+        assertTrue(plan.contains("volume data host " + hostDir));
+        assertTrue(plan.contains("volume logs empty volumes/logs"));
         assertTrue(plan.contains("exec busybox /bin/sh -c echo%20hi"));
         assertTrue(plan.contains("exec busybox-1 /bin/env"), "a bare --exec is looked up in PATH");
         assertTrue(plan.contains("user busybox-1 33 33"));
@@ -87,12 +88,11 @@ class PodPreparerTest {
         assertTrue(plan.contains("env busybox-1 PER_APP=2"));
         assertTrue(plan.contains("env busybox AC_APP_NAME=busybox"));
         assertFalse(plan.contains("env busybox PER_APP=2"));
-        assertTrue(plan.contains("mount " + hostDir + " " + root2 + "/var/lib/data % bind,rec %"), "target /data follows the image's symlink");
-        assertTrue(plan.contains("mount " + hostDir + " " + root2 + "/var/lib/data % bind,remount,ro %"));
-        assertTrue(plan.contains("mount volumes/logs " + root2 + "/var/log/app % bind,rec %"), "the image's mount point gets the volume of its name");
-        assertTrue(plan.contains("mount % " + root2 + " % bind,remount,ro %"));
-        assertTrue(plan.stream().anyMatch(l -> l.startsWith("mount overlay " + root2 + " overlay % lowerdir=/")
-            && l.endsWith(",upperdir=overlay/busybox-1/upper,workdir=overlay/busybox-1/work")));
+        assertTrue(plan.contains("mount busybox-1 data /data ro,rec"));
+        assertTrue(plan.contains("mount busybox-1 logs /var/log/app %"), "the image's mount point gets the volume of its name");
+        assertTrue(plan.contains("readonly-rootfs busybox-1"));
+        assertTrue(plan.contains("rootfs busybox-1 overlay overlay/busybox-1/upper overlay/busybox-1/work"));
+        assertTrue(plan.stream().anyMatch(l -> l.startsWith("image busybox-1 /") && l.endsWith("/rootfs")));
 
         // pod manifest
         Map<String, Object> manifest = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve("pod"))));
@@ -148,7 +148,18 @@ class PodPreparerTest {
         assertTrue(Files.isExecutable(copy.resolve("bin/busybox")));
         assertEquals(Path.of("busybox"), Files.readSymbolicLink(copy.resolve("bin/sh")));
         assertTrue(Files.exists(pod.resolve("etc/busybox/resolv.conf")));
-        assertTrue(Files.readString(pod.resolve("plan")).contains("\nmount apps-rootfs/busybox stage1/rootfs/opt/stage2/busybox/rootfs % bind %\n"));
+        assertTrue(Files.readString(pod.resolve("plan")).contains("\nrootfs busybox dir apps-rootfs/busybox\n"));
+    }
+
+    @Test
+    void aStage1ThatCannotReadThisPlanVersionIsRefusedNamingBoth() throws Exception {
+        Path acis = Files.createDirectories(tmp.resolve("old-stage1"));
+        String old = store.importAci(TestAci.stage1(acis, "1"), "file:old-stage1.aci").id();
+        JrktException e = assertThrows(JrktException.class,
+            () -> preparer.prepare(PrepareRequest.of(List.of(AppSpec.of("example.com/busybox")), old)));
+        assertEquals("stage1 image jrkt.io/stage1-test (" + old.substring(0, 19) + ") reads plan versions 1,"
+            + " but this jrkt writes plan version 2", e.getMessage());
+        assertNoPods();
     }
 
     private void assertNoPods() {

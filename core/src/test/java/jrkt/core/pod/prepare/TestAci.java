@@ -36,12 +36,16 @@ final class TestAci {
     }
 
     /** A stage1 image: an executable rootfs/init named by the run annotation. */
-    static Path stage1(Path dir) throws IOException {
+    static Path stage1(Path dir) throws IOException { return stage1(dir, "1,2"); }
+
+    /** A stage1 image that reads the given plan versions (null: the annotation is absent). */
+    static Path stage1(Path dir, String planVersions) throws IOException {
+        String versions = planVersions == null ? "" : ",\n                            {\"name\":\"jrkt.io/stage1/plan-versions\",\"value\":\"" + planVersions + "\"}";
         String manifest = """
             {"acKind":"ImageManifest","acVersion":"0.8.11","name":"jrkt.io/stage1-test",
              "labels":[{"name":"version","value":"0.1"}],
-             "annotations":[{"name":"jrkt.io/stage1/run","value":"/init"}]}
-            """;
+             "annotations":[{"name":"jrkt.io/stage1/run","value":"/init"}%s]}
+            """.formatted(versions);
         Path aci = dir.resolve("stage1.aci");
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(aci))) {
             file(tar, "manifest", manifest.getBytes(StandardCharsets.UTF_8), 0644);
