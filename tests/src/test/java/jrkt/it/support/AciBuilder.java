@@ -39,7 +39,7 @@ public final class AciBuilder {
     private final List<Entry> entries = new ArrayList<>();
     private String rawManifest;
 
-    /** One tar entry: type 'f' file, 'd' dir, 'l' symlink, 'h' hardlink. */
+    /** One tar entry: type 'f' file, 'd' dir, 'l' symlink, 'h' hardlink, 'p' FIFO. */
     public record Entry(String name, char type, byte[] content, String linkTarget, int mode, int uid, int gid) {}
 
     private AciBuilder(String name) { this.name = name; }
@@ -54,6 +54,19 @@ public final class AciBuilder {
         for (String applet : APPLETS) b.symlink("rootfs/bin/" + applet, "busybox");
         b.file("rootfs/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
         b.file("rootfs/etc/group", "root:x:0:\nusers:x:100:user\nuser:x:1000:\nextra:x:1200:user\nnogroup:x:65534:\n");
+        if (exec.length > 0) b.app(exec, "0", "0");
+        return b;
+    }
+
+    /**
+     * Only /bin with busybox and its applets, running {@code exec} as 0:0: an image whose every
+     * other top-level path (/etc, /dev, /proc, /sys...) a test may make whatever it likes.
+     */
+    public static AciBuilder busyboxBare(String name, String... exec) throws IOException {
+        AciBuilder b = new AciBuilder(name).label("version", "1.0").label("os", "linux").label("arch", "amd64");
+        b.dir("rootfs", 0755).dir("rootfs/bin", 0755);
+        b.entries.add(new Entry("rootfs/bin/busybox", 'f', Files.readAllBytes(BUSYBOX), null, 0755, 0, 0));
+        for (String applet : APPLETS) b.symlink("rootfs/bin/" + applet, "busybox");
         if (exec.length > 0) b.app(exec, "0", "0");
         return b;
     }
@@ -120,9 +133,10 @@ public final class AciBuilder {
             case 'd' -> te = new TarArchiveEntry(e.name().endsWith("/") ? e.name() : e.name() + "/");
             case 'l' -> { te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_SYMLINK); te.setLinkName(e.linkTarget()); }
             case 'h' -> { te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_LINK); te.setLinkName(e.linkTarget()); }
+            case 'p' -> te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_FIFO);
             default -> { te = new TarArchiveEntry(e.name()); te.setSize(e.content().length); }
         }
-        te.setMode(e.mode() | switch (e.type()) { case 'd' -> 040000; case 'l' -> 0120000; default -> 0100000; });
+        te.setMode(e.mode() | switch (e.type()) { case 'd' -> 040000; case 'l' -> 0120000; case 'p' -> 010000; default -> 0100000; });
         te.setIds(e.uid(), e.gid());
         te.setModTime(1_700_000_000_000L);
         tar.putArchiveEntry(te);
