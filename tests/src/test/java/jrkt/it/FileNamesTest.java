@@ -114,7 +114,7 @@ class FileNamesTest {
         assertEquals(expected(), namesBelow(extracted.resolve("data")), "image extract");
         jrkt.run("image", "verify", "example.com/names").expectSuccess();
 
-        for (String overlay : List.of("--no-overlay", "--net=none")) {
+        for (String overlay : List.of("--no-overlay", "--hostname=overlay")) {
             Jrkt.Result run = jrkt.run("run", "--net=none", overlay, "example.com/names");
             assertEquals(0, run.exitCode(), run.toString());
             String hex = run.stdout().replaceAll("\\s+", "");
