@@ -23,6 +23,7 @@ public final class ConfigCommand extends BaseCommand {
         config.put("localConfig", describe(jrkt.localConfig()));
         config.put("systemConfig", describe(jrkt.systemConfig()));
         config.put("insecureOptions", List.copyOf(jrkt.insecureOptions()));
+        config.put("limits", jrkt.imageLimits().asMap());
         out().println(Json.writePretty(config));
         return 0;
     }

@@ -10,7 +10,8 @@ public final class InsecureOptions {
     private InsecureOptions() {}
 
     public static final List<String> FETCH = List.of("image", "tls", "http", "pubkey");
-    public static final List<String> RUN = List.of("ondisk", "capabilities", "paths", "seccomp");
+    /** "devices": renders create the device nodes images ship (jrkt's own; rkt had no such check). */
+    public static final List<String> RUN = List.of("ondisk", "capabilities", "paths", "seccomp", "devices");
 
     private static final Map<String, List<String>> GROUPS = Map.of(
             "none", List.of(),
@@ -20,7 +21,7 @@ public final class InsecureOptions {
 
     /** Every accepted name, in the order help shows them. */
     public static final List<String> NAMES = List.of(
-            "none", "image", "tls", "ondisk", "http", "pubkey", "capabilities", "paths", "seccomp",
+            "none", "image", "tls", "ondisk", "http", "pubkey", "capabilities", "paths", "seccomp", "devices",
             "all-fetch", "all-run", "all");
 
     /** The basic names a name stands for: itself, or the members of a group. */

@@ -22,6 +22,7 @@ import jrkt.cli.pod.RunCommand;
 import jrkt.cli.pod.RunPreparedCommand;
 import jrkt.cli.pod.StatusCommand;
 import jrkt.cli.pod.StopCommand;
+import jrkt.core.image.ImageLimits;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,7 +54,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Global options that take a value, for finding the subcommand in a command line. */
-    private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options");
+    private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options", "--limit");
 
     public static final Path DEFAULT_DIR = Path.of("/var/lib/jrkt");
     public static final Path DEFAULT_LOCAL_CONFIG = Path.of("/etc/jrkt");
@@ -88,6 +89,15 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         if (names != null) insecureOptions.addAll(names);
     }
 
+    // Accumulated as --insecure-options is, for the same reason.
+    private final List<String> limitFlags = new java.util.ArrayList<>();
+
+    @Option(names = "--limit", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
+            description = "change one limit on images, e.g. max-image-size=8GiB (repeatable; docs/limits.md lists them)")
+    private void limit(List<String> values) {
+        if (values != null) limitFlags.addAll(values);
+    }
+
     @Spec private CommandLine.Model.CommandSpec spec;
 
     private Store store;
@@ -108,9 +118,15 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return Collections.unmodifiableSet(expanded);
     }
 
+    /** The limits on images: limits.json of the system, then the local config directory, then --limit. */
+    public ImageLimits imageLimits() { return ImageLimits.load(List.of(systemConfig(), localConfig()), limitFlags); }
+
+    /** Whether renders create the device nodes images ship (--insecure-options=devices). */
+    public boolean imageDeviceNodes() { return insecureOptions().contains("devices"); }
+
     /** The image store in {@link #dataDir()}, opened on first use and closed when the command ends. */
     public synchronized Store openStore() throws IOException {
-        if (store == null) store = Store.open(dataDir());
+        if (store == null) store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
         return store;
     }
 

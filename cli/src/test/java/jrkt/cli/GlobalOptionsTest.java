@@ -85,8 +85,8 @@ class GlobalOptionsTest {
     @Test
     void insecureGroupsExpandToTheirMembers() {
         assertEquals(Set.of("image", "tls", "http", "pubkey"), parse("--insecure-options=all-fetch", "version").insecureOptions());
-        assertEquals(Set.of("ondisk", "capabilities", "paths", "seccomp"), parse("--insecure-options=all-run", "version").insecureOptions());
-        assertEquals(8, parse("--insecure-options=all", "version").insecureOptions().size());
+        assertEquals(Set.of("ondisk", "capabilities", "paths", "seccomp", "devices"), parse("--insecure-options=all-run", "version").insecureOptions());
+        assertEquals(9, parse("--insecure-options=all", "version").insecureOptions().size());
         assertEquals(Set.of(), parse("--insecure-options=none", "version").insecureOptions());
         assertEquals(Set.of("image", "seccomp"), parse("--insecure-options=image", "version", "--insecure-options=seccomp").insecureOptions());
     }

@@ -50,6 +50,8 @@ final class FfmLinux implements Linux {
     private static final Fn MKNOD = errnoFn("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
     private static final Fn LCHOWN = errnoFn("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final Fn CHMOD = errnoFn("chmod", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final Fn SYMLINK = errnoFn("symlink", JAVA_INT, ADDRESS, ADDRESS);
+    private static final Fn READLINK = errnoFn("readlink", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
     private static final Fn UTIMENSAT = errnoFn("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final Fn LSETXATTR = errnoFn("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final Fn LGETXATTR = errnoFn("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
@@ -105,6 +107,14 @@ final class FfmLinux implements Linux {
 
     private static MemorySegment cString(Arena arena, String s) {
         return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+    }
+
+    /** A path's exact bytes, NUL-terminated. */
+    private static MemorySegment cBytes(Arena arena, byte[] path) {
+        MemorySegment c = arena.allocate(path.length + 1L);
+        MemorySegment.copy(path, 0, c, JAVA_BYTE, 0, path.length);
+        c.set(JAVA_BYTE, path.length, (byte) 0);
+        return c;
     }
 
     private static SysException failure(String call, String subject, MemorySegment callState) {
@@ -219,11 +229,20 @@ final class FfmLinux implements Linux {
 
     @Override
     public void mknod(String path, int mode, long dev) throws SysException {
+        mknod(path.getBytes(StandardCharsets.UTF_8), path, mode, dev);
+    }
+
+    @Override
+    public void mknod(java.nio.file.Path path, int mode, long dev) throws SysException {
+        mknod(PathBytes.of(path), path.toString(), mode, dev);
+    }
+
+    private void mknod(byte[] pathBytes, String path, int mode, long dev) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             int rc;
             try {
-                rc = (int) MKNOD.handle().invokeExact(state, cString(arena, path), mode, dev);
+                rc = (int) MKNOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode, dev);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("mknod", path, state);
         }
@@ -231,11 +250,20 @@ final class FfmLinux implements Linux {
 
     @Override
     public void lchown(String path, int uid, int gid) throws SysException {
+        lchown(path.getBytes(StandardCharsets.UTF_8), path, uid, gid);
+    }
+
+    @Override
+    public void lchown(java.nio.file.Path path, int uid, int gid) throws SysException {
+        lchown(PathBytes.of(path), path.toString(), uid, gid);
+    }
+
+    private void lchown(byte[] pathBytes, String path, int uid, int gid) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             int rc;
             try {
-                rc = (int) LCHOWN.handle().invokeExact(state, cString(arena, path), uid, gid);
+                rc = (int) LCHOWN.handle().invokeExact(state, cBytes(arena, pathBytes), uid, gid);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("lchown", path, state);
         }
@@ -243,11 +271,20 @@ final class FfmLinux implements Linux {
 
     @Override
     public void chmod(String path, int mode) throws SysException {
+        chmod(path.getBytes(StandardCharsets.UTF_8), path, mode);
+    }
+
+    @Override
+    public void chmod(java.nio.file.Path path, int mode) throws SysException {
+        chmod(PathBytes.of(path), path.toString(), mode);
+    }
+
+    private void chmod(byte[] pathBytes, String path, int mode) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             int rc;
             try {
-                rc = (int) CHMOD.handle().invokeExact(state, cString(arena, path), mode);
+                rc = (int) CHMOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("chmod", path, state);
         }
@@ -255,6 +292,42 @@ final class FfmLinux implements Linux {
 
     @Override
     public void lutimes(String path, long atimeNanos, long mtimeNanos) throws SysException {
+        lutimes(path.getBytes(StandardCharsets.UTF_8), path, atimeNanos, mtimeNanos);
+    }
+
+    @Override
+    public void symlink(byte[] target, java.nio.file.Path link) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int rc;
+            try {
+                rc = (int) SYMLINK.handle().invokeExact(state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
+            } catch (Throwable t) { throw unexpected(t); }
+            if (rc != 0) throw failure("symlink", link.toString(), state);
+        }
+    }
+
+    @Override
+    public byte[] readlink(java.nio.file.Path link) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment cLink = cBytes(arena, PathBytes.of(link));
+            MemorySegment buffer = arena.allocate(4096); // PATH_MAX: no link target is longer
+            long n;
+            try {
+                n = (long) READLINK.handle().invokeExact(state, cLink, buffer, 4096L);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (n < 0) throw failure("readlink", link.toString(), state);
+            return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public void lutimes(java.nio.file.Path path, long atimeNanos, long mtimeNanos) throws SysException {
+        lutimes(PathBytes.of(path), path.toString(), atimeNanos, mtimeNanos);
+    }
+
+    private void lutimes(byte[] pathBytes, String path, long atimeNanos, long mtimeNanos) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             MemorySegment times = arena.allocate(JAVA_LONG, 4); // struct timespec[2]
@@ -264,7 +337,7 @@ final class FfmLinux implements Linux {
             times.setAtIndex(JAVA_LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
             int rc;
             try {
-                rc = (int) UTIMENSAT.handle().invokeExact(state, AT_FDCWD, cString(arena, path), times, AT_SYMLINK_NOFOLLOW);
+                rc = (int) UTIMENSAT.handle().invokeExact(state, AT_FDCWD, cBytes(arena, pathBytes), times, AT_SYMLINK_NOFOLLOW);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("utimensat", path, state);
         }
@@ -272,12 +345,21 @@ final class FfmLinux implements Linux {
 
     @Override
     public void lsetxattr(String path, String name, byte[] value) throws SysException {
+        lsetxattr(path.getBytes(StandardCharsets.UTF_8), path, name, value);
+    }
+
+    @Override
+    public void lsetxattr(java.nio.file.Path path, String name, byte[] value) throws SysException {
+        lsetxattr(PathBytes.of(path), path.toString(), name, value);
+    }
+
+    private void lsetxattr(byte[] pathBytes, String path, String name, byte[] value) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             MemorySegment bytes = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
             int rc;
             try {
-                rc = (int) LSETXATTR.handle().invokeExact(state, cString(arena, path), cString(arena, name),
+                rc = (int) LSETXATTR.handle().invokeExact(state, cBytes(arena, pathBytes), cString(arena, name),
                     bytes, (long) value.length, 0);
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("lsetxattr", path + " " + name, state);
@@ -286,9 +368,18 @@ final class FfmLinux implements Linux {
 
     @Override
     public byte[] lgetxattr(String path, String name) throws SysException {
+        return lgetxattr(path.getBytes(StandardCharsets.UTF_8), path, name);
+    }
+
+    @Override
+    public byte[] lgetxattr(java.nio.file.Path path, String name) throws SysException {
+        return lgetxattr(PathBytes.of(path), path.toString(), name);
+    }
+
+    private byte[] lgetxattr(byte[] pathBytes, String path, String name) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cString(arena, path), cName = cString(arena, name);
+            MemorySegment cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
             while (true) {
                 long size = getxattr(state, cPath, cName, MemorySegment.NULL, 0);
                 if (size < 0) {
@@ -315,9 +406,18 @@ final class FfmLinux implements Linux {
 
     @Override
     public List<String> llistxattr(String path) throws SysException {
+        return llistxattr(path.getBytes(StandardCharsets.UTF_8), path);
+    }
+
+    @Override
+    public List<String> llistxattr(java.nio.file.Path path) throws SysException {
+        return llistxattr(PathBytes.of(path), path.toString());
+    }
+
+    private List<String> llistxattr(byte[] pathBytes, String path) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cString(arena, path);
+            MemorySegment cPath = cBytes(arena, pathBytes);
             while (true) {
                 long size = listxattr(state, cPath, MemorySegment.NULL, 0);
                 if (size < 0) throw failure("llistxattr", path, state);

@@ -57,6 +57,20 @@ public interface Linux {
     byte[] lgetxattr(String path, String name) throws SysException;
     java.util.List<String> llistxattr(String path) throws SysException;
 
+    // The same calls on a Path, with its exact bytes whatever the locale (see PathBytes): for
+    // files whose names come from images, which may hold any byte but NUL.
+    void mknod(java.nio.file.Path path, int mode, long dev) throws SysException;
+    void lchown(java.nio.file.Path path, int uid, int gid) throws SysException;
+    void chmod(java.nio.file.Path path, int mode) throws SysException;
+    void lutimes(java.nio.file.Path path, long atimeNanos, long mtimeNanos) throws SysException;
+    void lsetxattr(java.nio.file.Path path, String name, byte[] value) throws SysException;
+    byte[] lgetxattr(java.nio.file.Path path, String name) throws SysException;
+    java.util.List<String> llistxattr(java.nio.file.Path path) throws SysException;
+    /** symlink(2): link, pointing at exactly these bytes. */
+    void symlink(byte[] target, java.nio.file.Path link) throws SysException;
+    /** readlink(2): the exact bytes a symlink points at. */
+    byte[] readlink(java.nio.file.Path link) throws SysException;
+
     void unshare(int flags) throws SysException;
     void setns(int fd, int nstype) throws SysException;
     int getpid();

@@ -29,9 +29,10 @@ public final class ImageExtractCommand extends BaseCommand {
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
         Path blob = store().blob(id);
+        boolean devices = jrkt().imageDeviceNodes();
         SafeExtractor.Options options = rootfsOnly
-                ? SafeExtractor.Options.aciRootfs(path -> true)
-                : new SafeExtractor.Options("", path -> true, true, false);
+                ? SafeExtractor.Options.aciRootfs(path -> true, devices, null)
+                : new SafeExtractor.Options("", path -> true, devices, false, null);
         Staging.write(Staging.target(dir, overwrite), "extract", staged -> {
             Files.createDirectory(staged);
             try (InputStream tar = Files.newInputStream(blob)) {

@@ -144,7 +144,7 @@ abstract class PreparingCommand extends BaseCommand {
         Map<String, String> fromFiles = new LinkedHashMap<>();
         for (Path f : setEnvFiles) fromFiles.putAll(Environment.readEnvFile(f));
         Map<String, String> set = Environment.parseAssignments("--set-env", setEnv);
-        Map<String, String> inherited = inheritEnv ? new LinkedHashMap<>(System.getenv()) : Map.of();
+        Map<String, String> inherited = inheritEnv ? new LinkedHashMap<>(jrkt.core.HostEnvironment.get()) : Map.of();
         String tty = interactive() ? terminal() : null;
         return new PrepareRequest(apps, parsedVolumes, hostname, netMode, dnsConfig, hosts, inherited, fromFiles, set,
             stage1Id, noOverlay, interactive(), tty, Map.of());

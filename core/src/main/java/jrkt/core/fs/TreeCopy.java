@@ -16,7 +16,8 @@ import jrkt.sys.Linux;
 /**
  * Copies a directory tree as it is: owners, full modes (setuid, sticky), times, xattrs,
  * symlinks as symlinks, device nodes and FIFOs as such, and hardlinks as hardlinks. The target
- * directory may exist already (it then takes the source's owner, mode and time).
+ * directory may exist already (it then takes the source's owner, mode and time). Names and link
+ * targets are copied byte for byte, whatever the locale (paths are never turned into Strings).
  */
 public final class TreeCopy {
     private TreeCopy() {}
@@ -28,17 +29,16 @@ public final class TreeCopy {
         Linux linux = Linux.get();
         int mode = (Integer) Files.getAttribute(source, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         long rdev = (Long) Files.getAttribute(source, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
-        String from = source.toString(), to = target.toString();
-        linux.mknod(to, mode, rdev);
-        linux.lchown(to, (Integer) Files.getAttribute(source, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+        linux.mknod(target, mode, rdev);
+        linux.lchown(target, (Integer) Files.getAttribute(source, "unix:uid", LinkOption.NOFOLLOW_LINKS),
                 (Integer) Files.getAttribute(source, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-        linux.chmod(to, mode & 07777); // mknod applies the umask; chown clears setuid
-        for (String name : linux.llistxattr(from)) {
-            byte[] value = linux.lgetxattr(from, name);
-            if (value != null) linux.lsetxattr(to, name, value);
+        linux.chmod(target, mode & 07777); // mknod applies the umask; chown clears setuid
+        for (String name : linux.llistxattr(source)) {
+            byte[] value = linux.lgetxattr(source, name);
+            if (value != null) linux.lsetxattr(target, name, value);
         }
         BasicFileAttributes attrs = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        linux.lutimes(to, nanos(attrs.lastAccessTime()), nanos(attrs.lastModifiedTime()));
+        linux.lutimes(target, nanos(attrs.lastAccessTime()), nanos(attrs.lastModifiedTime()));
     }
 
     private static long nanos(java.nio.file.attribute.FileTime time) {
@@ -65,14 +65,14 @@ public final class TreeCopy {
         Map<Object, Path> copiedInodes = new HashMap<>();
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path to = target.resolve(source.relativize(dir).toString());
+                Path to = target.resolve(source.relativize(dir));
                 if (dir.equals(source) && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) copyOwnerAndMode(dir, to);
                 else Files.copy(dir, to, AS_IS);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path to = target.resolve(source.relativize(file).toString());
+                Path to = target.resolve(source.relativize(file));
                 if (!attrs.isSymbolicLink() && (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
                     Object inode = attrs.fileKey();
                     Path first = copiedInodes.putIfAbsent(inode, to);
@@ -94,7 +94,7 @@ public final class TreeCopy {
             // Adding entries changed the directory's times: set them last.
             @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
                 if (e != null) throw e;
-                Files.setLastModifiedTime(target.resolve(source.relativize(dir).toString()), Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
+                Files.setLastModifiedTime(target.resolve(source.relativize(dir)), Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
                 return FileVisitResult.CONTINUE;
             }
         });

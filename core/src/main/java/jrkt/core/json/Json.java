@@ -24,9 +24,21 @@ public final class Json {
     /** Deeper nesting is rejected: recursion this deep is never legitimate input and would risk the stack. */
     public static final int MAX_DEPTH = 512;
 
+    /**
+     * What a document may hold: nesting depth (the parser recurses once per level), the length of
+     * one string in chars, and of one number literal (a long number would cost quadratic time to
+     * convert). Each is refused with the offset where it is exceeded.
+     */
+    public record Limits(int maxDepth, int maxStringLength, int maxNumberLength) {
+        public static final Limits DEFAULT = new Limits(MAX_DEPTH, Integer.MAX_VALUE, 100);
+    }
+
     /** Parses one JSON value; trailing non-space is an error. Throws JsonException with the offset. */
-    public static Object parse(String text) {
-        Parser p = new Parser(text);
+    public static Object parse(String text) { return parse(text, Limits.DEFAULT); }
+
+    /** Parses one JSON value within these limits. */
+    public static Object parse(String text, Limits limits) {
+        Parser p = new Parser(text, limits);
         p.skipSpace();
         Object value = p.value(0);
         p.skipSpace();
@@ -35,7 +47,10 @@ public final class Json {
     }
 
     /** Parses UTF-8 bytes; malformed UTF-8 is an error rather than silently replaced characters. */
-    public static Object parse(byte[] utf8) {
+    public static Object parse(byte[] utf8) { return parse(utf8, Limits.DEFAULT); }
+
+    /** Parses UTF-8 bytes within these limits. */
+    public static Object parse(byte[] utf8, Limits limits) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -45,7 +60,7 @@ public final class Json {
         } catch (CharacterCodingException e) {
             throw new JsonException("invalid JSON: the text is not valid UTF-8");
         }
-        return parse(text);
+        return parse(text, limits);
     }
 
     /** Compact JSON. Accepts the types above plus any Number, Collection, Map with String keys, and records are not supported. */
@@ -70,9 +85,13 @@ public final class Json {
 
     private static final class Parser {
         private final String s;
+        private final Limits limits;
         private int pos;
 
-        Parser(String s) { this.s = s; }
+        Parser(String s, Limits limits) {
+            this.s = s;
+            this.limits = limits;
+        }
 
         JsonException error(String what) { return errorAt(pos, what); }
 
@@ -120,7 +139,7 @@ public final class Json {
         }
 
         void checkDepth(int depth) {
-            if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH + " levels");
+            if (depth > limits.maxDepth()) throw error("nesting deeper than " + limits.maxDepth() + " levels");
         }
 
         Map<String, Object> object(int depth) {
@@ -193,6 +212,7 @@ public final class Json {
                 char c = s.charAt(pos);
                 if (c == '"') {
                     pos++;
+                    checkStringLength(start, pos - 1 - start);
                     return s.substring(start, pos - 1);
                 }
                 if (c == '\\' || c < 0x20) break;
@@ -203,6 +223,7 @@ public final class Json {
             while (true) {
                 if (pos >= s.length()) throw error("unterminated string");
                 char c = s.charAt(pos);
+                checkStringLength(start, sb.length());
                 if (c == '"') {
                     pos++;
                     return sb.toString();
@@ -251,6 +272,12 @@ public final class Json {
             }
         }
 
+        void checkStringLength(int start, int length) {
+            if (length > limits.maxStringLength()) {
+                throw errorAt(start, "a string longer than " + limits.maxStringLength() + " characters");
+            }
+        }
+
         private static String hexOf(char c) { return String.format("%04X", (int) c); }
 
         /** Reads the four hex digits after "\\u" (pos is just past the 'u'). */
@@ -290,6 +317,9 @@ public final class Json {
                 pos++;
                 if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
                 digits();
+            }
+            if (pos - start > limits.maxNumberLength()) {
+                throw errorAt(start, "a number longer than " + limits.maxNumberLength() + " characters");
             }
             String literal = s.substring(start, pos);
             if (integral && pos - start <= 18) return Long.parseLong(literal);

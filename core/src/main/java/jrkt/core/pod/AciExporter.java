@@ -3,6 +3,7 @@ package jrkt.core.pod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jrkt.core.JrktException;
+import jrkt.core.fs.RawNames;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -26,6 +28,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * trees as overlayfs stacks them: later layers win, a character device 0/0 is a whiteout
  * that hides the path below it, and a directory marked opaque hides everything below it
  * in earlier layers. Used by {@code jrkt export} with an app's image tree and its upper dir.
+ * Names and link targets go into the tar byte for byte (raw names, ISO-8859-1 in the headers,
+ * GNU long names past 100 bytes), whatever the locale.
  */
 public final class AciExporter {
     private static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000,
@@ -47,8 +51,10 @@ public final class AciExporter {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             try (OutputStream os = Files.newOutputStream(tmp);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                 TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(os, 1 << 16),
+                     StandardCharsets.ISO_8859_1.name())) {
+                // a pax header would carry the name as UTF-8 of the raw string: GNU long names keep the bytes
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 TarArchiveEntry m = new TarArchiveEntry("manifest");
                 m.setSize(manifest.length);
@@ -78,7 +84,7 @@ public final class AciExporter {
                 Files.walkFileTree(layer, new SimpleFileVisitor<>() {
                     @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                         if (dir.equals(layer)) return FileVisitResult.CONTINUE;
-                        String rel = layer.relativize(dir).toString();
+                        String rel = RawNames.of(layer.relativize(dir));
                         if (isOpaque(dir)) removeBelow(tree, rel);
                         Path previous = tree.get(rel);
                         if (previous != null && !Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) tree.remove(rel);
@@ -87,7 +93,7 @@ public final class AciExporter {
                     }
 
                     @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        String rel = layer.relativize(file).toString();
+                        String rel = RawNames.of(layer.relativize(file));
                         tree.remove(rel);
                         removeBelow(tree, rel);
                         if (!isWhiteout(file)) tree.put(rel, file);
@@ -114,7 +120,7 @@ public final class AciExporter {
     static boolean isOpaque(Path dir) {
         for (String name : OPAQUE_XATTRS) {
             try {
-                byte[] v = Linux.get().lgetxattr(dir.toString(), name);
+                byte[] v = Linux.get().lgetxattr(dir, name);
                 if (v != null && v.length == 1 && v[0] == 'y') return true;
             } catch (SysException e) {
                 // no xattr support on this file system: nothing is opaque there
@@ -136,7 +142,7 @@ public final class AciExporter {
             }
             case S_IFLNK -> {
                 e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
-                e.setLinkName(Files.readSymbolicLink(file).toString());
+                e.setLinkName(RawNames.of(Linux.get().readlink(file)));
             }
             case S_IFCHR, S_IFBLK -> {
                 e = new TarArchiveEntry(name, type == S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK);

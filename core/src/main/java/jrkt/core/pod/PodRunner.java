@@ -105,7 +105,7 @@ public final class PodRunner {
 
     private static String[] environment() {
         List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : System.getenv().entrySet()) env.add(e.getKey() + "=" + e.getValue());
+        for (Map.Entry<String, String> e : jrkt.core.HostEnvironment.get().entrySet()) env.add(e.getKey() + "=" + e.getValue());
         return env.toArray(String[]::new);
     }
 }

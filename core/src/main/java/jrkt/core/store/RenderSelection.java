@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jrkt.core.fs.RawNames;
 
 /**
  * Which rootfs entries of each image of a dependency chain end up in the rendered tree,
@@ -25,7 +26,7 @@ import java.util.Set;
 final class RenderSelection {
     private RenderSelection() {}
 
-    /** A rootfs entry: path relative to rootfs without leading or trailing slash. */
+    /** A rootfs entry: raw path (see RawNames) relative to rootfs without leading or trailing slash. */
     record Entry(String path, boolean directory) {}
 
     /** One image of the chain in precedence order (see {@link DependencyChain#topDown}). */
@@ -34,19 +35,23 @@ final class RenderSelection {
     /** For each layer (same order), the set of paths to unpack from it. */
     static List<Set<String>> select(List<Layer> topDown) {
         Map<String, Boolean> provided = new HashMap<>(); // path -> is a directory
+        List<Set<String>> whitelists = new ArrayList<>();
+        for (Layer layer : topDown) whitelists.add(whitelist(layer.pathWhitelist()));
         List<Set<String>> result = new ArrayList<>();
         for (int i = 0; i < topDown.size(); i++) {
             Layer layer = topDown.get(i);
-            Set<String> own = whitelist(layer.pathWhitelist());
-            Set<String> upper = upperWhitelist(topDown, i);
+            Set<String> own = whitelists.get(i);
+            Set<String> upper = upperWhitelist(topDown, whitelists, i);
             Set<String> selected = new HashSet<>();
+            Map<String, Boolean> blocked = new HashMap<>(); // directory -> lies at or below a non-directory provided
             for (Entry e : layer.entries()) {
                 String path = e.path();
                 if (path.isEmpty()) continue;
                 if (!e.directory() && own != null && !own.contains(path)) continue;
                 if (upper != null && !upper.contains(path)) continue;
                 if (provided.containsKey(path)) continue;
-                if (underNonDirectory(path, provided)) continue;
+                int slash = path.lastIndexOf('/');
+                if (slash > 0 && blocked(path.substring(0, slash), provided, blocked)) continue;
                 selected.add(path);
                 provided.put(path, e.directory());
             }
@@ -56,33 +61,49 @@ final class RenderSelection {
     }
 
     /** The whitelist of the top-most ancestor of layer i that has a non-empty one, or null. */
-    private static Set<String> upperWhitelist(List<Layer> topDown, int i) {
+    private static Set<String> upperWhitelist(List<Layer> topDown, List<Set<String>> whitelists, int i) {
         Set<String> found = null;
         int minLevel = topDown.get(i).level();
         for (int j = i - 1; j >= 0; j--) {
             Layer candidate = topDown.get(j);
             if (candidate.level() < minLevel) { // an ancestor: shallower than everything between
                 minLevel = candidate.level();
-                Set<String> wl = whitelist(candidate.pathWhitelist());
-                if (wl != null) found = wl;
+                if (whitelists.get(j) != null) found = whitelists.get(j);
             }
         }
         return found;
     }
 
-    private static boolean underNonDirectory(String path, Map<String, Boolean> provided) {
-        for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-            Boolean isDir = provided.get(path.substring(0, slash));
-            if (isDir != null && !isDir) return true;
+    /**
+     * Whether directory is, or lies below, a path an earlier layer provides as a non-directory;
+     * remembered per directory, so that each costs one look-up however many entries it holds.
+     */
+    private static boolean blocked(String directory, Map<String, Boolean> provided, Map<String, Boolean> memo) {
+        Boolean known = memo.get(directory);
+        if (known != null) return known;
+        // walk up to the nearest directory already answered, then answer the ones passed on the way down
+        List<String> unanswered = new ArrayList<>();
+        boolean answer = false;
+        for (String d = directory; ; ) {
+            Boolean isDir = provided.get(d);
+            if (isDir != null && !isDir) { answer = true; break; }
+            unanswered.add(d);
+            int slash = d.lastIndexOf('/');
+            if (slash <= 0) break;
+            d = d.substring(0, slash);
+            Boolean above = memo.get(d);
+            if (above != null) { answer = above; break; }
         }
-        return false;
+        for (String d : unanswered) memo.put(d, answer);
+        memo.put(directory, answer);
+        return answer;
     }
 
-    /** null for an absent or empty whitelist (appc: both mean "everything"). */
+    /** null for an absent or empty whitelist (appc: both mean "everything"); paths as raw names. */
     static Set<String> whitelist(List<String> pathWhitelist) {
         if (pathWhitelist == null || pathWhitelist.isEmpty()) return null;
         Set<String> set = new HashSet<>();
-        for (String p : pathWhitelist) set.add(clean(p));
+        for (String p : pathWhitelist) set.add(clean(RawNames.fromUnicode(p)));
         return set;
     }
 

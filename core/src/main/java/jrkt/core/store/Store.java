@@ -22,16 +22,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.Trees;
+import jrkt.core.image.ImageLimits;
 import jrkt.core.image.aci.AciArchive;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.image.aci.ImageReference;
 import jrkt.core.image.archive.Compression;
 import jrkt.core.image.archive.SafeExtractor;
+import jrkt.core.image.archive.TarReader;
 import jrkt.sys.Linux;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The image store under {@code <dir>/cas}: content-addressed blobs, the SQLite index and
@@ -46,6 +48,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * before inserting the row, removals delete the row before the blob, both under the image's
  * lock. A crash between the two steps of an import leaves an unlisted blob; imports hold the
  * gc lock shared, and {@link #open} deletes unlisted blobs only while holding it exclusively.
+ *
+ * <p>Images are untrusted input: imports and renders hold to the {@link ImageLimits} (size,
+ * compression ratio, free space, entries, path length and depth, manifest, dependencies) and
+ * refuse as soon as one is passed, leaving nothing behind. {@code cas/} is 0700 (see
+ * {@link PrivateDirs}); device nodes an image ships are created only when the store was opened
+ * with {@code deviceNodes}, and such trees have IDs of their own.
  */
 public final class Store implements AutoCloseable {
 
@@ -57,10 +65,14 @@ public final class Store implements AutoCloseable {
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
+    private final ImageLimits limits;
+    private final boolean deviceNodes;
     private final long pid = ProcessHandle.current().pid();
 
-    private Store(Path cas) {
-        this.cas = cas;
+    private Store(Path cas, ImageLimits limits, boolean deviceNodes) {
+        this.cas = PrivateDirs.ensure(cas);
+        this.limits = limits;
+        this.deviceNodes = deviceNodes;
         this.blobs = cas.resolve("blobs").resolve("sha512");
         this.tmp = cas.resolve("tmp");
         this.trees = cas.resolve("trees");
@@ -73,9 +85,17 @@ public final class Store implements AutoCloseable {
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
     }
 
-    /** Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of killed imports. */
-    public static Store open(Path dataDir) throws IOException {
-        Store store = new Store(dataDir.resolve("cas"));
+    /** Opens the store with the default limits, creating no device nodes. */
+    public static Store open(Path dataDir) throws IOException { return open(dataDir, ImageLimits.DEFAULT, false); }
+
+    /**
+     * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of
+     * killed imports. deviceNodes: renders create the device nodes images ship. Also makes
+     * {@code <dataDir>/pods} private when it exists: older jrkt left it open to all.
+     */
+    public static Store open(Path dataDir, ImageLimits limits, boolean deviceNodes) throws IOException {
+        if (Files.isDirectory(dataDir.resolve("pods"), LinkOption.NOFOLLOW_LINKS)) PrivateDirs.ensure(dataDir.resolve("pods"));
+        Store store = new Store(dataDir.resolve("cas"), limits, deviceNodes);
         try {
             store.cleanLeftovers();
         } catch (IOException | RuntimeException e) {
@@ -96,45 +116,62 @@ public final class Store implements AutoCloseable {
         try (FileLock importing = FileLock.shared(gcLock())) {
             Path staged = tmp.resolve("import-" + pid + "-" + UUID.randomUUID());
             try {
-                MessageDigest sha512 = TreeHash.sha512();
-                long size;
-                try (InputStream raw = Files.newInputStream(file);
-                     InputStream in = Compression.decompress(new BufferedInputStream(raw, 64 * 1024));
-                     OutputStream out = new DigestOutputStream(Files.newOutputStream(staged), sha512)) {
-                    size = in.transferTo(out);
-                } catch (NoSuchFileException e) {
-                    throw new JrktException("image file " + file + " does not exist");
-                } catch (IOException e) {
-                    if (e instanceof jrkt.sys.SysException) throw e;
-                    throw new JrktException(file + ": cannot read the archive: " + e.getMessage(), e);
-                }
-                String hex = HexFormat.of().formatHex(sha512.digest());
-                String id = ID_PREFIX + hex;
-                byte[] manifestBytes;
-                ImageManifest manifest;
-                try {
-                    manifestBytes = AciArchive.checkLayoutAndReadManifest(staged);
-                    manifest = ImageManifest.parse(manifestBytes);
-                } catch (JrktException e) {
-                    throw new JrktException(file + ": " + e.getMessage(), e);
-                } catch (IOException e) {
-                    if (e instanceof jrkt.sys.SysException) throw e;
-                    throw new JrktException(file + ": not a valid ACI: " + e.getMessage(), e);
-                }
-                try (FileLock image = FileLock.exclusive(imageLock(hex))) {
-                    Path blob = blobs.resolve(hex);
-                    if (Files.exists(blob)) {
-                        Files.delete(staged);
-                    } else {
-                        Files.setPosixFilePermissions(staged, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                        Files.move(staged, blob, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                    return index.insertOrTouch(id, manifest.name(), manifest.labels(), manifestBytes, size,
-                            sourceUrl, Instant.now());
-                }
+                return importStaged(file, sourceUrl, staged);
             } finally {
                 Files.deleteIfExists(staged);
             }
+        }
+    }
+
+    /**
+     * One pass over the archive: decompressed (within the limits), hashed, copied to staged and
+     * checked as an ACI as it streams by; then renamed into the store.
+     */
+    private ImageInfo importStaged(Path file, String sourceUrl, Path staged) throws IOException {
+        String what = "image " + file;
+        MessageDigest sha512 = TreeHash.sha512();
+        long size;
+        byte[] manifestBytes;
+        ImageManifest manifest;
+        FreeSpace space = new FreeSpace(cas, limits.minFreeSpace(), what);
+        try (InputStream raw = Files.newInputStream(file);
+             OutputStream out = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(staged), 64 * 1024), sha512)) {
+            space.require(Files.size(file)); // an image takes at least its compressed size
+            BoundedImageStream.CountingInputStream compressed = new BoundedImageStream.CountingInputStream(raw);
+            InputStream decompressed;
+            try {
+                decompressed = Compression.decompress(new BufferedInputStream(compressed, 64 * 1024));
+            } catch (IOException e) {
+                throw new JrktException(file + ": cannot read the archive: " + IoErrors.reason(e), e);
+            }
+            BoundedImageStream image = new BoundedImageStream(decompressed, compressed, out, limits, space, what);
+            try {
+                manifestBytes = AciArchive.checkLayoutAndReadManifest(image, limits);
+                image.transferTo(OutputStream.nullOutputStream()); // the padding after the archive's end is part of the ID
+                manifest = ImageManifest.parse(manifestBytes, limits.manifestJson());
+            } catch (JrktException e) {
+                throw e.getMessage().startsWith(what) ? e : new JrktException(file + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                if (e instanceof jrkt.sys.SysException) throw e;
+                throw new JrktException(file + ": cannot read the archive: " + IoErrors.reason(e), e);
+            }
+            size = image.total();
+        } catch (NoSuchFileException e) {
+            if (!file.equals(Path.of(e.getFile() == null ? "" : e.getFile()))) throw e;
+            throw new JrktException("image file " + file + " does not exist");
+        }
+        String hex = HexFormat.of().formatHex(sha512.digest());
+        String id = ID_PREFIX + hex;
+        try (FileLock image = FileLock.exclusive(imageLock(hex))) {
+            Path blob = blobs.resolve(hex);
+            if (Files.exists(blob)) {
+                Files.delete(staged);
+            } else {
+                Files.setPosixFilePermissions(staged, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.move(staged, blob, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return index.insertOrTouch(id, manifest.name(), manifest.labels(), manifestBytes, size,
+                    sourceUrl, Instant.now());
         }
     }
 
@@ -281,7 +318,7 @@ public final class Store implements AutoCloseable {
      */
     public RenderedTree render(String imageId) throws IOException {
         List<DependencyChain.Node> chain = chain(imageId);
-        String treeId = treeId(chain);
+        String treeId = treeId(chain, deviceNodes);
         Path dir = trees.resolve(treeId);
         RenderedTree tree;
         try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
@@ -300,7 +337,7 @@ public final class Store implements AutoCloseable {
     /** Re-hashes a rendered tree; with repair, re-renders it when the hash differs. */
     public TreeCheck verifyTree(String imageId, boolean repair) throws IOException {
         List<DependencyChain.Node> chain = chain(imageId);
-        String treeId = treeId(chain);
+        String treeId = treeId(chain, deviceNodes);
         Path dir = trees.resolve(treeId);
         try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
             String expected = readHash(dir);
@@ -354,21 +391,24 @@ public final class Store implements AutoCloseable {
         }
         List<Set<String>> selected = RenderSelection.select(layers);
         SafeExtractor extractor = new SafeExtractor(Linux.get());
+        FreeSpace space = new FreeSpace(cas, limits.minFreeSpace(), "rendering image " + chain.get(0).manifest().name());
+        long size = 0;
+        for (DependencyChain.Node node : chain) size += Files.size(blob(node.imageId()));
+        space.require(size); // a tree takes about what its images' tars hold
         for (int i = chain.size() - 1; i >= 0; i--) { // dependencies first, the image last
             Set<String> paths = selected.get(i);
             try (InputStream in = new BufferedInputStream(Files.newInputStream(blob(chain.get(i).imageId())), 64 * 1024)) {
-                extractor.extract(in, rootfs,
-                        SafeExtractor.Options.aciRootfs(p -> paths.contains(RenderSelection.clean(p))));
+                extractor.extract(in, rootfs, SafeExtractor.Options.aciRootfs(paths::contains, deviceNodes, space::wrote));
             }
         }
     }
 
     private List<RenderSelection.Entry> rootfsEntries(DependencyChain.Node node) throws IOException {
         List<RenderSelection.Entry> entries = new ArrayList<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new BufferedInputStream(Files.newInputStream(blob(node.imageId())), 64 * 1024))) {
-            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                String path = RenderSelection.clean(e.getName());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(blob(node.imageId())), 64 * 1024)) {
+            TarReader tar = new TarReader(in, SafeExtractor.MAX_METADATA);
+            for (TarReader.Entry e; (e = tar.next()) != null; ) {
+                String path = RenderSelection.clean(e.name());
                 if (!path.startsWith("rootfs/")) continue;
                 entries.add(new RenderSelection.Entry(path.substring("rootfs/".length()), e.isDirectory()));
             }
@@ -379,10 +419,10 @@ public final class Store implements AutoCloseable {
     /** The image and its dependencies in appc precedence order (see {@link DependencyChain}). */
     private List<DependencyChain.Node> chain(String imageId) {
         ImageManifest top = manifest(imageId);
-        return DependencyChain.topDown(imageId, top, this::resolveDependency);
+        return DependencyChain.topDown(imageId, top, this::resolveDependency, limits.maxDependencies());
     }
 
-    private DependencyChain.Node resolveDependency(ImageManifest.Dependency dep, DependencyChain.Node dependent) {
+    private DependencyChain.Resolved resolveDependency(ImageManifest.Dependency dep, DependencyChain.Node dependent) {
         ImageReference query = new ImageReference(dep.imageName(), dep.labels() == null ? java.util.Map.of() : dep.labels());
         String what = "dependency " + dep.imageName() + " of image " + dependent.manifest().name();
         ImageInfo chosen = null;
@@ -400,16 +440,19 @@ public final class Store implements AutoCloseable {
             }
             throw new JrktException(what + " (" + query.labels() + ") not found in the store");
         }
-        return new DependencyChain.Node(chosen.id(), manifest(chosen.id()), dependent.level() + 1);
+        return new DependencyChain.Resolved(chosen.id(), manifest(chosen.id()));
     }
 
-    /** "deps-sha512-" + the first 256 bits of sha512 over the IDs in application order. */
-    static String treeId(List<DependencyChain.Node> topDown) {
+    /**
+     * "deps-sha512-" + the first 256 bits of sha512 over the IDs in application order; a tree with
+     * the images' device nodes is another tree: its ID ends in "-devices".
+     */
+    static String treeId(List<DependencyChain.Node> topDown, boolean deviceNodes) {
         MessageDigest d = TreeHash.sha512();
         for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) {
             d.update((n.imageId() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64);
+        return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64) + (deviceNodes ? "-devices" : "");
     }
 
     private static String readHash(Path treeDir) throws IOException {

@@ -2,7 +2,6 @@ package jrkt.core.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,12 +11,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import jrkt.core.fs.RawNames;
+import jrkt.sys.Linux;
 
 /**
  * The hash of a rendered tree: sha512 over every entry in path order, each contributing its
  * path, type and permission bits, owner, group, and then its content (regular files, with the
  * size), its target (symlinks) or its device number (device nodes). Times are left out:
- * directory mtimes change when anything is merely looked up or touched.
+ * directory mtimes change when anything is merely looked up or touched. Paths and link targets
+ * go in as their exact bytes (see RawNames), whatever the locale.
  */
 final class TreeHash {
     private TreeHash() {}
@@ -26,12 +28,12 @@ final class TreeHash {
         MessageDigest digest = sha512();
         List<String> paths = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.forEach(p -> paths.add(root.relativize(p).toString().replace('\\', '/')));
+            walk.forEach(p -> paths.add(RawNames.of(root.relativize(p))));
         }
-        paths.sort(null);
+        paths.sort(null); // raw strings sort as their bytes do
         byte[] buffer = new byte[64 * 1024];
         for (String rel : paths) {
-            Path p = rel.isEmpty() ? root : root.resolve(rel);
+            Path p = RawNames.resolve(root, rel);
             Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,rdev", LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             StringBuilder record = new StringBuilder();
@@ -42,12 +44,12 @@ final class TreeHash {
             if (type == 0100000) {
                 record.append(" size=").append(a.get("size"));
             } else if (type == 0120000) {
-                record.append(" -> ").append(Files.readSymbolicLink(p));
+                record.append(" -> ").append(RawNames.of(Linux.get().readlink(p)));
             } else if (type == 0020000 || type == 0060000) {
                 record.append(" dev=").append(a.get("rdev"));
             }
             record.append('\n');
-            digest.update(record.toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(RawNames.bytes(record.toString()));
             if (type == 0100000) {
                 try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                     for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);

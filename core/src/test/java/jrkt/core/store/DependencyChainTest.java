@@ -26,8 +26,8 @@ class DependencyChainTest {
         return DependencyChain.topDown("id-" + name, images.get(name), (dep, parent) -> {
             ImageManifest m = images.get(dep.imageName());
             if (m == null) throw new JrktException("dependency " + dep.imageName() + " not found");
-            return new DependencyChain.Node("id-" + dep.imageName(), m, parent.level() + 1);
-        });
+            return new DependencyChain.Resolved("id-" + dep.imageName(), m);
+        }, 256);
     }
 
     private static List<String> names(List<DependencyChain.Node> nodes) {
@@ -47,12 +47,52 @@ class DependencyChainTest {
     }
 
     @Test
-    void aSharedDependencyIsAppliedAgainWhereItAppears() {
+    void aSharedDependencyIsAppliedOnceWhereItIsFirstReached() {
         image("a", "b", "c");
         image("b", "d");
         image("c", "d");
         image("d");
-        assertEquals(List.of("d", "b", "d", "c", "a"), names(DependencyChain.applicationOrder(chainOf("a"))));
+        assertEquals(List.of("b", "d", "c", "a"), names(DependencyChain.applicationOrder(chainOf("a"))));
+    }
+
+    @Test
+    void aGraphThatFansOutAndRepeatsCostsOneVisitPerImageAndOneResolutionPerReference() {
+        String[] toB = new String[10_000];
+        java.util.Arrays.fill(toB, "b");
+        String[] toC = new String[10_000];
+        java.util.Arrays.fill(toC, "c");
+        image("a", toB);
+        image("b", toC);
+        image("c");
+        int[] resolutions = {0};
+        List<DependencyChain.Node> chain = DependencyChain.topDown("id-a", images.get("a"), (dep, parent) -> {
+            resolutions[0]++;
+            return new DependencyChain.Resolved("id-" + dep.imageName(), images.get(dep.imageName()));
+        }, 256);
+        assertEquals(List.of("a", "b", "c"), names(chain));
+        assertEquals(2, resolutions[0], "each distinct reference is resolved once");
+    }
+
+    @Test
+    void moreDistinctImagesThanTheLimitAreRefusedNamingTheImageAndTheLimit() {
+        String[] many = new String[300];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "d" + i;
+            image(many[i]);
+        }
+        image("a", many);
+        JrktException e = assertThrows(JrktException.class, () -> chainOf("a"));
+        assertEquals("image a (id-a): its dependencies hold more than 256 distinct images (limit max-dependencies)", e.getMessage());
+    }
+
+    @Test
+    void aChainDeeperThanTheStackCouldHoldIsWalkedWithoutRecursion() {
+        for (int i = 0; i < 100_000; i++) image("n" + i, "n" + (i + 1));
+        image("n100000");
+        List<DependencyChain.Node> chain = DependencyChain.topDown("id-n0", images.get("n0"), (dep, parent) ->
+            new DependencyChain.Resolved("id-" + dep.imageName(), images.get(dep.imageName())), 1_000_000);
+        assertEquals(100_001, chain.size());
+        assertEquals(100_000, chain.get(chain.size() - 1).level());
     }
 
     @Test
@@ -69,14 +109,15 @@ class DependencyChainTest {
         image("x", "c", "b");
         image("b");
         image("c");
-        String ab = Store.treeId(chainOf("a"));
+        String ab = Store.treeId(chainOf("a"), false);
         assertTrue(ab.startsWith("deps-sha512-"), ab);
-        assertEquals(ab, Store.treeId(chainOf("a")));
+        assertEquals(ab, Store.treeId(chainOf("a"), false));
+        assertEquals(ab + "-devices", Store.treeId(chainOf("a"), true), "a tree with device nodes is another tree");
         images.put("x", new ImageManifest("ImageManifest", "0.8.11", "a", Map.of(), null,
                 List.of(new ImageManifest.Dependency("c", null, Map.of(), 0), new ImageManifest.Dependency("b", null, Map.of(), 0)),
                 List.of(), Map.of(), Map.of()));
         String reordered = Store.treeId(DependencyChain.topDown("id-a", images.get("x"), (dep, parent) ->
-                new DependencyChain.Node("id-" + dep.imageName(), images.get(dep.imageName()), parent.level() + 1)));
+                new DependencyChain.Resolved("id-" + dep.imageName(), images.get(dep.imageName())), 256), false);
         assertTrue(!ab.equals(reordered), "dependency order changes what is rendered, so it must change the tree ID");
     }
 }

@@ -39,7 +39,7 @@ public final class AciBuilder {
     private final List<Entry> entries = new ArrayList<>();
     private String rawManifest;
 
-    /** One tar entry: type 'f' file, 'd' dir, 'l' symlink, 'h' hardlink, 'p' FIFO. */
+    /** One tar entry: type 'f' file, 'd' dir, 'l' symlink, 'h' hardlink, 'p' FIFO, 'c' character device ("MAJOR:MINOR" as linkTarget). */
     public record Entry(String name, char type, byte[] content, String linkTarget, int mode, int uid, int gid) {}
 
     private AciBuilder(String name) { this.name = name; }
@@ -100,6 +100,10 @@ public final class AciBuilder {
     public AciBuilder symlink(String path, String target) { entries.add(new Entry(path, 'l', null, target, 0777, 0, 0)); return this; }
     public AciBuilder hardlink(String path, String target) { entries.add(new Entry(path, 'h', null, target, 0644, 0, 0)); return this; }
     public AciBuilder entry(Entry e) { entries.add(e); return this; }
+    public AciBuilder charDevice(String path, int major, int minor, int mode) {
+        entries.add(new Entry(path, 'c', null, major + ":" + minor, mode, 0, 0));
+        return this;
+    }
 
     public String manifest() {
         if (rawManifest != null) return rawManifest;
@@ -134,9 +138,15 @@ public final class AciBuilder {
             case 'l' -> { te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_SYMLINK); te.setLinkName(e.linkTarget()); }
             case 'h' -> { te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_LINK); te.setLinkName(e.linkTarget()); }
             case 'p' -> te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_FIFO);
+            case 'c' -> {
+                te = new TarArchiveEntry(e.name(), TarArchiveEntry.LF_CHR);
+                String[] dev = e.linkTarget().split(":");
+                te.setDevMajor(Integer.parseInt(dev[0]));
+                te.setDevMinor(Integer.parseInt(dev[1]));
+            }
             default -> { te = new TarArchiveEntry(e.name()); te.setSize(e.content().length); }
         }
-        te.setMode(e.mode() | switch (e.type()) { case 'd' -> 040000; case 'l' -> 0120000; case 'p' -> 010000; default -> 0100000; });
+        te.setMode(e.mode() | switch (e.type()) { case 'd' -> 040000; case 'l' -> 0120000; case 'p' -> 010000; case 'c' -> 020000; default -> 0100000; });
         te.setIds(e.uid(), e.gid());
         te.setModTime(1_700_000_000_000L);
         tar.putArchiveEntry(te);

@@ -17,20 +17,29 @@ public final class Jrkt {
     private final Path dataDir;
     private final Path localConfig;
     private final Map<String, String> extraEnv;
+    private final List<String> removedEnv;
 
-    public Jrkt(Path dataDir) { this(dataDir, Map.of()); }
+    public Jrkt(Path dataDir) { this(dataDir, Map.of(), List.of()); }
 
-    private Jrkt(Path dataDir, Map<String, String> extraEnv) {
+    private Jrkt(Path dataDir, Map<String, String> extraEnv, List<String> removedEnv) {
         this.dataDir = dataDir;
         this.localConfig = dataDir.resolve("etc");
         this.extraEnv = extraEnv;
+        this.removedEnv = removedEnv;
     }
 
     /** The same jrkt, with one more variable in the environment of the jrkt process. */
     public Jrkt withEnv(String name, String value) {
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put(name, value);
-        return new Jrkt(dataDir, Map.copyOf(env));
+        return new Jrkt(dataDir, Map.copyOf(env), removedEnv);
+    }
+
+    /** The same jrkt, without these variables in its environment (as under a bare systemd unit). */
+    public Jrkt withoutEnv(String... names) {
+        List<String> removed = new ArrayList<>(removedEnv);
+        removed.addAll(List.of(names));
+        return new Jrkt(dataDir, extraEnv, List.copyOf(removed));
     }
 
     public Path dataDir() { return dataDir; }
@@ -62,6 +71,7 @@ public final class Jrkt {
             Path err = Files.createTempFile("jrkt-err", ".txt");
             try {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+                removedEnv.forEach(pb.environment()::remove);
                 pb.environment().putAll(extraEnv);
                 if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 Process p = pb.start();
@@ -96,6 +106,7 @@ public final class Jrkt {
             Path err = Files.createTempFile("jrkt-bg-err", ".txt");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            removedEnv.forEach(pb.environment()::remove);
             pb.environment().putAll(extraEnv);
             return new Background(pb.start(), out, err, cmd);
         } catch (IOException e) {

@@ -60,10 +60,13 @@ public record ImageManifest(
             "darwin", List.of("x86_64", "i386"));
 
     /** Parses and validates; throws InvalidManifestException naming the offending field. */
-    public static ImageManifest parse(byte[] json) {
+    public static ImageManifest parse(byte[] json) { return parse(json, Json.Limits.DEFAULT); }
+
+    /** Parses within these limits (an image being imported), and validates. */
+    public static ImageManifest parse(byte[] json, Json.Limits limits) {
         Object root;
         try {
-            root = Json.parse(json);
+            root = Json.parse(json, limits);
         } catch (JsonException e) {
             throw new InvalidManifestException("manifest: " + e.getMessage());
         }

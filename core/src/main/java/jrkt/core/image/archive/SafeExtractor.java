@@ -1,10 +1,8 @@
 package jrkt.core.image.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,28 +11,25 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import jrkt.core.fs.RawNames;
 import jrkt.sys.Linux;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Unpacks a tar stream under a target directory so that nothing lands outside it:
  * rejects "..", follows no symlink on the way to an entry, keeps hardlinks inside.
- * Keeps owners, modes (setuid/setgid/sticky), xattrs and mtimes; creates device nodes
- * and FIFOs when {@code devices} is set (we run as root).
+ * Keeps names byte for byte (see {@link RawNames}), owners, modes (setuid/setgid/sticky), xattrs
+ * and mtimes; creates device nodes only when {@code devices} is set, FIFOs always.
  *
  * <p>Rules: absolute entry names and names with a ".." component are rejected (not
  * rewritten: an archive that has them was not made for us). A directory on the way to an
@@ -43,26 +38,34 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * must point to an entry this archive already extracted. A later entry replaces an earlier
  * non-directory; replacing a directory with a non-directory is rejected.
  *
+ * <p>Work is linear in the archive: the directories this extraction made or checked are kept in
+ * a tree of names, so an entry costs a walk over its own name, never a re-check of every
+ * directory above it on disk.
+ *
  * <p>On an exception the target holds a partial tree: callers extract into a fresh
  * directory and discard it on failure.
  */
 public final class SafeExtractor {
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
-    private static final String SCHILY_XATTR = "SCHILY.xattr.";
-    private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
+    /** The largest pax header or GNU long name read; far above any path a limit lets through. */
+    public static final int MAX_METADATA = 1 << 20;
 
     /**
      * @param stripPrefix only entries under this prefix are extracted, with it removed
      *                    ("rootfs/" for ACIs; "" for all)
-     * @param include     called with the path relative to the target ("etc/passwd", no
+     * @param include     called with the raw path relative to the target ("etc/passwd", no
      *                    leading slash); false skips the entry
      * @param devices     create character and block devices (FIFOs are always created)
      * @param whiteouts   honour OCI whiteouts (.wh.NAME, .wh..wh..opq): they remove what the
      *                    target held before, never what this archive extracted
+     * @param written     told the bytes of each chunk of file content written (free-space checks); may be null
      */
-    public record Options(String stripPrefix, Predicate<String> include, boolean devices, boolean whiteouts) {
-        public static Options aciRootfs(Predicate<String> include) { return new Options("rootfs/", include, true, false); }
+    public record Options(String stripPrefix, Predicate<String> include, boolean devices, boolean whiteouts,
+                          LongConsumer written) {
+        public static Options aciRootfs(Predicate<String> include, boolean devices, LongConsumer written) {
+            return new Options("rootfs/", include, devices, false, written);
+        }
     }
 
     private final Linux linux;
@@ -72,7 +75,15 @@ public final class SafeExtractor {
     /** Throws UnsafeArchiveException naming the entry when the archive tries to escape. */
     public void extract(InputStream uncompressedTar, Path target, Options options) throws IOException {
         Files.createDirectories(target);
-        new Extraction(target, options).run(new TarArchiveInputStream(uncompressedTar));
+        new Extraction(target, options).run(new TarReader(uncompressedTar, MAX_METADATA));
+    }
+
+    /** How {@code walkParents} treats the directories on the way. */
+    private enum Walk { CREATE, CHECK, PROBE }
+
+    /** A directory known to exist as a real directory (not a symlink) in this extraction. */
+    private static final class Dir {
+        final Map<String, Dir> children = new HashMap<>();
     }
 
     /** The state of one extract call. */
@@ -80,10 +91,12 @@ public final class SafeExtractor {
         private final Path root;
         private final Options options;
         private final String prefix;
+        private final Dir known = new Dir();
         /** What this archive made, and the directories leading to it: whiteouts spare these. */
         private final Set<String> extracted = new HashSet<>();
         /** Directory times are set last: creating their children would change them again. */
         private final Map<String, long[]> directoryTimes = new LinkedHashMap<>();
+        private final byte[] buffer = new byte[64 * 1024];
 
         Extraction(Path root, Options options) {
             this.root = root;
@@ -91,18 +104,16 @@ public final class SafeExtractor {
             this.prefix = EntryNames.normalize(options.stripPrefix() == null ? "" : options.stripPrefix());
         }
 
-        void run(TarArchiveInputStream tar) throws IOException {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                extractEntry(entry, tar);
-            }
+        void run(TarReader tar) throws IOException {
+            for (TarReader.Entry entry; (entry = tar.next()) != null; ) extractEntry(entry, tar.content());
             for (Map.Entry<String, long[]> times : directoryTimes.entrySet()) {
                 String relative = times.getKey();
                 // a whiteout may have removed it since; never follow a link that replaced it
-                if (!relative.isEmpty() && !reachableWithoutSymlinks(relative)) continue;
-                BasicFileAttributes attributes = lstat(resolve(relative));
+                if (!relative.isEmpty() && !walkParents(relative, relative, Walk.PROBE)) continue;
+                Path path = resolve(relative);
+                BasicFileAttributes attributes = lstat(path);
                 if (attributes == null || !attributes.isDirectory()) continue;
-                linux.lutimes(resolve(relative).toString(), times.getValue()[0], times.getValue()[1]);
+                linux.lutimes(path, times.getValue()[0], times.getValue()[1]);
             }
         }
 
@@ -114,10 +125,10 @@ public final class SafeExtractor {
             return null;
         }
 
-        private Path resolve(String relative) { return relative.isEmpty() ? root : root.resolve(relative); }
+        private Path resolve(String relative) { return RawNames.resolve(root, relative); }
 
-        private void extractEntry(TarArchiveEntry entry, InputStream content) throws IOException {
-            String name = entry.getName();
+        private void extractEntry(TarReader.Entry entry, InputStream content) throws IOException {
+            String name = entry.name();
             String relative = stripPrefix(EntryNames.normalize(name));
             if (relative == null) return;
             if (!relative.isEmpty() && options.include() != null && !options.include().test(relative)) return;
@@ -134,8 +145,8 @@ public final class SafeExtractor {
             }
             if ((entry.isCharacterDevice() || entry.isBlockDevice()) && !options.devices()) return;
 
-            String hardLinkTarget = entry.isLink() ? checkHardLinkTarget(entry, name, relative) : null;
-            createParents(name, relative);
+            String hardLinkTarget = entry.isHardLink() ? checkHardLinkTarget(entry, name, relative) : null;
+            walkParents(name, relative, Walk.CREATE);
             Path path = resolve(relative);
             BasicFileAttributes existing = lstat(path);
             if (existing != null && existing.isDirectory()) {
@@ -146,94 +157,105 @@ public final class SafeExtractor {
 
             if (entry.isDirectory()) {
                 if (existing == null || !existing.isDirectory()) Files.createDirectory(path);
+                knownDir(relative);
             } else if (entry.isSymbolicLink()) {
-                if (entry.getLinkName().isEmpty()) throw unsafe(name, "is a symbolic link to nothing");
-                Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
-            } else if (entry.isLink()) {
+                if (entry.linkName().isEmpty()) throw unsafe(name, "is a symbolic link to nothing");
+                linux.symlink(RawNames.bytes(entry.linkName()), path);
+            } else if (entry.isHardLink()) {
                 Files.createLink(path, resolve(hardLinkTarget));
                 markExtracted(relative);
                 return; // a hard link shares its target's inode, owner, mode and times
             } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
                 int type = entry.isCharacterDevice() ? Linux.S_IFCHR : Linux.S_IFBLK;
-                linux.mknod(path.toString(), type | (entry.getMode() & 07777),
-                    Linux.makedev(entry.getDevMajor(), entry.getDevMinor()));
-            } else if (entry.isFIFO()) {
-                linux.mknod(path.toString(), Linux.S_IFIFO | (entry.getMode() & 07777), 0);
-            } else if (isRegularFile(entry)) {
+                linux.mknod(path, type | (entry.mode() & 07777), Linux.makedev(entry.devMajor(), entry.devMinor()));
+            } else if (entry.isFifo()) {
+                linux.mknod(path, Linux.S_IFIFO | (entry.mode() & 07777), 0);
+            } else if (entry.isRegularFile()) {
                 try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    content.transferTo(out);
+                    for (int n; (n = content.read(buffer)) > 0; ) {
+                        out.write(buffer, 0, n);
+                        if (options.written() != null) options.written().accept(n);
+                    }
                 }
             } else {
-                throw unsafe(name, "has an unsupported type '" + (char) entry.getLinkFlag() + "'");
+                throw unsafe(name, "has an unsupported type '" + RawNames.display(String.valueOf(entry.type())) + "'");
             }
             markExtracted(relative);
             applyMetadata(entry, name, relative, path);
         }
 
         /** The relative path a hard link entry points to, checked to be something this archive extracted. */
-        private String checkHardLinkTarget(TarArchiveEntry entry, String name, String relative) throws IOException {
-            String linkName = entry.getLinkName();
+        private String checkHardLinkTarget(TarReader.Entry entry, String name, String relative) throws IOException {
+            String linkName = entry.linkName();
             String normalized = EntryNames.normalizeOrNull(linkName);
             String target = normalized == null ? null : stripPrefix(normalized);
+            String shown = RawNames.display(linkName);
             if (target == null || target.isEmpty()) {
-                throw unsafe(name, "is a hard link to \"" + linkName + "\", outside the extracted tree");
+                throw unsafe(name, "is a hard link to \"" + shown + "\", outside the extracted tree");
             }
             if (target.equals(relative)) throw unsafe(name, "is a hard link to itself");
             if (!extracted.contains(target)) {
-                throw unsafe(name, "is a hard link to \"" + linkName + "\", which the archive has not extracted before it");
+                throw unsafe(name, "is a hard link to \"" + shown + "\", which the archive has not extracted before it");
             }
-            if (!reachableWithoutSymlinks(target)) {
-                throw unsafe(name, "is a hard link to \"" + linkName + "\", which lies behind a symbolic link");
+            if (!walkParents(name, target, Walk.PROBE)) {
+                throw unsafe(name, "is a hard link to \"" + shown + "\", which lies behind a symbolic link");
             }
             BasicFileAttributes attributes = lstat(resolve(target));
             if (attributes == null || attributes.isDirectory()) {
-                throw unsafe(name, "is a hard link to \"" + linkName + "\", which is not a file");
+                throw unsafe(name, "is a hard link to \"" + shown + "\", which is not a file");
             }
             return target;
         }
 
-        /** Makes the directories leading to relative, refusing to go through a symlink or a non-directory. */
-        private void createParents(String name, String relative) throws IOException {
-            walkParents(name, relative, true);
-        }
-
         /**
          * Checks each directory leading to relative: a symlink or a non-directory there is
-         * refused; a missing one is made when create is set, else the answer is false.
+         * refused (PROBE answers false instead); a missing one is made (CREATE), or the answer is
+         * false. What is known from earlier entries is not looked at again.
          */
-        private boolean walkParents(String name, String relative, boolean create) throws IOException {
-            String parent = EntryNames.parent(relative);
-            if (parent.isEmpty()) return true;
-            String sofar = "";
-            for (String part : parent.split("/")) {
-                sofar = EntryNames.child(sofar, part);
-                Path directory = resolve(sofar);
-                BasicFileAttributes attributes = lstat(directory);
-                if (attributes == null) {
-                    if (!create) return false;
-                    Files.createDirectory(directory);
-                    linux.chmod(directory.toString(), 0755); // not whatever the umask leaves
-                } else if (attributes.isSymbolicLink()) {
-                    throw unsafe(name, "goes through the symbolic link \"" + sofar + "\"");
-                } else if (!attributes.isDirectory()) {
-                    throw unsafe(name, "goes through \"" + sofar + "\", which is not a directory");
+        private boolean walkParents(String name, String relative, Walk walk) throws IOException {
+            boolean create = walk == Walk.CREATE;
+            Dir dir = known;
+            int start = 0;
+            for (int slash = relative.indexOf('/'); slash >= 0; slash = relative.indexOf('/', start)) {
+                String part = relative.substring(start, slash);
+                Dir child = dir.children.get(part);
+                if (child == null) {
+                    String sofar = relative.substring(0, slash);
+                    Path directory = resolve(sofar);
+                    BasicFileAttributes attributes = lstat(directory);
+                    if (attributes == null) {
+                        if (!create) return false;
+                        Files.createDirectory(directory);
+                        linux.chmod(directory, 0755); // not whatever the umask leaves
+                    } else if (attributes.isSymbolicLink()) {
+                        if (walk == Walk.PROBE) return false;
+                        throw unsafe(name, "goes through the symbolic link \"" + RawNames.display(sofar) + "\"");
+                    } else if (!attributes.isDirectory()) {
+                        if (walk == Walk.PROBE) return false;
+                        throw unsafe(name, "goes through \"" + RawNames.display(sofar) + "\", which is not a directory");
+                    }
+                    child = new Dir();
+                    dir.children.put(part, child);
                 }
+                dir = child;
+                start = slash + 1;
             }
             return true;
         }
 
-        /** True when every directory leading to relative exists and none is a symlink. */
-        private boolean reachableWithoutSymlinks(String relative) throws IOException {
-            String parent = EntryNames.parent(relative);
-            if (parent.isEmpty()) return true;
-            String sofar = "";
-            for (String part : parent.split("/")) {
-                sofar = EntryNames.child(sofar, part);
-                BasicFileAttributes attributes = lstat(resolve(sofar));
-                if (attributes == null || !attributes.isDirectory()) return false;
-            }
-            return true;
+        /** Records that relative is now a real directory (its parents are known already). */
+        private void knownDir(String relative) {
+            Dir dir = known;
+            for (String part : relative.split("/")) dir = dir.children.computeIfAbsent(part, p -> new Dir());
+        }
+
+        /** Forgets relative and everything below it: it was removed. */
+        private void forget(String relative) {
+            Dir dir = known;
+            String[] parts = relative.split("/");
+            for (int i = 0; i < parts.length - 1 && dir != null; i++) dir = dir.children.get(parts[i]);
+            if (dir != null) dir.children.remove(parts[parts.length - 1]);
         }
 
         private void markExtracted(String relative) {
@@ -243,56 +265,21 @@ public final class SafeExtractor {
         }
 
         /** Owner first: chown clears setuid, setgid and file capabilities, so mode and xattrs come after. */
-        private void applyMetadata(TarArchiveEntry entry, String name, String relative, Path path) throws IOException {
-            String file = path.toString();
-            linux.lchown(file, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
-            if (!entry.isSymbolicLink()) linux.chmod(file, entry.getMode() & 07777);
-            for (Map.Entry<String, byte[]> xattr : xattrs(entry, name).entrySet()) {
-                linux.lsetxattr(file, xattr.getKey(), xattr.getValue());
+        private void applyMetadata(TarReader.Entry entry, String name, String relative, Path path) throws IOException {
+            linux.lchown(path, (int) entry.uid(), (int) entry.gid());
+            if (!entry.isSymbolicLink()) linux.chmod(path, entry.mode() & 07777);
+            for (Map.Entry<String, byte[]> xattr : entry.xattrs().entrySet()) {
+                linux.lsetxattr(path, xattr.getKey(), xattr.getValue());
             }
-            long mtime = nanos(entry.getLastModifiedTime());
-            FileTime accessTime = entry.getLastAccessTime();
-            long atime = accessTime == null ? mtime : nanos(accessTime);
+            long mtime = entry.mtimeNanos();
+            long atime = entry.atimeNanos() < 0 ? mtime : entry.atimeNanos();
             if (entry.isDirectory()) directoryTimes.put(relative, new long[] {atime, mtime});
-            else linux.lutimes(file, atime, mtime);
-        }
-
-        private static long nanos(FileTime time) { return time == null ? 0 : time.to(TimeUnit.NANOSECONDS); }
-
-        /**
-         * xattrs from PAX headers. commons-compress hands PAX values over as UTF-8 strings, so a
-         * SCHILY value that was not UTF-8 arrives damaged: refused rather than set wrong.
-         * LIBARCHIVE.xattr values are base64 and always exact; they win over SCHILY ones.
-         */
-        private Map<String, byte[]> xattrs(TarArchiveEntry entry, String name) {
-            Map<String, byte[]> xattrs = new LinkedHashMap<>();
-            Map<String, String> headers = entry.getExtraPaxHeaders();
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                String key = header.getKey();
-                if (!key.startsWith(SCHILY_XATTR)) continue;
-                String attribute = key.substring(SCHILY_XATTR.length());
-                if (headers.containsKey(LIBARCHIVE_XATTR + percentEncode(attribute))) continue;
-                if (header.getValue().indexOf('\uFFFD') >= 0) {
-                    throw unsafe(name, "has xattr \"" + attribute + "\" whose value is not UTF-8 and cannot be read exactly");
-                }
-                xattrs.put(attribute, header.getValue().getBytes(StandardCharsets.UTF_8));
-            }
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                String key = header.getKey();
-                if (!key.startsWith(LIBARCHIVE_XATTR)) continue;
-                String attribute = percentDecode(key.substring(LIBARCHIVE_XATTR.length()));
-                try {
-                    xattrs.put(attribute, Base64.getDecoder().decode(header.getValue().strip()));
-                } catch (IllegalArgumentException e) {
-                    throw unsafe(name, "has xattr \"" + attribute + "\" whose value is not base64");
-                }
-            }
-            return xattrs;
+            else linux.lutimes(path, atime, mtime);
         }
 
         /** .wh.NAME removes NAME, .wh..wh..opq everything in its directory, as far as the target held it before. */
         private void whiteout(String name, String relative, String baseName) throws IOException {
-            if (!walkParents(name, relative, false)) return; // nothing there to remove
+            if (!walkParents(name, relative, Walk.CHECK)) return; // nothing there to remove
             String directory = EntryNames.parent(relative);
             if (baseName.equals(OPAQUE_WHITEOUT)) {
                 removeEarlierContent(directory);
@@ -310,6 +297,7 @@ public final class SafeExtractor {
             if (attributes == null) return;
             if (!extracted.contains(relative)) {
                 deleteTree(path);
+                forget(relative);
             } else if (attributes.isDirectory()) {
                 removeEarlierContent(relative);
             }
@@ -318,21 +306,14 @@ public final class SafeExtractor {
         private void removeEarlierContent(String directory) throws IOException {
             List<String> children = new ArrayList<>();
             try (Stream<Path> list = Files.list(resolve(directory))) {
-                list.forEach(child -> children.add(EntryNames.child(directory, child.getFileName().toString())));
+                list.forEach(child -> children.add(EntryNames.child(directory, RawNames.of(child.getFileName()))));
             }
             for (String child : children) removeEarlier(child);
         }
 
         private UnsafeArchiveException unsafe(String name, String what) {
-            return new UnsafeArchiveException("archive entry \"" + name + "\" " + what);
+            return new UnsafeArchiveException("archive entry \"" + RawNames.display(name) + "\" " + what);
         }
-    }
-
-    /** A regular file's type flag; commons-compress's isFile() also says yes to types it does not know. */
-    public static boolean isRegularFile(TarArchiveEntry entry) {
-        byte type = entry.getLinkFlag();
-        return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG
-            || type == TarConstants.LF_GNUTYPE_SPARSE) && !entry.getName().endsWith("/");
     }
 
     /** Deletes a tree without following symlinks: a link inside is removed, not what it points to. */
@@ -359,32 +340,5 @@ public final class SafeExtractor {
         } catch (NoSuchFileException e) {
             return null;
         }
-    }
-
-    /** libarchive's encoding of xattr names in PAX keys: '%', '=' and non-ASCII as %XX. */
-    private static String percentEncode(String attribute) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : attribute.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c <= 0x20 || c >= 0x7f || c == '%' || c == '=') encoded.append('%').append(String.format("%02X", c));
-            else encoded.append((char) c);
-        }
-        return encoded.toString();
-    }
-
-    private static String percentDecode(String encoded) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-            int low = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 2), 16) : -1;
-            if (c == '%' && high >= 0 && low >= 0) {
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else {
-                bytes.write(c);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

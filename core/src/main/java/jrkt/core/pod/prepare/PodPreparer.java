@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
@@ -51,6 +52,7 @@ public final class PodPreparer {
         Path pod = null;
         PodLock lock = null;
         try {
+            PrivateDirs.ensure(dirs.root()); // overlay upper dirs and app trees: root's alone
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
             Files.createDirectory(embryo);

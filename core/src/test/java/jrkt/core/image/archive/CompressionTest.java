@@ -51,7 +51,7 @@ class CompressionTest {
         byte[] compressed = compress(compression, tar);
         assertEquals(compression, Compression.detect(compressed, compressed.length));
         try (InputStream in = Compression.decompress(new ByteArrayInputStream(compressed))) {
-            new SafeExtractor(Linux.get()).extract(in, dir, SafeExtractor.Options.aciRootfs(p -> true));
+            new SafeExtractor(Linux.get()).extract(in, dir, SafeExtractor.Options.aciRootfs(p -> true, true, null));
         }
         assertArrayEquals(BIG, Files.readAllBytes(dir.resolve("big")));
         assertEquals("ID=jrkt\n", Files.readString(dir.resolve("etc/os-release")));

@@ -112,7 +112,7 @@ class SafeExtractorTest {
         byte[] tar = archive.make(new TarBuilder(), new Outside(sentinel, outsideFile)).bytes();
         UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class,
             () -> extractor.extract(new ByteArrayInputStream(tar), target,
-                SafeExtractor.Options.aciRootfs(p -> true)));
+                SafeExtractor.Options.aciRootfs(p -> true, true, null)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertEquals(List.of(), list(sentinel), "nothing may land beside the target");
@@ -150,7 +150,7 @@ class SafeExtractorTest {
             .charDevice("rootfs/dev/null", 1, 3, mode(0666))
             .fifo("rootfs/run/initctl", 0600)
             .bytes();
-        extractor.extract(new ByteArrayInputStream(tar), target, SafeExtractor.Options.aciRootfs(p -> true));
+        extractor.extract(new ByteArrayInputStream(tar), target, SafeExtractor.Options.aciRootfs(p -> true, true, null));
 
         assertFalse(Files.exists(target.resolve("manifest")), "only rootfs/ is extracted");
         assertEquals(0751, modeOf(target) & 07777, "the rootfs entry describes the target itself");
@@ -200,7 +200,7 @@ class SafeExtractorTest {
         extractor.extract(new ByteArrayInputStream(tar), target, SafeExtractor.Options.aciRootfs(path -> {
             asked.add(path);
             return !path.equals("etc/shadow");
-        }));
+        }, true, null));
         assertEquals(List.of("etc/passwd", "etc/shadow", "bin/sh"), asked);
         assertEquals("p", Files.readString(target.resolve("etc/passwd")));
         assertFalse(Files.exists(target.resolve("etc/shadow")));
@@ -210,7 +210,7 @@ class SafeExtractorTest {
     @Test
     void withoutDevicesSkipsDeviceNodesButKeepsFifos() throws IOException {
         byte[] tar = new TarBuilder().charDevice("./dev/null", 1, 3).fifo("./dev/fifo", 0644).file("./etc/x", "x").bytes();
-        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, false, false));
+        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, false, false, null));
         assertFalse(Files.exists(target.resolve("dev/null"), NOFOLLOW));
         assertEquals(0010000 | 0644, modeOf(target.resolve("dev/fifo")));
         assertEquals("x", Files.readString(target.resolve("etc/x")));
@@ -223,7 +223,7 @@ class SafeExtractorTest {
             .symlink("etc/link", "/nowhere").file("etc/link", "a file now")
             .dir("etc/d", mode(0700)).file("etc/d/f", "f").dir("etc/d", mode(0750))
             .bytes();
-        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, false));
+        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, false, null));
         assertEquals("second", Files.readString(target.resolve("etc/hosts")));
         assertFalse(Files.isSymbolicLink(target.resolve("etc/link")));
         assertEquals("a file now", Files.readString(target.resolve("etc/link")));
@@ -232,7 +232,7 @@ class SafeExtractorTest {
 
         byte[] overDirectory = new TarBuilder().dir("etc").file("etc", "a file over a directory").bytes();
         UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class, () -> extractor.extract(
-            new ByteArrayInputStream(overDirectory), target, new SafeExtractor.Options("", p -> true, true, false)));
+            new ByteArrayInputStream(overDirectory), target, new SafeExtractor.Options("", p -> true, true, false, null)));
         assertEquals("archive entry \"etc\" would replace a directory", e.getMessage());
         assertEquals("second", Files.readString(target.resolve("etc/hosts")));
     }
@@ -258,7 +258,7 @@ class SafeExtractorTest {
             .file(".wh.dangling", "")
             .file(".wh.neverthere", "")
             .bytes();
-        extractor.extract(new ByteArrayInputStream(layer), target, new SafeExtractor.Options("", p -> true, true, true));
+        extractor.extract(new ByteArrayInputStream(layer), target, new SafeExtractor.Options("", p -> true, true, true, null));
 
         assertEquals(List.of("fresh", "kept", "opaque"), list(target));
         assertEquals(List.of("new"), list(target.resolve("opaque")));
@@ -269,7 +269,7 @@ class SafeExtractorTest {
     void withoutWhiteoutsAWhiteoutIsAnOrdinaryFile() throws IOException {
         Files.writeString(target.resolve("gone"), "g");
         byte[] tar = new TarBuilder().file(".wh.gone", "").bytes();
-        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, false));
+        extractor.extract(new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, false, null));
         assertEquals(List.of(".wh.gone", "gone"), list(target));
     }
 
@@ -278,13 +278,13 @@ class SafeExtractorTest {
         Files.createSymbolicLink(target.resolve("out"), outsideFile.getParent());
         byte[] tar = new TarBuilder().file("out/.wh.secret", "").bytes();
         UnsafeArchiveException e = assertThrows(UnsafeArchiveException.class, () -> extractor.extract(
-            new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, true)));
+            new ByteArrayInputStream(tar), target, new SafeExtractor.Options("", p -> true, true, true, null)));
         assertEquals("archive entry \"out/.wh.secret\" goes through the symbolic link \"out\"", e.getMessage());
         assertEquals("secret", Files.readString(outsideFile));
 
         byte[] opaque = new TarBuilder().file("out/.wh..wh..opq", "").bytes();
         assertThrows(UnsafeArchiveException.class, () -> extractor.extract(
-            new ByteArrayInputStream(opaque), target, new SafeExtractor.Options("", p -> true, true, true)));
+            new ByteArrayInputStream(opaque), target, new SafeExtractor.Options("", p -> true, true, true, null)));
         assertEquals(List.of("secret"), list(outsideFile.getParent()));
     }
 
