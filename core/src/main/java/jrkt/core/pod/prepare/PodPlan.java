@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.IsolationPlan;
 
 /**
  * Turns a prepared pod into its stage1 plan. Paths into the pod directory are relative (the
@@ -17,28 +18,33 @@ import jrkt.core.image.aci.ImageManifest;
  */
 final class PodPlan {
     static final String STAGE1_ROOT = "stage1/rootfs";
+    static final int VERSION = 1;
     private static final String[] HOST_DEVICES = {"null", "zero", "full", "random", "urandom", "tty"};
 
     private final String hostname;
     private final PrepareRequest request;
     private final List<PreparedApp> apps;
     private final Map<String, VolumeSpec> volumes;
+    private final IsolationPlan isolation;
     private final PlanWriter plan = new PlanWriter();
 
-    PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
+    PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes,
+            IsolationPlan isolation) {
         this.hostname = hostname;
         this.request = request;
         this.apps = apps;
         this.volumes = volumes;
+        this.isolation = isolation;
     }
 
     /** The app's root inside the stage1 root, as stage1 sees it after pivot_root. */
     static String appRoot(String app) { return "/opt/stage2/" + app + "/rootfs"; }
 
     PlanWriter build() {
-        plan.line("version", "1");
+        plan.line("version", Integer.toString(VERSION));
         plan.line("hostname", hostname);
         plan.line("net", request.net().planFields());
+        isolation.podLines(plan, VERSION); // from plan version 2 on
         for (PreparedApp a : apps) appMounts(a);
         plan.line("root", STAGE1_ROOT);
         for (PreparedApp a : apps) appLines(a);
@@ -137,6 +143,7 @@ final class PodPlan {
             plan.line(kind, List.of(n), h.exec());
         }
         if (request.interactive()) plan.line("interactive", n);
+        isolation.appLines(plan, n, VERSION); // from plan version 2 on
     }
 
     /** The plan path (relative to the pod directory) of {@code path} inside the app, resolved within its rootfs. */

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.CgroupHost;
+import jrkt.core.isolation.IsolationPlan;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +43,14 @@ class PodPlanTest {
     }
 
     private List<String> plan(PrepareRequest r, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
-        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes).build().text().split("\n"));
+        IsolationPlan isolation = IsolationPlan.decide("uuid", r.isolation(),
+            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
+        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes, isolation).build().text().split("\n"));
     }
 
     private static PrepareRequest request(NetMode net, DnsConfig dns, boolean noOverlay, boolean interactive) {
         return new PrepareRequest(List.of(AppSpec.of("x")), List.of(), null, net, dns, List.of(), Map.of(), Map.of(),
-            Map.of(), "sha512-stage1", noOverlay, interactive, interactive ? "/dev/pts/7" : null, Map.of());
+            Map.of(), "sha512-stage1", noOverlay, interactive, interactive ? "/dev/pts/7" : null, Map.of(), null);
     }
 
     @Test

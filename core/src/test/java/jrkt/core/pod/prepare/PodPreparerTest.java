@@ -50,12 +50,12 @@ class PodPreparerTest {
         Path hostDir = Files.createDirectories(tmp.resolve("host-data"));
         AppSpec first = AppSpec.of("example.com/busybox");
         AppSpec second = new AppSpec("example.com/busybox", null, "env", List.of(), "www", "www", List.of(7), "/var",
-            Map.of("PER_APP", "2"), List.of(new MountSpec("data", "/data")), true);
+            Map.of("PER_APP", "2"), List.of(new MountSpec("data", "/data")), true, List.of());
         PrepareRequest request = new PrepareRequest(List.of(first, second),
             List.of(VolumeSpec.parse("data,kind=host,source=" + hostDir + ",readOnly=true"),
                     VolumeSpec.parse("logs,kind=empty,mode=0770,uid=33,gid=33")),
             "pod1", NetMode.NONE, DnsConfig.IMAGE, List.of(HostsEntries.parse("10.1.2.3=db")),
-            Map.of(), Map.of(), Map.of("SET", "all", "FROM_IMAGE", "overridden"), stage1Id, false, false, null, Map.of());
+            Map.of(), Map.of(), Map.of("SET", "all", "FROM_IMAGE", "overridden"), stage1Id, false, false, null, Map.of(), null);
 
         String uuid = preparer.prepare(request);
         Path pod = dirs.pod(PodDirs.PREPARED, uuid);
@@ -123,9 +123,9 @@ class PodPreparerTest {
     @Test
     void aMissingHostVolumeLeavesNothingUnderPods() {
         AppSpec app = new AppSpec("example.com/busybox", null, null, List.of(), null, null, null, null, Map.of(),
-            List.of(new MountSpec("data", "/data")), false);
+            List.of(new MountSpec("data", "/data")), false, List.of());
         PrepareRequest r = new PrepareRequest(List.of(app), List.of(VolumeSpec.parse("data,kind=host,source=/no/such/dir")),
-            null, NetMode.NONE, null, null, null, null, null, stage1Id, false, false, null, null);
+            null, NetMode.NONE, null, null, null, null, null, stage1Id, false, false, null, null, null);
         assertEquals("--volume data: source /no/such/dir does not exist",
             assertThrows(JrktException.class, () -> preparer.prepare(r)).getMessage());
         assertNoPods();
@@ -133,7 +133,7 @@ class PodPreparerTest {
 
     @Test
     void anUnknownUserLeavesNothingUnderPods() {
-        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false);
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false, List.of());
         assertEquals("app web: user nobody is not in the image's /etc/passwd",
             assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
         assertNoPods();
@@ -142,7 +142,7 @@ class PodPreparerTest {
     @Test
     void noOverlayCopiesTheRootfs() throws Exception {
         PrepareRequest r = new PrepareRequest(List.of(AppSpec.of("example.com/busybox")), List.of(), null, NetMode.HOST,
-            DnsConfig.HOST, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, true, false, null, Map.of());
+            DnsConfig.HOST, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, true, false, null, Map.of(), null);
         Path pod = dirs.pod(PodDirs.PREPARED, preparer.prepare(r));
         Path copy = pod.resolve("apps-rootfs/busybox");
         assertTrue(Files.isExecutable(copy.resolve("bin/busybox")));
