@@ -47,8 +47,8 @@ public final class DevicePolicy {
         p.add(ins(ALU64_MOV_X, R3, R2, 0, 0));    // r3 = r2
         p.add(ins(ALU64_AND_K, R3, 0, 0, 0xffff)); // r3 = device type
         p.add(ins(ALU64_RSH_K, R2, 0, 0, 16));    // r2 = access bits
-        p.add(ins(LDX_MEM_W, R4, R1, 0, 4));      // r4 = major
-        p.add(ins(LDX_MEM_W, R5, R1, 0, 8));      // r5 = minor
+        p.add(ins(LDX_MEM_W, R4, R1, 4, 0));      // r4 = major
+        p.add(ins(LDX_MEM_W, R5, R1, 8, 0));      // r5 = minor
         // Each rule below ends in a jump to "allow", the last instruction; patched once its place is known.
         List<Integer> toAllow = new ArrayList<>();
         toAllow.add(p.size());

@@ -99,7 +99,12 @@ public final class Isolators {
                 case PIDS -> pids = whole(object(i.value(), at).get("limit"), at + " limit", 1, 4194304);
                 case BLOCK_BANDWIDTH -> bps = whole(object(i.value(), at).get("limit"), at + " limit", 1, Long.MAX_VALUE);
                 case BLOCK_IOPS -> iops = whole(object(i.value(), at).get("limit"), at + " limit", 1, Long.MAX_VALUE);
-                case OOM_SCORE_ADJ -> oomScoreAdj = (int) whole(i.value(), at, -1000, 1000);
+                case OOM_SCORE_ADJ -> {
+                    if (!(i.value() instanceof Long n) || n < -1000 || n > 1000) {
+                        throw new JrktException(at + ": must be a whole number from -1000 to 1000");
+                    }
+                    oomScoreAdj = n.intValue();
+                }
                 case CAPS_RETAIN -> caps = Capabilities.retain(capabilityNames(i.value(), at));
                 case CAPS_REMOVE -> caps = Capabilities.remove(capabilityNames(i.value(), at));
                 case NO_NEW_PRIVILEGES -> {
