@@ -12,6 +12,7 @@ import java.util.Set;
 import jrkt.cli.BaseCommand;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
@@ -122,6 +123,8 @@ abstract class PreparingCommand extends BaseCommand {
         PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid = new PodPreparer(store, dirs).prepare(request);
+        // appc: an executor makes known which isolators it did not apply
+        for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);
