@@ -104,7 +104,7 @@ abstract class PreparingCommand extends BaseCommand {
     @Mixin ResourceFlags podResources;
 
     @Option(names = "--cgroup-parent", paramLabel = "PATH",
-            description = "put the pod's cgroups below PATH in every cgroup hierarchy (default: jrkt), e.g. machine.slice/jrkt")
+            description = "put the pod's cgroups below PATH, relative to the root of every cgroup hierarchy (default: jrkt)")
     String cgroupParent;
 
     @Option(names = "--stage1-hash", paramLabel = "ID", description = "the stage1 image: the store image with this ID (or prefix);"

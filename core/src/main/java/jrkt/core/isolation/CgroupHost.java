@@ -31,10 +31,12 @@ public final class CgroupHost {
 
     private final List<Hierarchy> hierarchies;
     private final Set<String> disabled;
+    private final Set<String> readOnly;   // controllers of hierarchies mounted read-only (in a container, say)
 
-    CgroupHost(List<Hierarchy> hierarchies, Set<String> disabled) {
+    CgroupHost(List<Hierarchy> hierarchies, Set<String> disabled, Set<String> readOnly) {
         this.hierarchies = List.copyOf(hierarchies);
         this.disabled = Set.copyOf(disabled);
+        this.readOnly = Set.copyOf(readOnly);
     }
 
     /** This host, as the kernel shows it now. */
@@ -51,6 +53,7 @@ public final class CgroupHost {
      */
     public static CgroupHost parse(String mountinfo, String procCgroups, Function<Path, String> v2Controllers) {
         List<Hierarchy> found = new ArrayList<>();
+        Set<String> readOnly = new LinkedHashSet<>();
         Set<String> seenV1 = new LinkedHashSet<>();
         boolean seenV2 = false;
         for (String line : mountinfo.split("\n")) {
@@ -62,6 +65,8 @@ public final class CgroupHost {
             Path mountPoint = Path.of(unescape(f[4]));
             // a bind mount of a subtree (root != "/") is not where the hierarchy's root is
             if (!root.equals("/")) continue;
+            // jrkt cannot make cgroups in a read-only mount: its controllers count as missing
+            boolean ro = List.of(f[5].split(",")).contains("ro");
             if (fsType.equals("cgroup")) {
                 Set<String> controllers = new LinkedHashSet<>();
                 for (String option : f[dash + 3].split(",")) {
@@ -69,16 +74,24 @@ public final class CgroupHost {
                 }
                 String name = String.join(",", controllers);
                 if (controllers.isEmpty() || !seenV1.add(name)) continue; // the first mount of a hierarchy wins
+                if (ro) {
+                    readOnly.addAll(controllers);
+                    continue;
+                }
                 found.add(new Hierarchy(name, mountPoint, false, Set.copyOf(controllers)));
             } else if (fsType.equals("cgroup2") && !seenV2) {
                 seenV2 = true;
+                if (ro) {
+                    readOnly.addAll(CONTROLLERS);
+                    continue;
+                }
                 String text = v2Controllers.apply(mountPoint);
                 Set<String> controllers = new LinkedHashSet<>();
                 if (text != null) for (String c : text.trim().split("\\s+")) if (!c.isEmpty()) controllers.add(c);
                 found.add(new Hierarchy("unified", mountPoint, true, Set.copyOf(controllers)));
             }
         }
-        return new CgroupHost(found, disabledControllers(procCgroups));
+        return new CgroupHost(found, disabledControllers(procCgroups), readOnly);
     }
 
     public List<Hierarchy> hierarchies() { return hierarchies; }
@@ -108,6 +121,7 @@ public final class CgroupHost {
     /** Why a controller is missing, for the report of an isolator that cannot be applied. */
     public String whyMissing(String controller) {
         if (disabled.contains(controller)) return "the " + controller + " controller is disabled on this host (/proc/cgroups)";
+        if (readOnly.contains(controller)) return "the cgroup hierarchy of the " + controller + " controller is mounted read-only here";
         if (hierarchies.isEmpty()) return "no cgroup file system is mounted on this host";
         return "no cgroup hierarchy of this host holds the " + controller + " controller";
     }

@@ -122,6 +122,21 @@ class CgroupHostTest {
     }
 
     @Test
+    void readOnlyHierarchiesAsInAContainerAreReportedNotUsed() {
+        String container = "1044 1040 0:27 / /sys/fs/cgroup ro,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
+        CgroupHost host = CgroupHost.parse(container, PROC_CGROUPS, m -> "cpu memory pids");
+        assertNull(host.holding("memory"));
+        assertEquals("the cgroup hierarchy of the memory controller is mounted read-only here", host.whyMissing("memory"));
+        IsolationPlan p = IsolationPlan.decide("u", new IsolationRequest(
+            IsolatorFlags.resources(new IsolatorFlags.Resources("64Mi", null, null, null, null, null, null)), null, false, false, false),
+            List.of(new IsolationPlan.App("web", List.of())), host);
+        assertEquals(List.of(), p.cgroups().trees(), "no cgroups to make");
+        assertEquals(List.of("pod: resource/memory: the cgroup hierarchy of the memory controller is mounted read-only here",
+            "pod: device policy (only the standard device nodes may be opened): the cgroup hierarchy of the devices controller is mounted read-only here"),
+            p.notApplied());
+    }
+
+    @Test
     void thisHostIsDetectedAsTheKernelListsItsHierarchies() throws Exception {
         // /proc/self/cgroup names every v1 hierarchy by its controllers, and v2 as "0::"
         java.util.Set<String> v1 = new java.util.TreeSet<>();
