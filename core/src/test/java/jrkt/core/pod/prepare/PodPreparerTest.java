@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.CgroupPlan;
+import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.json.Json;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.store.ImageInfo;
@@ -135,6 +139,40 @@ class PodPreparerTest {
     void anUnknownUserLeavesNothingUnderPods() {
         AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false, List.of());
         assertEquals("app web: user nobody is not in the image's /etc/passwd",
+            assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
+        assertNoPods();
+    }
+
+    @Test
+    void aPreparedPodRecordsItsIsolationAndTheManifestItsIsolators() throws Exception {
+        List<ImageManifest.Isolator> flags = IsolatorFlags.app(
+            new IsolatorFlags.Resources("64Mi", null, null, null, null, null, null), "CAP_NET_RAW", null, null, null);
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), null, null, null, null, Map.of(), List.of(), false, flags);
+        IsolationRequest isolation = new IsolationRequest(
+            IsolatorFlags.resources(new IsolatorFlags.Resources(null, null, null, "50", null, null, null)), "jrkt-test", false, false, false);
+        PrepareRequest r = new PrepareRequest(List.of(app), List.of(), null, NetMode.NONE, null, null, null, null, null, stage1Id,
+            false, false, null, null, isolation);
+        String uuid = preparer.prepare(r);
+        Path pod = dirs.pod(PodDirs.PREPARED, uuid);
+
+        Map<String, Object> manifest = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve("pod"))));
+        assertEquals("[{\"name\":\"jrkt.io/pids-limit\",\"value\":{\"limit\":50}}]", Json.write(manifest.get("isolators")));
+        Object appIsolators = Json.asObject(Json.asObject(Json.asArray(manifest.get("apps")).getFirst()).get("app")).get("isolators");
+        assertEquals("[{\"name\":\"resource/memory\",\"value\":{\"limit\":\"64Mi\"}},"
+            + "{\"name\":\"os/linux/capabilities-retain-set\",\"value\":{\"set\":[\"CAP_NET_RAW\"]}}]", Json.write(appIsolators));
+
+        CgroupPlan cgroups = CgroupPlan.read(pod);
+        assertTrue(cgroups.trees().stream().allMatch(t -> t.path().equals("/jrkt-test/" + uuid)), cgroups.toString());
+        assertTrue(Files.size(pod.resolve("seccomp/web.bpf")) > 0, "the default filter");
+        assertTrue(Files.readString(pod.resolve("isolation")).contains("\"CAP_NET_RAW\""));
+        assertFalse(Files.readString(pod.resolve("plan")).contains("\ncaps "), "plan version 1: stage1 would refuse the line");
+    }
+
+    @Test
+    void anImagesMalformedIsolatorLeavesNothingUnderPods() {
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), null, null, null, null, Map.of(), List.of(), false,
+            List.of(new ImageManifest.Isolator("os/linux/seccomp-retain-set", Map.of("set", List.of("read", "nope")))));
+        assertEquals("app web: isolator os/linux/seccomp-retain-set: \"nope\" is not an x86_64 system call",
             assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
         assertNoPods();
     }
