@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import jrkt.core.pod.PodDeleter;
 
 /**
  * Where this host's cgroup controllers live: each on a cgroup v1 hierarchy of its own (or
@@ -62,7 +63,7 @@ public final class CgroupHost {
             if (dash < 6 || f.length < dash + 4) continue;
             String fsType = f[dash + 1];
             String root = f[3];
-            Path mountPoint = Path.of(unescape(f[4]));
+            Path mountPoint = Path.of(PodDeleter.unescape(f[4]));
             // a bind mount of a subtree (root != "/") is not where the hierarchy's root is
             if (!root.equals("/")) continue;
             // jrkt cannot make cgroups in a read-only mount: its controllers count as missing
@@ -150,21 +151,6 @@ public final class CgroupHost {
             if (f.length >= 4 && f[3].equals("0")) off.add(f[0]);
         }
         return off;
-    }
-
-    static String unescape(String field) {
-        if (field.indexOf('\\') < 0) return field;
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                sb.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     private static String read(Path file) {

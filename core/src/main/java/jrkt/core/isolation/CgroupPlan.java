@@ -1,5 +1,6 @@
 package jrkt.core.isolation;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jrkt.core.JrktException;
 import jrkt.core.json.Json;
 
 /**
@@ -141,8 +143,8 @@ public record CgroupPlan(List<Tree> trees) {
         if (!Files.exists(file)) return null;
         try {
             return fromJson(Json.parse(Files.readAllBytes(file)));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new jrkt.core.JrktException("cannot read the cgroup record " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new JrktException("cannot read the cgroup record " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package jrkt.core.isolation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -217,7 +218,7 @@ public final class Cgroups {
     private static void mkdir(Path dir) {
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException raced) {
+        } catch (FileAlreadyExistsException raced) {
             // another pod made the shared parent at the same moment
         } catch (IOException e) {
             throw new JrktException("cannot create cgroup " + dir + ": " + reason(e), e);

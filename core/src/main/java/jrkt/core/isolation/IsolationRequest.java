@@ -1,5 +1,6 @@
 package jrkt.core.isolation;
 
+import java.util.ArrayList;
 import java.util.List;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest.Isolator;
@@ -31,7 +32,7 @@ public record IsolationRequest(List<Isolator> podIsolators, String cgroupParent,
 
     /** The opt-outs in effect, by their --insecure-options names. */
     public List<String> insecureOptions() {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         if (insecureCapabilities) names.add("capabilities");
         if (insecurePaths) names.add("paths");
         if (insecureSeccomp) names.add("seccomp");

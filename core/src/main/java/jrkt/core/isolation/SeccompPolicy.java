@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import jrkt.core.JrktException;
 
@@ -137,10 +138,10 @@ public final class SeccompPolicy {
     }
 
     @Override public boolean equals(Object o) {
-        return o instanceof SeccompPolicy p && p.mode == mode && p.set.equals(set) && java.util.Objects.equals(p.errno, errno);
+        return o instanceof SeccompPolicy p && p.mode == mode && p.set.equals(set) && Objects.equals(p.errno, errno);
     }
 
-    @Override public int hashCode() { return java.util.Objects.hash(mode, set, errno); }
+    @Override public int hashCode() { return Objects.hash(mode, set, errno); }
 
     @Override public String toString() { return describe(); }
 }
