@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A root app trying to reach the host through what the pod shares with stage1: PID 1's
  * descriptors, root and executable, an `enter` process, and the kernel's global settings in
- * /proc and /sys.
+ * /proc and /sys. Most cases run the app with every capability and no seccomp filter
+ * ({@link #UNCONFINED}): what they check must hold by construction, not because the default
+ * confinement happens to hide /proc/1.
  */
 class PodBoundaryTest {
     static final String IMAGE = "example.com/shell";
@@ -37,8 +39,19 @@ class PodBoundaryTest {
     @AfterEach
     void cleanUp() { env.close(); }
 
+    /** Every capability (CAP_SYS_PTRACE included) and no seccomp filter. */
+    static final String UNCONFINED = "--insecure-options=capabilities,seccomp";
+
     private Jrkt.Result runAsRoot(String script) {
-        return env.run(args("run", "--net=none", sh(IMAGE, script)));
+        return env.run(args("run", "--net=none", UNCONFINED, sh(IMAGE, script)));
+    }
+
+    @Test
+    void withTheDefaultCapabilitiesARootAppCannotLookIntoPid1() {
+        Jrkt.Result r = env.run(args("run", "--net=none", sh(IMAGE,
+            "for f in /proc/1/fd/* /proc/1/root /proc/1/cwd /proc/1/exe; do readlink $f >/dev/null 2>&1 && echo \"follows $f\"; done; "
+            + "cat /proc/1/environ >/dev/null 2>&1 && echo reads-environ; ls /proc/1/root/ >/dev/null 2>&1 && echo lists-root; echo done")));
+        assertEquals("done", r.out(), "PID 1 is not dumpable: without CAP_SYS_PTRACE nothing of it is open: " + r);
     }
 
     @Test
@@ -61,7 +74,7 @@ class PodBoundaryTest {
     @Test
     void theStage1BinaryOfThePodIsUnchangedAfterAnAppTriedToWriteIt() throws Exception {
         Path uuidFile = tmp.resolve("uuid");
-        env.run(args("run", "--net=none", "--uuid-file-save=" + uuidFile,
+        env.run(args("run", "--net=none", UNCONFINED, "--uuid-file-save=" + uuidFile,
             sh(IMAGE, "for p in /proc/[0-9]*; do (echo evil > $p/exe) 2>/dev/null; done; true"))).expectSuccess();
         Path init = env.podDir(Files.readString(uuidFile).strip()).resolve("stage1/rootfs/init");
         byte[] head = Files.readAllBytes(init);
@@ -71,7 +84,7 @@ class PodBoundaryTest {
 
     @Test
     void anEnterProcessLeavesNoHostDirectoryInThePod() {
-        String uuid = env.runDetached(args("--net=none", sh(IMAGE, "exec sleep 300")));
+        String uuid = env.runDetached(args("--net=none", UNCONFINED, sh(IMAGE, "exec sleep 300")));
         Jrkt.Background enter = env.start("enter", uuid, "sleep", "300");
         PodEnv.await("the entered sleep", 60, () ->
             env.run("enter", uuid, "sh", "-c", "ps -o comm | grep -c sleep").out().equals("2"));
@@ -107,5 +120,20 @@ class PodBoundaryTest {
         Jrkt.Result r = runAsRoot(script.toString());
         assertEquals(expected.toString(), r.out(), r.toString());
         assertEquals(corePattern, Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip());
+    }
+
+    @Test
+    void theReadOnlyMountsCannotBeUndoneByAConfinedAppEvenWithCapSysAdmin() {
+        String attempts = "mount -o remount,rw /sys 2>/dev/null && echo remounted-sys; "
+            + "mount -o remount,rw,bind /proc/sys 2>/dev/null && echo remounted-proc-sys; "
+            + "umount /proc/sys 2>/dev/null && echo unmounted-proc-sys; "
+            + "umount /proc/kallsyms 2>/dev/null && echo unmasked-kallsyms; "
+            + "mount -t tmpfs none /mnt 2>/dev/null && echo mounted-tmpfs; "
+            + "mount -t proc proc /mnt 2>/dev/null && echo mounted-proc; "
+            + "touch /sys/x 2>/dev/null && echo wrote-sys; echo done";
+        for (String[] flags : List.of(new String[0], new String[] {"--caps-retain=CAP_SYS_ADMIN,CAP_SETUID,CAP_SETGID"})) {
+            Jrkt.Result r = env.run(args("run", "--net=none", sh(IMAGE, attempts, flags)));
+            assertEquals("done", r.out(), String.join(" ", flags) + ": " + r);
+        }
     }
 }

@@ -73,7 +73,8 @@ class PodIsolationTest {
     @Test
     void mountsMadeInsideThePodStayThere() {
         String source = "jrkt-e2e-" + Long.toHexString(System.nanoTime());
-        String uuid = env.runDetached(args(sh(IMAGE,
+        // mounting needs CAP_SYS_ADMIN and the mount system calls, which a pod has only when asked for
+        String uuid = env.runDetached(args("--insecure-options=capabilities,seccomp", sh(IMAGE,
             "mkdir -p /mnt && mount -t tmpfs " + source + " /mnt && touch /mnt/made-inside && exec sleep 300")));
         // wait until the app mounted: it is visible from inside the pod
         PodEnv.await("the app's tmpfs", 60, () -> env.run("enter", uuid, "test", "-e", "/mnt/made-inside").exitCode() == 0);
@@ -103,7 +104,8 @@ class PodIsolationTest {
 
     @Test
     void noJavaProcessStaysAroundARunningPod() {
-        String uuid = env.runDetached(args(sh(IMAGE, "exec sleep 300")));
+        // mounting needs CAP_SYS_ADMIN and the mount system calls, which a pod has only when asked for
+        String uuid = env.runDetached(args("--insecure-options=capabilities,seccomp", sh(IMAGE, "exec sleep 300")));
         Map<String, String> status = env.awaitState(uuid, "running", 30);
         long pid = Long.parseLong(status.get("pid"));
         assertTrue(Procs.alive(pid), "status names a live pid: " + status);

@@ -147,7 +147,7 @@ class PodOptionsTest {
     @Test
     void interactiveGivesTheAppTheTerminalAndItsStatusComesBack() throws Exception {
         // script(1) gives jrkt a real terminal, as a user's shell would; it exits with jrkt's status.
-        String command = Jrkt.LAUNCHER + " --dir=" + env.data() + " run --interactive " + IMAGE
+        String command = Jrkt.LAUNCHER + " --dir=" + env.data() + " run --interactive --cgroup-parent=" + env.jrkt().cgroupParent() + " " + IMAGE
             + " --exec=/bin/sh -- -c 'tty; read line; echo got $line; exit 4'";
         Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) { in.write("hello\n".getBytes()); }

@@ -22,7 +22,7 @@ final class AppArgs {
 
     /** @param podFlags the pod-wide flag names, for a helpful error when one is given after an image */
     static List<AppSpec> parse(List<String> tokens, Set<String> podFlags) {
-        CommandSpec appFlags = CommandSpec.forAnnotatedObject(new AppFlags());
+        CommandSpec appFlags = new AppFlags().commandSpec();
         List<AppSpec> apps = new ArrayList<>();
         String image = null;
         List<String> flags = new ArrayList<>();
@@ -72,7 +72,7 @@ final class AppArgs {
     private static AppSpec app(String image, List<String> flags, List<String> args) {
         AppFlags parsed = new AppFlags();
         try {
-            new CommandLine(parsed).parseArgs(flags.toArray(String[]::new));
+            new CommandLine(parsed.commandSpec()).parseArgs(flags.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new JrktException("image " + image + ": " + e.getMessage());
         }

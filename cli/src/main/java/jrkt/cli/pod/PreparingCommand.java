@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
 import jrkt.core.JrktException;
+import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.isolation.IsolationStatus;
+import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
 import jrkt.core.pod.Pods;
@@ -25,6 +28,7 @@ import jrkt.core.pod.prepare.VolumeSpec;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -97,6 +101,12 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = "--stage1-name", paramLabel = "NAME[:VERSION]", description = "the stage1 image: this image in the store")
     String stage1Name;
 
+    @Mixin ResourceFlags podResources;
+
+    @Option(names = "--cgroup-parent", paramLabel = "PATH",
+            description = "put the pod's cgroups below PATH, relative to the root of every cgroup hierarchy (default: jrkt)")
+    String cgroupParent;
+
     @Option(names = "--stage1-hash", paramLabel = "ID", description = "the stage1 image: the store image with this ID (or prefix);"
             + " without any --stage1-* flag, the stage1 built with jrkt (stage1/target/stage1-default.aci)")
     String stage1Hash;
@@ -113,6 +123,8 @@ abstract class PreparingCommand extends BaseCommand {
         PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid = new PodPreparer(store, dirs).prepare(request);
+        // appc: an executor makes known which isolators it did not apply
+        for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);
@@ -147,19 +159,26 @@ abstract class PreparingCommand extends BaseCommand {
         Map<String, String> inherited = inheritEnv ? new LinkedHashMap<>(jrkt.core.HostEnvironment.get()) : Map.of();
         String tty = interactive() ? terminal() : null;
         return new PrepareRequest(apps, parsedVolumes, hostname, netMode, dnsConfig, hosts, inherited, fromFiles, set,
-            stage1Id, noOverlay, interactive(), tty, Map.of());
+            stage1Id, noOverlay, interactive(), tty, Map.of(), isolation());
+    }
+
+    /** The pod's limits, --cgroup-parent and the run-time --insecure-options. */
+    private IsolationRequest isolation() {
+        Set<String> insecure = jrkt().insecureOptions();
+        return new IsolationRequest(IsolatorFlags.resources(podResources.values()), cgroupParent,
+            insecure.contains("capabilities"), insecure.contains("paths"), insecure.contains("seccomp"));
     }
 
     private static PrepareRequest withStage1(PrepareRequest r, String stage1) {
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
-            r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations());
+            r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation());
     }
 
     /** This command's flag names without the app flags (which its help group also declares). */
     private Set<String> podFlagNames() {
         Set<String> names = new HashSet<>();
         for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
-        names.removeAll(CommandLine.Model.CommandSpec.forAnnotatedObject(new AppFlags()).optionsMap().keySet());
+        names.removeAll(new AppFlags().commandSpec().optionsMap().keySet());
         return names;
     }
 

@@ -11,6 +11,7 @@ import jrkt.cli.BaseCommand;
 import jrkt.cli.GoDuration;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
+import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.json.Json;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
@@ -23,11 +24,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
- * and per app {@code app-NAME=STATUS} (its exit status, running, or the error that kept it from starting).
+ * and per app {@code app-NAME=STATUS} (its exit status, running, oom-killed, or the error that kept
+ * it from starting); {@code insecure-options} and {@code not-applied} when the pod has any.
  */
 @Command(name = "status", description = {
         "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
-        "An app's STATUS is its exit status once it exited, 'running', or 'error: WHY' when it could not start."})
+        "An app's STATUS is its exit status once it exited, 'oom-killed' when the kernel's OOM killer ended it at its memory limit,",
+        "'running', or 'error: WHY' when it could not start. insecure-options= names the protections the pod runs without,",
+        "not-applied= the isolators jrkt could not apply (one line each, 'app NAME: ISOLATOR: why')."})
 public final class StatusCommand extends BaseCommand {
     private static final long POLL_MILLIS = 100;
 
@@ -59,6 +63,11 @@ public final class StatusCommand extends BaseCommand {
         if (format == null) {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
+                if (e.getValue() instanceof List<?> list) {
+                    if (e.getKey().equals("not-applied")) list.forEach(v -> out().println(e.getKey() + "=" + v));
+                    else if (!list.isEmpty()) out().println(e.getKey() + "=" + String.join(",", list.stream().map(Object::toString).toList()));
+                    continue;
+                }
                 if (e.getValue() != null) out().println(e.getKey() + "=" + e.getValue());
             }
             @SuppressWarnings("unchecked")
@@ -102,6 +111,9 @@ public final class StatusCommand extends BaseCommand {
         boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
         s.put("exited", exited);
         if (exited) s.put("exit", pod.exitStatus());
+        IsolationStatus isolation = IsolationStatus.read(pod.dir());
+        s.put("insecure-options", isolation.insecureOptions());
+        s.put("not-applied", isolation.notApplied());
         Map<String, Object> apps = new LinkedHashMap<>();
         List<Pod.App> list;
         try {
@@ -112,7 +124,7 @@ public final class StatusCommand extends BaseCommand {
         for (Pod.App app : list) {
             Pod.AppStatus a = pod.appStatus(app.name());
             Object value = switch (a.summary()) {
-                case "exited" -> a.exitStatus();
+                case "exited" -> IsolationStatus.oomKilled(pod.dir(), app.name(), a.exitStatus()) ? "oom-killed" : a.exitStatus();
                 case "error" -> "error: " + a.error();
                 case "running" -> exited ? null : "running";
                 default -> null;

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import jrkt.cli.JrktCommand;
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.prepare.AppSpec;
 import jrkt.core.pod.prepare.MountSpec;
 import jrkt.core.pod.prepare.NetMode;
@@ -75,7 +76,12 @@ class AppArgsTest {
             Arguments.of("a --- ---", "'---'"),
             Arguments.of("a --environment=novalue", "--environment novalue"),
             Arguments.of("a --supplementary-gids=x", "--supplementary-gids"),
-            Arguments.of("a --mount=volume=v", "--mount"));
+            Arguments.of("a --mount=volume=v", "--mount"),
+            Arguments.of("--caps-retain=CAP_KILL a", "follow their image"),
+            Arguments.of("a --cgroup-parent=x", "--cgroup-parent is a pod flag"),
+            Arguments.of("a --memory=lots", "image a: --memory=lots: \"lots\" is not a quantity"),
+            Arguments.of("--cpu=1m a", "--cpu=1m: \"1m\" is less than the smallest cpu limit"),
+            Arguments.of("a --seccomp=mode=remove,nosuchcall", "image a: --seccomp=mode=remove,nosuchcall: \"nosuchcall\" is not an x86_64 system call"));
     }
 
     @ParameterizedTest(name = "run {0}")
@@ -84,6 +90,23 @@ class AppArgsTest {
         JrktException e = assertThrows(JrktException.class, () -> request(args.split(" ")));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void isolationFlagsLimitThePodBeforeTheFirstImageAndTheAppAfterIt() {
+        PrepareRequest r = request("--insecure-options=paths,seccomp", "--memory=256M", "--pids-limit=64", "--cgroup-parent=/x/y",
+            "a", "--memory=64Mi", "--caps-retain=net_raw", "--no-new-privileges", "b", "--seccomp=mode=retain,@docker/default-whitelist");
+        assertEquals(List.of("resource/memory", "jrkt.io/pids-limit"), names(r.isolation().podIsolators()));
+        assertEquals("x/y", r.isolation().cgroupParent());
+        assertEquals(List.of(true, false, true), List.of(r.isolation().insecurePaths(), r.isolation().insecureCapabilities(),
+            r.isolation().insecureSeccomp()));
+        assertEquals(List.of("resource/memory", "os/linux/capabilities-retain-set", "os/linux/no-new-privileges"), names(r.apps().get(0).isolators()));
+        assertEquals(List.of("os/linux/seccomp-retain-set"), names(r.apps().get(1).isolators()));
+        assertEquals(List.of(), request("a").isolation().podIsolators());
+    }
+
+    private static List<String> names(List<ImageManifest.Isolator> isolators) {
+        return isolators.stream().map(ImageManifest.Isolator::name).toList();
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class PodDeleter {
     }
 
     /** mountinfo escapes space, tab, newline and backslash as \ooo. */
-    static String unescape(String field) {
+    public static String unescape(String field) {
         if (field.indexOf('\\') < 0) return field;
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {

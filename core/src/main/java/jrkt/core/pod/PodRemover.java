@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.isolation.Cgroups;
 
 /** {@code jrkt rm}: removes pods that are not running, undoing what stage1 left behind first. */
 public final class PodRemover {
@@ -56,8 +57,8 @@ public final class PodRemover {
 
     /**
      * With the pod's lock held and the pod in garbage/: stage1 gc (when the pod has a stage1),
-     * then unmount and delete. A failing stage1 gc keeps the pod, so that what it should have
-     * undone is not forgotten; the next gc tries again.
+     * then the pod's cgroups, then unmount and delete. A failing stage1 gc or a cgroup that stays
+     * busy keeps the pod, so that what it should have undone is not forgotten; the next gc tries again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
         if (Files.exists(garbageDir.resolve(Stage1Entrypoints.MANIFEST))) {
@@ -72,6 +73,7 @@ public final class PodRemover {
                 }
             }
         }
+        Cgroups.removeFor(garbageDir);
         PodDeleter.delete(garbageDir);
     }
 }

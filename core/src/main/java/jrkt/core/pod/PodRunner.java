@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.isolation.Cgroups;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 
@@ -33,6 +34,7 @@ public final class PodRunner {
         Path runDir = started.runDir();
         try {
             Path exe = Stage1Entrypoints.require(Stage1Entrypoints.read(runDir).run(), runDir, "run");
+            Cgroups.createFor(runDir); // stage1 only moves processes into them
             lock.inheritAcrossExec();
             Linux linux = Linux.get();
             linux.chdir(runDir.toString());

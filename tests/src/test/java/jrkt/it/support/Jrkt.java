@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real jrkt launcher as a separate process, against a data directory of the test's own. */
+/**
+ * Runs the real jrkt launcher as a separate process, against a data directory of the test's own.
+ * Pods it runs or prepares put their cgroups below a parent of their own ({@link #cgroupParent()}),
+ * unless the test gives --cgroup-parent itself, so that a test's cleanup finds everything.
+ */
 public final class Jrkt {
     public static final Path LAUNCHER = Path.of(System.getProperty("jrkt.launcher", "../jrkt")).toAbsolutePath().normalize();
 
@@ -18,31 +22,36 @@ public final class Jrkt {
     private final Path localConfig;
     private final Map<String, String> extraEnv;
     private final List<String> removedEnv;
+    private final String cgroupParent;
 
-    public Jrkt(Path dataDir) { this(dataDir, Map.of(), List.of()); }
+    public Jrkt(Path dataDir) { this(dataDir, Map.of(), List.of(), "jrkt-test-" + Long.toHexString(System.nanoTime())); }
 
-    private Jrkt(Path dataDir, Map<String, String> extraEnv, List<String> removedEnv) {
+    private Jrkt(Path dataDir, Map<String, String> extraEnv, List<String> removedEnv, String cgroupParent) {
         this.dataDir = dataDir;
         this.localConfig = dataDir.resolve("etc");
         this.extraEnv = extraEnv;
         this.removedEnv = removedEnv;
+        this.cgroupParent = cgroupParent;
     }
 
     /** The same jrkt, with one more variable in the environment of the jrkt process. */
     public Jrkt withEnv(String name, String value) {
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put(name, value);
-        return new Jrkt(dataDir, Map.copyOf(env), removedEnv);
+        return new Jrkt(dataDir, Map.copyOf(env), removedEnv, cgroupParent);
     }
 
     /** The same jrkt, without these variables in its environment (as under a bare systemd unit). */
     public Jrkt withoutEnv(String... names) {
         List<String> removed = new ArrayList<>(removedEnv);
         removed.addAll(List.of(names));
-        return new Jrkt(dataDir, extraEnv, List.copyOf(removed));
+        return new Jrkt(dataDir, extraEnv, List.copyOf(removed), cgroupParent);
     }
 
     public Path dataDir() { return dataDir; }
+
+    /** Where this jrkt's pods put their cgroups, in every hierarchy. */
+    public String cgroupParent() { return cgroupParent; }
 
     /** What one command printed and returned. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -61,6 +70,10 @@ public final class Jrkt {
         cmd.add("--dir=" + dataDir);
         cmd.add("--local-config=" + localConfig);
         cmd.addAll(List.of(args));
+        boolean preparing = args.length > 0 && (args[0].equals("run") || args[0].equals("prepare"));
+        if (preparing && List.of(args).stream().noneMatch(a -> a.startsWith("--cgroup-parent"))) {
+            cmd.add(cmd.indexOf(args[0]) + 1, "--cgroup-parent=" + cgroupParent);
+        }
         return cmd;
     }
 

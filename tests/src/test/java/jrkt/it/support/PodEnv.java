@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 /**
  * One pod test's jrkt: a data directory in the test's temp dir, its images, and a cleanup that
  * leaves the host as it was even when the test failed: every pod stopped and collected, no
- * process of the pod left, nothing mounted under the data directory. {@link #close} fails the
- * test when jrkt's own gc left something that the cleanup then had to remove.
+ * process of the pod left, nothing mounted under the data directory, no cgroup left below the
+ * test's cgroup parent. {@link #close} fails the test when jrkt's own gc left something that
+ * the cleanup then had to remove.
  */
 public final class PodEnv implements AutoCloseable {
     public static final String[] STATE_DIRS = {"embryo", "prepare", "prepared", "run", "exited-garbage", "garbage"};
@@ -198,6 +199,9 @@ public final class PodEnv implements AutoCloseable {
                 if (rm.exitCode() != 0) problems.add("rm " + left + " failed: " + rm);
             }
         }
+        List<Path> cgroups = CgroupDirs.below(jrkt.cgroupParent());
+        if (!cgroups.isEmpty()) problems.add("cgroups left on the host: " + cgroups);
+        CgroupDirs.removeAll(jrkt.cgroupParent()); // the parent itself: jrkt leaves it, as pods share it
         List<Mounts.Mount> mounts = Mounts.involving(tmp);
         if (!mounts.isEmpty()) {
             problems.add("mounts left on the host: " + mounts.stream().map(Mounts.Mount::line).toList());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.IsolationPlan;
 
 /**
  * Turns a prepared pod into its stage1 plan, version 2 (docs/stage1-abi.md): what the pod
@@ -32,13 +33,16 @@ final class PodPlan {
     private final PrepareRequest request;
     private final List<PreparedApp> apps;
     private final Map<String, VolumeSpec> volumes;
+    private final IsolationPlan isolation;
     private final PlanWriter plan = new PlanWriter();
 
-    PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
+    PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes,
+            IsolationPlan isolation) {
         this.hostname = hostname;
         this.request = request;
         this.apps = apps;
         this.volumes = volumes;
+        this.isolation = isolation;
     }
 
     /** The app's root inside the pod's root, as stage1 sees it after pivot_root. */
@@ -49,6 +53,7 @@ final class PodPlan {
         plan.line("hostname", hostname);
         plan.line("net", request.net().planFields());
         if (request.interactive() && request.consoleTty() != null) plan.line("console", request.consoleTty());
+        isolation.podLines(plan);
         for (VolumeSpec v : volumes.values()) {
             if (v.kind() == VolumeSpec.Kind.HOST) plan.line("volume", v.name(), "host", v.source());
             else plan.line("volume", v.name(), "empty", "volumes/" + v.name());
@@ -78,8 +83,10 @@ final class PodPlan {
             if (v.kind() == VolumeSpec.Kind.HOST && v.recursive()) options.add("rec");
             plan.line("mount", n, m.volume(), m.target(), String.join(",", options));
         }
-        for (String path : MASKED) plan.line("mask", n, path);
-        for (String path : READ_ONLY) plan.line("readonly", n, path);
+        if (!request.isolation().insecurePaths()) {
+            for (String path : MASKED) plan.line("mask", n, path);
+            for (String path : READ_ONLY) plan.line("readonly", n, path);
+        }
         if (a.readOnlyRootFs()) plan.line("readonly-rootfs", n);
 
         plan.line("exec", List.of(n), a.exec());
@@ -101,6 +108,7 @@ final class PodPlan {
             plan.line(kind, List.of(n), h.exec());
         }
         if (request.interactive()) plan.line("interactive", n);
+        isolation.appLines(plan, n);
     }
 
     private static boolean mountPointReadOnly(PreparedApp a, MountSpec m) {

@@ -17,6 +17,9 @@ import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.CgroupHost;
+import jrkt.core.isolation.IsolationPlan;
+import jrkt.core.isolation.Isolators;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -34,7 +37,8 @@ import jrkt.core.store.Store;
  * {@code pod} (appc pod manifest), {@code plan} (docs/stage1-abi.md), {@code stage1/manifest},
  * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
  * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
- * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line).
+ * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line),
+ * and the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan).
  */
 public final class PodPreparer {
     private final Store store;
@@ -141,8 +145,13 @@ public final class PodPreparer {
             apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
+        IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
+            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
 
-        PodManifest.write(pod.resolve("pod"), PodManifest.build(apps, allVolumes, r.annotations()));
+        Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
+        manifest.put("isolators", isolation.podIsolatorsJson());
+        PodManifest.write(pod.resolve("pod"), manifest);
+        isolation.write(pod);
         writeVolumes(pod, allVolumes);
         Files.createDirectory(pod.resolve("apps"));
         Files.createDirectory(pod.resolve("logs"));
@@ -155,7 +164,7 @@ public final class PodPreparer {
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
-        PlanWriter plan = new PodPlan(hostname, r, apps, volumes).build();
+        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation).build();
         plan.writeTo(pod.resolve("plan"));
     }
 
@@ -202,7 +211,7 @@ public final class PodPreparer {
 
         return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
-            image.ports(), image.isolators(), List.copyOf(mounts), spec.readOnlyRootFs());
+            image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
     }
 
     private static void writeVolumes(Path pod, List<VolumeSpec> volumes) throws IOException {

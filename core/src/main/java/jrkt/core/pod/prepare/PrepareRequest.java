@@ -2,11 +2,12 @@ package jrkt.core.pod.prepare;
 
 import java.util.List;
 import java.util.Map;
+import jrkt.core.isolation.IsolationRequest;
 
 /**
  * Everything {@code jrkt prepare} / {@code jrkt run} decide before stage1 runs: the apps and
  * the pod-wide options, already parsed (see the parse methods of VolumeSpec, MountSpec,
- * Environment, DnsConfig, HostsEntries).
+ * Environment, DnsConfig, HostsEntries, and IsolatorFlags for {@code isolation}).
  */
 public record PrepareRequest(
         List<AppSpec> apps,
@@ -22,7 +23,8 @@ public record PrepareRequest(
         boolean noOverlay,
         boolean interactive,                // the single app gets the terminal
         String consoleTty,                  // the caller's terminal to bind at /dev/console, or null
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        IsolationRequest isolation) {      // pod limits, --cgroup-parent, --insecure-options (null: defaults)
 
     public PrepareRequest {
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
@@ -33,11 +35,12 @@ public record PrepareRequest(
         envFromFiles = envFromFiles == null ? Map.of() : envFromFiles;
         setEnv = setEnv == null ? Map.of() : setEnv;
         annotations = annotations == null ? Map.of() : annotations;
+        isolation = isolation == null ? IsolationRequest.DEFAULT : isolation;
     }
 
     /** A request with the defaults for everything but the apps and the stage1 image. */
     public static PrepareRequest of(List<AppSpec> apps, String stage1ImageId) {
         return new PrepareRequest(apps, List.of(), null, NetMode.NONE, DnsConfig.IMAGE, List.of(), Map.of(), Map.of(),
-            Map.of(), stage1ImageId, false, false, null, Map.of());
+            Map.of(), stage1ImageId, false, false, null, Map.of(), IsolationRequest.DEFAULT);
     }
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.CgroupHost;
+import jrkt.core.isolation.IsolationPlan;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +42,21 @@ class PodPlanTest {
             mounts, readOnlyRoot);
     }
 
+    /** The plan without the isolation lines (IsolationPlanTest has those), as the lines this class is about follow each other. */
     private List<String> plan(PrepareRequest r, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
-        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes).build().text().split("\n"));
+        return allLines(r, apps, volumes).stream()
+            .filter(l -> !l.startsWith("cgroup ") && !l.startsWith("caps ") && !l.startsWith("seccomp ")).toList();
+    }
+
+    private List<String> allLines(PrepareRequest r, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
+        IsolationPlan isolation = IsolationPlan.decide("uuid", r.isolation(),
+            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
+        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes, isolation).build().text().split("\n"));
     }
 
     private static PrepareRequest request(NetMode net, DnsConfig dns, boolean noOverlay, boolean interactive) {
         return new PrepareRequest(List.of(AppSpec.of("x")), List.of(), null, net, dns, List.of(), Map.of(), Map.of(),
-            Map.of(), "sha512-stage1", noOverlay, interactive, interactive ? "/dev/pts/7" : null, Map.of());
+            Map.of(), "sha512-stage1", noOverlay, interactive, interactive ? "/dev/pts/7" : null, Map.of(), null);
     }
 
     @Test
@@ -78,8 +88,10 @@ class PodPlanTest {
             new MountSpec("tree", "/srv")), true, List.of());
         List<String> lines = plan(request(NetMode.HOST, DnsConfig.HOST, false, false), List.of(web), volumes);
         assertTrue(lines.contains("net host"));
+        int first = lines.indexOf("volume data host " + tmp);
         assertEquals(List.of("volume data host " + tmp, "volume cache empty volumes/cache", "volume tree host /srv"),
-            lines.subList(3, 6));
+            lines.subList(first, first + 3));
+        assertTrue(first < lines.indexOf("app web"));
         // stage1 resolves /data/in inside the app's real root; the plan says what the user asked
         assertTrue(lines.contains("mount web data /data/in ro"));
         assertTrue(lines.contains("mount web cache /cache %"));
@@ -114,7 +126,25 @@ class PodPlanTest {
         assertTrue(lines.contains("console /dev/pts/7"));
         assertTrue(lines.contains("rootfs web dir apps-rootfs/web"));
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("image ")));
-        assertEquals("interactive web", lines.get(lines.size() - 1));
+        assertTrue(lines.contains("interactive web"));
+    }
+
+    @Test
+    void insecurePathsLeavesProcAndSysUnmasked() {
+        PrepareRequest r = new PrepareRequest(List.of(AppSpec.of("x")), List.of(), null, NetMode.NONE, DnsConfig.IMAGE, List.of(),
+            Map.of(), Map.of(), Map.of(), "sha512-stage1", false, false, null, Map.of(),
+            new jrkt.core.isolation.IsolationRequest(List.of(), null, false, true, false));
+        List<String> lines = plan(r, List.of(app("web", List.of(), false, List.of())), Map.of());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("mask ") || l.startsWith("readonly ")), lines.toString());
+    }
+
+    @Test
+    void isolationLinesComeWithThePodAndEachApp() {
+        List<String> lines = allLines(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(app("web", List.of(), false, List.of())), Map.of());
+        int firstApp = lines.indexOf("app web");
+        assertTrue(lines.subList(0, firstApp).stream().anyMatch(l -> l.startsWith("cgroup ")), lines.toString());
+        assertTrue(lines.subList(firstApp, lines.size()).contains("caps web a80425fb"), lines.toString());
+        assertTrue(lines.subList(firstApp, lines.size()).contains("seccomp web seccomp/web.bpf"), lines.toString());
     }
 
     @Test

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.isolation.CgroupPlan;
+import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.json.Json;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.store.ImageInfo;
@@ -50,12 +54,12 @@ class PodPreparerTest {
         Path hostDir = Files.createDirectories(tmp.resolve("host-data"));
         AppSpec first = AppSpec.of("example.com/busybox");
         AppSpec second = new AppSpec("example.com/busybox", null, "env", List.of(), "www", "www", List.of(7), "/var",
-            Map.of("PER_APP", "2"), List.of(new MountSpec("data", "/data")), true);
+            Map.of("PER_APP", "2"), List.of(new MountSpec("data", "/data")), true, List.of());
         PrepareRequest request = new PrepareRequest(List.of(first, second),
             List.of(VolumeSpec.parse("data,kind=host,source=" + hostDir + ",readOnly=true"),
                     VolumeSpec.parse("logs,kind=empty,mode=0770,uid=33,gid=33")),
             "pod1", NetMode.NONE, DnsConfig.IMAGE, List.of(HostsEntries.parse("10.1.2.3=db")),
-            Map.of(), Map.of(), Map.of("SET", "all", "FROM_IMAGE", "overridden"), stage1Id, false, false, null, Map.of());
+            Map.of(), Map.of(), Map.of("SET", "all", "FROM_IMAGE", "overridden"), stage1Id, false, false, null, Map.of(), null);
 
         String uuid = preparer.prepare(request);
         Path pod = dirs.pod(PodDirs.PREPARED, uuid);
@@ -123,9 +127,9 @@ class PodPreparerTest {
     @Test
     void aMissingHostVolumeLeavesNothingUnderPods() {
         AppSpec app = new AppSpec("example.com/busybox", null, null, List.of(), null, null, null, null, Map.of(),
-            List.of(new MountSpec("data", "/data")), false);
+            List.of(new MountSpec("data", "/data")), false, List.of());
         PrepareRequest r = new PrepareRequest(List.of(app), List.of(VolumeSpec.parse("data,kind=host,source=/no/such/dir")),
-            null, NetMode.NONE, null, null, null, null, null, stage1Id, false, false, null, null);
+            null, NetMode.NONE, null, null, null, null, null, stage1Id, false, false, null, null, null);
         assertEquals("--volume data: source /no/such/dir does not exist",
             assertThrows(JrktException.class, () -> preparer.prepare(r)).getMessage());
         assertNoPods();
@@ -133,8 +137,45 @@ class PodPreparerTest {
 
     @Test
     void anUnknownUserLeavesNothingUnderPods() {
-        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false);
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), "nobody", null, null, null, Map.of(), List.of(), false, List.of());
         assertEquals("app web: user nobody is not in the image's /etc/passwd",
+            assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
+        assertNoPods();
+    }
+
+    @Test
+    void aPreparedPodRecordsItsIsolationAndTheManifestItsIsolators() throws Exception {
+        List<ImageManifest.Isolator> flags = IsolatorFlags.app(
+            new IsolatorFlags.Resources("64Mi", null, null, null, null, null, null), "CAP_NET_RAW", null, null, null);
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), null, null, null, null, Map.of(), List.of(), false, flags);
+        IsolationRequest isolation = new IsolationRequest(
+            IsolatorFlags.resources(new IsolatorFlags.Resources(null, null, null, "50", null, null, null)), "jrkt-test", false, false, false);
+        PrepareRequest r = new PrepareRequest(List.of(app), List.of(), null, NetMode.NONE, null, null, null, null, null, stage1Id,
+            false, false, null, null, isolation);
+        String uuid = preparer.prepare(r);
+        Path pod = dirs.pod(PodDirs.PREPARED, uuid);
+
+        Map<String, Object> manifest = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve("pod"))));
+        assertEquals("[{\"name\":\"jrkt.io/pids-limit\",\"value\":{\"limit\":50}}]", Json.write(manifest.get("isolators")));
+        Object appIsolators = Json.asObject(Json.asObject(Json.asArray(manifest.get("apps")).getFirst()).get("app")).get("isolators");
+        assertEquals("[{\"name\":\"resource/memory\",\"value\":{\"limit\":\"64Mi\"}},"
+            + "{\"name\":\"os/linux/capabilities-retain-set\",\"value\":{\"set\":[\"CAP_NET_RAW\"]}}]", Json.write(appIsolators));
+
+        CgroupPlan cgroups = CgroupPlan.read(pod);
+        assertTrue(cgroups.trees().stream().allMatch(t -> t.path().equals("/jrkt-test/" + uuid)), cgroups.toString());
+        assertTrue(Files.size(pod.resolve("seccomp/web.bpf")) > 0, "the default filter");
+        assertTrue(Files.readString(pod.resolve("isolation")).contains("\"CAP_NET_RAW\""));
+        List<String> plan = Arrays.asList(Files.readString(pod.resolve("plan")).split("\n"));
+        assertTrue(plan.contains("caps web 2000"), "only CAP_NET_RAW: " + plan);
+        assertTrue(plan.contains("seccomp web seccomp/web.bpf"), plan.toString());
+        assertTrue(plan.stream().anyMatch(l -> l.startsWith("cgroup memory /") && l.endsWith(" /jrkt-test/" + uuid)), plan.toString());
+    }
+
+    @Test
+    void anImagesMalformedIsolatorLeavesNothingUnderPods() {
+        AppSpec app = new AppSpec("example.com/busybox", "web", null, List.of(), null, null, null, null, Map.of(), List.of(), false,
+            List.of(new ImageManifest.Isolator("os/linux/seccomp-retain-set", Map.of("set", List.of("read", "nope")))));
+        assertEquals("app web: isolator os/linux/seccomp-retain-set: \"nope\" is not an x86_64 system call",
             assertThrows(JrktException.class, () -> preparer.prepare(PrepareRequest.of(List.of(app), stage1Id))).getMessage());
         assertNoPods();
     }
@@ -142,7 +183,7 @@ class PodPreparerTest {
     @Test
     void noOverlayCopiesTheRootfs() throws Exception {
         PrepareRequest r = new PrepareRequest(List.of(AppSpec.of("example.com/busybox")), List.of(), null, NetMode.HOST,
-            DnsConfig.HOST, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, true, false, null, Map.of());
+            DnsConfig.HOST, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, true, false, null, Map.of(), null);
         Path pod = dirs.pod(PodDirs.PREPARED, preparer.prepare(r));
         Path copy = pod.resolve("apps-rootfs/busybox");
         assertTrue(Files.isExecutable(copy.resolve("bin/busybox")));
