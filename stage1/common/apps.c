@@ -39,7 +39,7 @@ static __attribute__((noreturn)) void become_app(struct supervisor *sv, struct a
         s1_fail(&err, errno, "stdin");
     else if (app->log_fd >= 0 && (dup2(app->log_fd, STDOUT_FILENO) < 0 || dup2(app->log_fd, STDERR_FILENO) < 0))
         s1_fail(&err, errno, "redirect output to logs/%s.log", app->name);
-    else if (confine_cgroups_and_oom(sv->plan, app, &err) < 0)
+    else if (confine_cgroups_and_oom(sv->plan, app, &err) < 0 || confine_userns(sv->userns_fd, &err) < 0)
         ;
     else if (chroot(app->root) < 0)
         s1_fail(&err, errno, "chroot %s", app->root);

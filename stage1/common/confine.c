@@ -97,6 +97,13 @@ int confine_cgroups_and_oom(const struct plan *plan, const struct app *app, stru
     return 0;
 }
 
+int confine_userns(int userns_fd, struct s1_error *err)
+{
+    if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0)
+        return s1_fail(err, errno, "join the pod's user namespace");
+    return 0;
+}
+
 static int install_filter(const struct app *app, struct s1_error *err)
 {
     struct sock_fprog prog = { .len = app->filter.len, .filter = app->filter.insns };

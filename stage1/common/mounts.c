@@ -89,23 +89,46 @@ int mount_set_attrs(int fd, bool recursive, unsigned attrs, struct s1_error *err
     return 0;
 }
 
-int mount_bind(int source_fd, bool recursive, unsigned attrs, int target_fd, struct s1_error *err)
+int mount_idmapped_clone(int source_fd, bool recursive, unsigned attrs, int userns_fd, const char *path,
+                         struct s1_error *err)
 {
     int tree = open_tree(source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
                                         (recursive ? AT_RECURSIVE : 0));
     if (tree < 0)
-        return s1_fail(err, errno, "clone the mount to bind");
+        return s1_fail(err, errno, "clone the mount of %s", path);
     /* the attributes go on the whole clone, submounts included, before anyone can see it */
-    if (attrs && mount_set_attrs(tree, true, attrs, err) < 0) {
-        close(tree);
-        return -1;
+    struct mount_attr attr = { .attr_set = attrs };
+    if (userns_fd >= 0) {
+        attr.attr_set |= MOUNT_ATTR_IDMAP;
+        attr.userns_fd = (unsigned long long) userns_fd;
     }
+    if (attr.attr_set && mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
+        int e = errno;
+        close(tree);
+        if (userns_fd >= 0 && (e == EINVAL || e == EOPNOTSUPP))
+            return s1_fail(err, e, "idmap %s (its file system cannot be idmapped)", path);
+        return s1_fail(err, e, "set mount attributes of %s", path);
+    }
+    return tree;
+}
+
+int mount_attach(int mnt_fd, int target_fd, const char *what, struct s1_error *err)
+{
+    return attach(mnt_fd, target_fd, what, err);
+}
+
+int mount_bind(int source_fd, bool recursive, unsigned attrs, int userns_fd, int target_fd, struct s1_error *err)
+{
+    int tree = mount_idmapped_clone(source_fd, recursive, attrs, userns_fd, "the bind mount's source", err);
+    if (tree < 0)
+        return -1;
     return attach(tree, target_fd, "bind mount", err);
 }
 
-/* Overlay layers may be given as fds (Linux 6.13+: no path is parsed at all) or, on older
- * kernels, as one "lowerdir" string with ':' and '\' escaped. */
-int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
+/* Overlay layers are given as fds (Linux 6.13+: no path is parsed at all) or, on older
+ * kernels, as one "lowerdir" string of /proc/self/fd links, which the kernel follows to the
+ * very directories the fds name. */
+int mount_overlay(const int *layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
                   struct s1_error *err)
 {
     cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
@@ -113,10 +136,7 @@ int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int 
         return s1_fail(err, errno, "mount overlay");
     bool by_fd = true;
     for (size_t i = 0; i < nlayers && by_fd; i++) {
-        cleanup_close int layer = open(layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (layer < 0)
-            return s1_fail(err, errno, "open image layer %s", layers[i]);
-        if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, layer) < 0) {
+        if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, layers[i]) < 0) {
             if (i > 0 || errno != EINVAL)
                 return fail_with_log(fs, errno, "overlay", err);
             by_fd = false;
@@ -127,23 +147,13 @@ int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int 
             fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work_fd) < 0)
             return fail_with_log(fs, errno, "overlay", err);
     } else {
-        size_t len = 1;
-        for (size_t i = 0; i < nlayers; i++)
-            len += 2 * strlen(layers[i]) + 1;
+        size_t len = nlayers * 32 + 1;
         cleanup_free char *lower = malloc(len);
         if (!lower)
             return s1_fail(err, ENOMEM, "mount overlay");
-        char *p = lower;
-        for (size_t i = 0; i < nlayers; i++) {
-            if (i)
-                *p++ = ':';
-            for (const char *c = layers[i]; *c; c++) {
-                if (*c == ':' || *c == '\\')
-                    *p++ = '\\';
-                *p++ = *c;
-            }
-        }
-        *p = '\0';
+        size_t used = 0;
+        for (size_t i = 0; i < nlayers; i++)
+            used += (size_t) snprintf(lower + used, len - used, "%s/proc/self/fd/%d", i ? ":" : "", layers[i]);
         char upper[64], work[64];
         snprintf(upper, sizeof upper, "/proc/self/fd/%d", upper_fd);
         snprintf(work, sizeof work, "/proc/self/fd/%d", work_fd);

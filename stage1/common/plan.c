@@ -170,6 +170,18 @@ static int parse_pod_line(struct plan *plan, int line, char *kw, char **f, size_
             plan->net_path = xstrdup(f[1]);
         } else
             return s1_fail(err, 0, "plan line %d: 'net' is 'host', 'none' or 'join PATH'", line);
+    } else if (!strcmp(kw, "userns")) {
+        if (expect(line, kw, n, 4, 4, err) < 0) return -1;
+        unsigned long uid, gid, count;
+        if (parse_number(f[0], UINT_MAX - 1, &uid, 10) < 0 || parse_number(f[1], UINT_MAX - 1, &gid, 10) < 0 ||
+            parse_number(f[2], UINT_MAX, &count, 10) < 0 || count == 0 || count > UINT_MAX - uid || count > UINT_MAX - gid)
+            return s1_fail(err, 0, "plan line %d: userns '%s %s %s' is not a host uid, gid and count", line, f[0], f[1], f[2]);
+        if (!strcmp(f[3], "idmap")) plan->userns = USERNS_IDMAP;
+        else if (!strcmp(f[3], "shifted")) plan->userns = USERNS_SHIFTED;
+        else return s1_fail(err, 0, "plan line %d: userns mode '%s' is not 'idmap' or 'shifted'", line, f[3]);
+        plan->userns_uid = (uid_t) uid;
+        plan->userns_gid = (gid_t) gid;
+        plan->userns_count = count;
     } else if (!strcmp(kw, "console")) {
         if (expect(line, kw, n, 1, 1, err) < 0 || check_absolute(line, "console", f[0], err) < 0) return -1;
         plan->console = xstrdup(f[0]);

@@ -21,6 +21,7 @@ int rootfs_open_host_sources(const struct plan *plan, struct host_sources *hs, s
     for (size_t i = 0; i < NDEVICES; i++)
         hs->devices[i] = -1;
     hs->console = -1;
+    hs->userns = -1;
     for (size_t i = 0; i < NDEVICES; i++) {
         char path[32];
         snprintf(path, sizeof path, "/dev/%s", DEVICES[i]);
@@ -90,23 +91,29 @@ static int symlink_in_fresh(int dir_fd, const char *target, const char *name, st
 }
 
 /* /dev: a tmpfs of our own, the standard nodes bound from the host, devpts, shm, mqueue. */
-static int make_dev(int app_root, bool console, const struct host_sources *hs, struct s1_error *err)
+static int make_dev(const struct plan *plan, int app_root, bool console, const struct host_sources *hs, struct s1_error *err)
 {
     cleanup_close int target = path_make_in_root(app_root, "/dev", true, err);
     if (target < 0)
         return -1;
-    static const char *const dev_opts[] = { "mode=0755", "size=65536k", NULL };
+    /* with a user namespace, /dev and /dev/shm belong to the pod's root */
+    char uid[32] = "mode=0755", gid[32] = "mode=0755";
+    if (plan->userns != USERNS_NONE) {
+        snprintf(uid, sizeof uid, "uid=%lu", (unsigned long) plan->userns_uid);
+        snprintf(gid, sizeof gid, "gid=%lu", (unsigned long) plan->userns_gid);
+    }
+    const char *const dev_opts[] = { "mode=0755", "size=65536k", uid, gid, NULL };
     cleanup_close int dev = mount_new("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, target, err);
     if (dev < 0)
         return -1;
     for (size_t i = 0; i < NDEVICES; i++) {
         cleanup_close int node = make_in_fresh(dev, DEVICES[i], false, 0666, err);
-        if (node < 0 || mounted(mount_bind(hs->devices[i], false, 0, node, err)) < 0)
+        if (node < 0 || mounted(mount_bind(hs->devices[i], false, 0, -1, node, err)) < 0)
             return s1_wrap(err, "/dev/%s", DEVICES[i]);
     }
     if (console && hs->console >= 0) {
         cleanup_close int node = make_in_fresh(dev, "console", false, 0600, err);
-        if (node < 0 || mounted(mount_bind(hs->console, false, 0, node, err)) < 0)
+        if (node < 0 || mounted(mount_bind(hs->console, false, 0, -1, node, err)) < 0)
             return s1_wrap(err, "/dev/console");
     }
     cleanup_close int pts = make_in_fresh(dev, "pts", true, 0755, err);
@@ -114,7 +121,7 @@ static int make_dev(int app_root, bool console, const struct host_sources *hs, s
     if (pts < 0 || mounted(mount_new("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, err)) < 0)
         return s1_wrap(err, "/dev/pts");
     cleanup_close int shm = make_in_fresh(dev, "shm", true, 01777, err);
-    static const char *const shm_opts[] = { "mode=1777", NULL };
+    const char *const shm_opts[] = { "mode=1777", uid, gid, NULL };
     if (shm < 0 || mounted(mount_new("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, err)) < 0)
         return s1_wrap(err, "/dev/shm");
     cleanup_close int mqueue = make_in_fresh(dev, "mqueue", true, 0755, err);
@@ -165,7 +172,7 @@ static int make_cgroup_view(const struct plan *plan, const struct app *app, int 
             continue; /* a hierarchy mounted elsewhere is not shown */
         }
         if (target < 0 || mounted(mount_bind(src, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                             MOUNT_ATTR_NOEXEC, target, err)) < 0)
+                                             MOUNT_ATTR_NOEXEC, -1, target, err)) < 0)
             return s1_wrap(err, "cgroup %s", cg->hierarchy);
     }
     if (view >= 0 && mount_set_attrs(view, false, MOUNT_ATTR_RDONLY, err) < 0)
@@ -173,7 +180,13 @@ static int make_cgroup_view(const struct plan *plan, const struct app *app, int 
     return 0;
 }
 
-static int make_files(const struct app *app, int pod_fd, int app_root, struct s1_error *err)
+/* The user namespace to idmap the pod's own files and volumes into, or -1. */
+static int idmap_of(const struct plan *plan, const struct host_sources *hs)
+{
+    return plan->userns == USERNS_IDMAP ? hs->userns : -1;
+}
+
+static int make_files(const struct app *app, int pod_fd, int app_root, int idmap, struct s1_error *err)
 {
     for (size_t i = 0; i < app->nfiles; i++) {
         const struct app_file *f = &app->files[i];
@@ -182,13 +195,14 @@ static int make_files(const struct app *app, int pod_fd, int app_root, struct s1
         if (src >= 0 && fstat(src, &st) == 0 && !S_ISREG(st.st_mode))
             s1_fail(err, EINVAL, "%s is not a regular file", f->source), close(take_fd(&src));
         cleanup_close int target = src < 0 ? -1 : path_make_in_root(app_root, f->target, false, err);
-        if (target < 0 || mounted(mount_bind(src, false, 0, target, err)) < 0)
+        if (target < 0 || mounted(mount_bind(src, false, 0, idmap, target, err)) < 0)
             return s1_wrap(err, "plan line %d: file %s", f->line, f->target);
     }
     return 0;
 }
 
-static int make_volume_mounts(struct plan *plan, const struct app *app, int pod_fd, int app_root, struct s1_error *err)
+static int make_volume_mounts(struct plan *plan, const struct app *app, int pod_fd, int app_root, int idmap,
+                              struct s1_error *err)
 {
     for (size_t i = 0; i < app->nmounts; i++) {
         const struct app_mount *m = &app->mounts[i];
@@ -209,7 +223,7 @@ static int make_volume_mounts(struct plan *plan, const struct app *app, int pod_
         if (target >= 0 && path_same(target, app_root))
             s1_fail(err, 0, "the target is the app's root"), close(take_fd(&target));
         unsigned attrs = m->readonly ? MOUNT_ATTR_RDONLY : 0;
-        if (target < 0 || mounted(mount_bind(src, m->recursive, attrs, target, err)) < 0)
+        if (target < 0 || mounted(mount_bind(src, m->recursive, attrs, idmap, target, err)) < 0)
             return s1_wrap(err, "plan line %d: volume %s on %s", m->line, m->volume, m->target);
     }
     return 0;
@@ -230,7 +244,7 @@ static int make_masks(const struct app *app, int app_root, const struct host_sou
             static const char *const opts[] = { "mode=0555", NULL };
             r = mount_new("tmpfs", opts, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, target, err);
         } else {
-            r = mount_bind(hs->devices[0], false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, target, err);
+            r = mount_bind(hs->devices[0], false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, -1, target, err);
         }
         if (mounted(r) < 0)
             return s1_wrap(err, "mask %s", path);
@@ -240,26 +254,63 @@ static int make_masks(const struct app *app, int app_root, const struct host_sou
         cleanup_close int target = path_open_in_root(app_root, path, 0, err);
         if (target < 0 && err->errnum == ENOENT)
             continue;
-        cleanup_close int mnt = target < 0 ? -1 : mount_bind(target, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, target, err);
+        cleanup_close int mnt = target < 0 ? -1 : mount_bind(target, true, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, -1, target, err);
         if (mnt < 0)
             return s1_wrap(err, "read-only %s", path);
     }
     return 0;
 }
 
-static int make_app_root_mount(const struct app *app, int pod_fd, int target, struct s1_error *err)
+/* The image layers, each opened (idmapped and attached below app_dir/layers when the pod has
+ * its own user namespace: overlayfs takes idmapped layers, and the store's trees stay as they
+ * are on disk). Fills fds, which the caller closes. */
+static int open_layers(const struct app *app, int app_dir, int idmap, int *fds, struct s1_error *err)
+{
+    cleanup_close int layers = idmap < 0 ? -1 : make_in_fresh(app_dir, "layers", true, 0700, err);
+    if (idmap >= 0 && layers < 0)
+        return -1;
+    for (size_t i = 0; i < app->nimages; i++) {
+        cleanup_close int layer = open(app->images[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (layer < 0)
+            return s1_fail(err, errno, "open image layer %s", app->images[i]);
+        if (idmap < 0) {
+            fds[i] = take_fd(&layer);
+            continue;
+        }
+        char name[32];
+        snprintf(name, sizeof name, "%zu", i);
+        cleanup_close int clone = mount_idmapped_clone(layer, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV, idmap, app->images[i], err);
+        cleanup_close int at = clone < 0 ? -1 : make_in_fresh(layers, name, true, 0700, err);
+        if (at < 0 || (fds[i] = mount_attach(take_fd(&clone), at, "image layer", err)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int make_app_root_mount(const struct app *app, int pod_fd, int app_dir, int idmap, int target, struct s1_error *err)
 {
     if (app->rootfs == ROOTFS_DIR) {
         cleanup_close int dir = path_open_pod(pod_fd, app->dir, O_PATH | O_DIRECTORY, false, err);
         if (dir < 0)
             return -1;
-        return mount_bind(dir, false, 0, target, err);
+        return mount_bind(dir, false, 0, idmap, target, err);
     }
     cleanup_close int upper = path_open_pod(pod_fd, app->upper, O_PATH | O_DIRECTORY, false, err);
     cleanup_close int work = upper < 0 ? -1 : path_open_pod(pod_fd, app->work, O_PATH | O_DIRECTORY, false, err);
     if (work < 0)
         return -1;
-    return mount_overlay(app->images, app->nimages, upper, work, target, err);
+    cleanup_free int *layers = malloc(app->nimages * sizeof *layers);
+    if (!layers)
+        return s1_fail(err, ENOMEM, "image layers");
+    for (size_t i = 0; i < app->nimages; i++)
+        layers[i] = -1;
+    int r = open_layers(app, app_dir, idmap, layers, err);
+    if (r == 0)
+        r = mount_overlay(layers, app->nimages, upper, work, target, err);
+    for (size_t i = 0; i < app->nimages; i++)
+        if (layers[i] >= 0)
+            close(layers[i]);
+    return r;
 }
 
 int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd,
@@ -271,14 +322,15 @@ int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod
         return s1_fail(err, errno, "app %s: open /opt/stage2", app->name);
     cleanup_close int app_dir = make_in_fresh(stage2, app->name, true, 0755, err);
     cleanup_close int target = app_dir < 0 ? -1 : make_in_fresh(app_dir, "rootfs", true, 0755, err);
-    cleanup_close int root = target < 0 ? -1 : make_app_root_mount(app, pod_fd, target, err);
+    int idmap = idmap_of(plan, hs);
+    cleanup_close int root = target < 0 ? -1 : make_app_root_mount(app, pod_fd, app_dir, idmap, target, err);
     if (root < 0)
         return s1_wrap(err, "app %s: root", app->name);
 
     if (mount_std(root, "/proc", "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0 ||
         mount_std(root, "/sys", "sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0 ||
-        make_dev(root, app->interactive, hs, err) < 0 || make_cgroup_view(plan, app, root, err) < 0 ||
-        make_files(app, pod_fd, root, err) < 0 || make_volume_mounts(plan, app, pod_fd, root, err) < 0 ||
+        make_dev(plan, root, app->interactive, hs, err) < 0 || make_cgroup_view(plan, app, root, err) < 0 ||
+        make_files(app, pod_fd, root, idmap, err) < 0 || make_volume_mounts(plan, app, pod_fd, root, idmap, err) < 0 ||
         make_masks(app, root, hs, err) < 0)
         return s1_wrap(err, "app %s", app->name);
     if (app->readonly_rootfs && mount_set_attrs(root, false, MOUNT_ATTR_RDONLY, err) < 0)

@@ -156,8 +156,14 @@ struct app {
     int log_fd;
 };
 
+enum userns_mode { USERNS_NONE, USERNS_IDMAP, USERNS_SHIFTED };
+
 struct plan {
     char *hostname;
+    enum userns_mode userns;   /* with a user namespace: ids 0..count-1 of the pod are host uid/gid.. */
+    uid_t userns_uid;
+    gid_t userns_gid;
+    unsigned long userns_count;
     enum net_mode net;
     char *net_path;
     char *console;
@@ -196,12 +202,17 @@ bool path_same(int a, int b);
  * "flag" strings; attrs: MOUNT_ATTR_*. Returns the new mount's root fd (O_PATH-like) or -1. */
 int mount_new(const char *fstype, const char *const *options, unsigned attrs, int target_fd,
               struct s1_error *err);
-/* Binds source_fd (file or directory) onto target_fd with attrs; returns the new mount's fd. */
-int mount_bind(int source_fd, bool recursive, unsigned attrs, int target_fd, struct s1_error *err);
+/* Binds source_fd (file or directory) onto target_fd with attrs, idmapped into userns_fd when
+ * it is not -1; returns the new mount's fd. */
+int mount_bind(int source_fd, bool recursive, unsigned attrs, int userns_fd, int target_fd, struct s1_error *err);
+/* A detached clone of the mount at source_fd (path: its path for messages), idmapped into userns_fd. */
+int mount_idmapped_clone(int source_fd, bool recursive, unsigned attrs, int userns_fd, const char *path, struct s1_error *err);
+/* Attaches a detached mount (from mount_idmapped_clone) onto target_fd; returns the mount's fd. */
+int mount_attach(int mnt_fd, int target_fd, const char *what, struct s1_error *err);
 /* Sets attrs on the mount at fd (and below it when recursive). */
 int mount_set_attrs(int fd, bool recursive, unsigned attrs, struct s1_error *err);
-/* The overlay of layers (top first, host paths) with the writable upper/work fds. */
-int mount_overlay(char **layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
+/* The overlay of the layer fds (top first) with the writable upper/work fds. */
+int mount_overlay(const int *layers, size_t nlayers, int upper_fd, int work_fd, int target_fd,
                   struct s1_error *err);
 int mounts_make_root_slave(struct s1_error *err);
 /* pivot_root into the mount at root_fd and detach the old root. */
@@ -213,6 +224,7 @@ int mounts_pivot(int root_fd, struct s1_error *err);
 struct host_sources {
     int devices[6];      /* null zero full random urandom tty */
     int console;         /* the interactive app's terminal, or -1 */
+    int userns;          /* the pod's user namespace (plan `userns`), or -1 */
 };
 int rootfs_open_host_sources(const struct plan *plan, struct host_sources *hs, struct s1_error *err);
 void rootfs_close_host_sources(struct host_sources *hs);
@@ -230,6 +242,8 @@ int confine_prepare(const struct plan *plan, struct app *app, int pod_fd, struct
 /* Moves the calling process into the app's cgroups (a new cgroup namespace on v2) and sets
  * its oom_score_adj; /proc must be the pod's. */
 int confine_cgroups_and_oom(const struct plan *plan, const struct app *app, struct s1_error *err);
+/* Joins the pod's user namespace (when it has one): after the cgroups, before the root. */
+int confine_userns(int userns_fd, struct s1_error *err);
 /* Groups, user, capabilities, no_new_privs and the seccomp filter, in the ABI's order.
  * Call last before execve, in the app's root. */
 int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t *groups,
@@ -252,6 +266,7 @@ int status_record(struct plan *plan, int pod_fd, char *line);
 
 struct supervisor {
     struct plan *plan;
+    int userns_fd;       /* the apps' user namespace, or -1 */
     int null_fd;         /* /dev/null, opened before pivot_root */
     int signal_fd;       /* SIGCHLD, SIGTERM, SIGINT */
     bool detach;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "../common/stage1.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -59,6 +60,43 @@ static int join_pod(pid_t pid, struct s1_error *err)
     if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
         return s1_fail(err, errno, "enter the pod's root");
     return 0;
+}
+
+/* The pod's user namespace: the apps' (PID 1 stays in the host's to build the pod). Found
+ * through a child of PID 1 whose user namespace is not ours. */
+static int open_pod_userns(pid_t pid1, struct s1_error *err)
+{
+    struct stat self;
+    if (stat("/proc/self/ns/user", &self) < 0)
+        return s1_fail(err, errno, "stat /proc/self/ns/user");
+    DIR *proc = opendir("/proc");
+    if (!proc)
+        return s1_fail(err, errno, "open /proc");
+    int found = -1;
+    for (struct dirent *e; found < 0 && (e = readdir(proc));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], stat_line[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, stat_line, sizeof stat_line - 1);
+        if (n <= 0)
+            continue;
+        stat_line[n] = '\0';
+        /* "pid (comm) state ppid ...": comm may hold anything, the last ')' ends it */
+        char *close_paren = strrchr(stat_line, ')');
+        int ppid;
+        if (!close_paren || sscanf(close_paren + 1, " %*c %d", &ppid) != 1 || ppid != (int) pid1)
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/ns/user", e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && (st.st_ino != self.st_ino || st.st_dev != self.st_dev))
+            found = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    closedir(proc);
+    if (found < 0)
+        return s1_fail(err, 0, "enter: no app of the pod is running in its user namespace");
+    return found;
 }
 
 static const char *env_get(char **env, const char *key)
@@ -146,7 +184,8 @@ int cmd_enter(int argc, char **argv)
         if (confine_prepare(&plan, app, pod_fd, &err) < 0)
             s1_die(&err);
     }
-    if (join_pod(pid, &err) < 0)
+    int userns_fd = plan.userns == USERNS_NONE ? -1 : open_pod_userns(pid, &err);
+    if ((plan.userns != USERNS_NONE && userns_fd < 0) || join_pod(pid, &err) < 0)
         s1_die(&err);
     /* setns(pid) applies to children only */
     pid_t child = fork();
@@ -157,7 +196,7 @@ int cmd_enter(int argc, char **argv)
     if (child == 0) {
         /* confined as the app is, but as root: enter is the operator's way in */
         const char *workdir = app->workdir ? app->workdir : "/";
-        if (confine_cgroups_and_oom(&plan, app, &err) < 0)
+        if (confine_cgroups_and_oom(&plan, app, &err) < 0 || confine_userns(userns_fd, &err) < 0)
             s1_die(&err);
         if (chroot(app->root) < 0) {
             s1_fail(&err, errno, "chroot %s", app->root);

@@ -119,10 +119,11 @@ static void hide_host_command_line(int argc, char **argv)
 /* Everything the pod needs mounted, then pivot_root into the pod's root. On return the
  * process holds no descriptor of the host's filesystem: not the pod directory, not a host
  * directory of any kind. */
-static int build_pod(struct plan *plan, int pod_fd, struct s1_error *err)
+static int build_pod(struct plan *plan, int pod_fd, int userns_fd, struct s1_error *err)
 {
     struct host_sources hs;
     int r = rootfs_open_host_sources(plan, &hs, err);
+    hs.userns = userns_fd;
     cleanup_close int root = r < 0 ? -1 : rootfs_make_pod_root(pod_fd, err);
     for (size_t i = 0; root >= 0 && i < plan->napps; i++) {
         struct app *app = &plan->apps[i];
@@ -149,9 +150,90 @@ static int build_pod(struct plan *plan, int pod_fd, struct s1_error *err)
     return 0;
 }
 
+/* The pod's user namespace: a helper process unshares one, we map the pod's ids in it from
+ * the host's side and keep an fd of it; the helper then exits. Apps join it as they start
+ * (confine_userns), stage1 itself stays root on the host to build the pod. */
+static int make_userns(const struct plan *plan, struct s1_error *err)
+{
+    int ready[2], hold[2];
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return s1_fail(err, errno, "pipe");
+    if (pipe2(hold, O_CLOEXEC) < 0) {
+        close(ready[0]), close(ready[1]);
+        return s1_fail(err, errno, "pipe");
+    }
+    pid_t child = fork();
+    if (child < 0)
+        return s1_fail(err, errno, "fork");
+    if (child == 0) {
+        close(ready[0]);
+        close(hold[1]);
+        char c = unshare(CLONE_NEWUSER) < 0 ? 'E' : 'U';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(1);
+        while (read(hold[0], &c, 1) < 0 && errno == EINTR) {
+        }
+        _exit(0);
+    }
+    close(ready[1]);
+    close(hold[0]);
+    char c = 0;
+    ssize_t n;
+    while ((n = read(ready[0], &c, 1)) < 0 && errno == EINTR) {
+    }
+    close(ready[0]);
+    int fd = -1;
+    if (n != 1 || c != 'U') {
+        s1_fail(err, EPERM, "create the pod's user namespace");
+    } else {
+        char path[64], map[96];
+        static const char *const files[] = { "uid_map", "gid_map" };
+        for (int i = 0; i < 2 && !err->msg[0]; i++) {
+            snprintf(path, sizeof path, "/proc/%d/%s", (int) child, files[i]);
+            snprintf(map, sizeof map, "0 %lu %lu\n", i ? (unsigned long) plan->userns_gid : (unsigned long) plan->userns_uid,
+                     plan->userns_count);
+            cleanup_close int mf = open(path, O_WRONLY | O_CLOEXEC);
+            if (mf < 0 || s1_write_all(mf, map, strlen(map)) < 0)
+                s1_fail(err, errno, "write the pod's %s", files[i]);
+        }
+        if (!err->msg[0]) {
+            snprintf(path, sizeof path, "/proc/%d/ns/user", (int) child);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0)
+                s1_fail(err, errno, "open the pod's user namespace");
+        }
+    }
+    close(hold[1]); /* the helper may go */
+    int ws;
+    while (waitpid(child, &ws, 0) < 0 && errno == EINTR) {
+    }
+    return fd;
+}
+
+/* Apps of a pod with its own user namespace are root only in there: let them bind the ports
+ * root could and ping, in the pod's own network namespace (never the host's). */
+static int open_network_to_userns(const struct plan *plan, struct s1_error *err)
+{
+    if (plan->userns == USERNS_NONE || plan->net == NET_HOST)
+        return 0;
+    char range[64];
+    snprintf(range, sizeof range, "%lu %lu", (unsigned long) plan->userns_gid,
+             (unsigned long) plan->userns_gid + plan->userns_count - 1);
+    const char *const settings[][2] = {
+        { "/proc/sys/net/ipv4/ip_unprivileged_port_start", "0" },
+        { "/proc/sys/net/ipv4/ping_group_range", range },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        cleanup_close int fd = open(settings[i][0], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || s1_write_all(fd, settings[i][1], strlen(settings[i][1])) < 0)
+            return s1_fail(err, errno, "set %s", settings[i][0]);
+    }
+    return 0;
+}
+
 static bool is_known(const struct plan *plan, const struct supervisor *sv, int status_fd, int fd)
 {
-    if (fd <= STDERR_FILENO || fd == sv->signal_fd || fd == sv->null_fd || fd == status_fd)
+    if (fd <= STDERR_FILENO || fd == sv->signal_fd || fd == sv->null_fd || fd == status_fd || fd == sv->userns_fd)
         return true;
     for (size_t i = 0; i < plan->napps; i++) {
         if (plan->apps[i].log_fd == fd)
@@ -188,7 +270,7 @@ static int close_all_but_known(const struct plan *plan, const struct supervisor 
 
 /* The pod's PID 1. Never returns. */
 static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, int lock_fd, int signal_fd,
-                                               int status_fd, bool detach, int sync_fd)
+                                               int status_fd, int userns_fd, bool detach, int sync_fd)
 {
     struct s1_error err = { 0 };
     s1_status_fd = status_fd;
@@ -214,8 +296,8 @@ static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, in
         s1_die(&err);
     }
 
-    struct supervisor sv = { .plan = plan, .signal_fd = signal_fd, .detach = detach };
-    if (enter_namespaces(plan, pod_fd, &err) < 0 || mounts_make_root_slave(&err) < 0)
+    struct supervisor sv = { .plan = plan, .userns_fd = userns_fd, .signal_fd = signal_fd, .detach = detach };
+    if (enter_namespaces(plan, pod_fd, &err) < 0 || mounts_make_root_slave(&err) < 0 || open_network_to_userns(plan, &err) < 0)
         s1_die(&err);
     /* An fd opened before unshare(CLONE_NEWNS) names the host's mounts, on which nothing of
      * the pod may be mounted; our working directory moved into the new namespace with us. */
@@ -230,7 +312,7 @@ static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, in
         s1_fail(&err, errno, "open /dev/null");
         s1_die(&err);
     }
-    if (build_pod(plan, pod_fd, &err) < 0)
+    if (build_pod(plan, pod_fd, userns_fd, &err) < 0)
         s1_die(&err);
     close(pod_fd);
     if (close_all_but_known(plan, &sv, status_fd, &err) < 0)
@@ -384,6 +466,9 @@ int cmd_run(int argc, char **argv)
     }
     if (opts.detach && (detach(opts.uuid, pod_fd, &err) < 0 || open_logs(&plan, pod_fd, &err) < 0))
         s1_die(&err);
+    int userns_fd = plan.userns == USERNS_NONE ? -1 : make_userns(&plan, &err);
+    if (plan.userns != USERNS_NONE && userns_fd < 0)
+        s1_die(&err);
 
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -414,10 +499,12 @@ int cmd_run(int argc, char **argv)
         close(sync[1]);
         close(status_pipe[0]);
         hide_host_command_line(argc, argv);
-        pod_init(&plan, pod_fd, opts.lock_fd, signal_fd, status_pipe[1], opts.detach, sync[0]);
+        pod_init(&plan, pod_fd, opts.lock_fd, signal_fd, status_pipe[1], userns_fd, opts.detach, sync[0]);
     }
     close(sync[0]);
     close(status_pipe[1]);
+    if (userns_fd >= 0)
+        close(userns_fd);
     for (size_t i = 0; i < plan.napps; i++)
         if (plan.apps[i].log_fd >= 0)
             close(plan.apps[i].log_fd);

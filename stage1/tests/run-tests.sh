@@ -572,10 +572,43 @@ test_cgroups() {
     for d in "$v1/$rel/app-a" "$v1/$rel/stage1" "$v1/$rel" "$v2/$rel/app-a" "$v2/$rel/stage1" "$v2/$rel"; do rmdir "$d" 2>/dev/null; done
 }
 
+test_userns_idmap() {
+    local base=2147483648
+    new_pod userns
+    mkdir -p "$POD/upper" "$POD/work"
+    chown "$base:$base" "$POD/upper"
+    # the pod's line comes before the app lines: put it right after the pod lines of new_pod
+    sed -i "/^volume vol host /a userns $base $base 65536 idmap" "$POD/plan"
+    plan_line app a
+    plan_line image a "$POD/image"
+    plan_line rootfs a overlay upper work
+    plan_line mount a vol /vol ""
+    plan_line exec a /bin/sh -c 'id -u; cat /proc/self/uid_map | tr -s " " | sed "s/^ //"; stat -c %u /bin/busybox; touch /made-as-root /vol/made-as-root; touch /vol/up; while [ ! -e /vol/go ]; do sleep 0.1; done'
+    plan_line env a PATH=/bin
+    start_pod
+    if ! wait_for_file "$POD/vol/up"; then
+        fail "userns" "the app never started: $(cat "$POD/err")"
+        touch "$POD/vol/go"; wait_run
+        return
+    fi
+    local out
+    out=$(in_pod ./stage1/rootfs/enter --app=a -- /bin/sh -c 'id -u; touch /made-by-enter')
+    expect_eq "userns: enter joins the pod's user namespace as its root" 0 "$out"
+    touch "$POD/vol/go"
+    wait_run
+    expect_eq "userns: the app is root inside, mapped to the pod's range, image files look root's" \
+        "$(printf '0\n0 %s 65536\n0' "$base")" "$(cat "$POD/out")"
+    expect_eq "userns: what the app makes in its root belongs to the range on the host" "$base $base" \
+        "$(stat -c %u "$POD/upper/made-as-root") $(stat -c %u "$POD/upper/made-by-enter")"
+    expect_eq "userns: what the app makes in a volume keeps the owner the pod sees (idmapped)" 0 \
+        "$(stat -c %u "$POD/vol/made-as-root")"
+    expect_eq "userns: the image's files are unchanged on disk" 0 "$(stat -c %u "$POD/image/bin/busybox")"
+}
+
 # all tests, or the ones named on the command line
 TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers
        sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc
-       overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups)
+       overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups userns_idmap)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 

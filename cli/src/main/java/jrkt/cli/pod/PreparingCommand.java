@@ -25,6 +25,8 @@ import jrkt.core.pod.prepare.NetMode;
 import jrkt.core.pod.prepare.PodPreparer;
 import jrkt.core.pod.prepare.PrepareRequest;
 import jrkt.core.pod.prepare.VolumeSpec;
+import jrkt.core.pod.userns.IdPool;
+import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -92,6 +94,25 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = "--no-overlay", description = "copy each app's image instead of an overlay mount")
     boolean noOverlay;
 
+    /** The modes of --private-users; a value that is none of them is the first image, not the flag's. */
+    enum PrivateUsersMode { idmap, chown }
+
+    /** "--private-users" alone means idmap: the next argument is its value only when it is a mode (else it is the first image). */
+    static final class PrivateUsersValue implements CommandLine.IParameterPreprocessor {
+        @Override public boolean preprocess(java.util.Stack<String> args, CommandLine.Model.CommandSpec spec,
+                                            CommandLine.Model.ArgSpec argSpec, Map<String, Object> info) {
+            boolean attached = "=".equals(info.get("separator"));
+            if (!attached && (args.isEmpty() || !(args.peek().equals("idmap") || args.peek().equals("chown")))) args.push("idmap");
+            return false;
+        }
+    }
+
+    @Option(names = "--private-users", arity = "1", preprocessor = PrivateUsersValue.class, paramLabel = "idmap|chown",
+            description = "give the pod a user namespace of its own with 65536 ids from the pool: root in the pod is an"
+                + " unprivileged id on the host; idmap (default) mounts images and volumes idmapped, chown copies each image"
+                + " with shifted owners")
+    PrivateUsersMode privateUsers;
+
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "write the pod's UUID to FILE")
     Path uuidFileSave;
 
@@ -158,8 +179,10 @@ abstract class PreparingCommand extends BaseCommand {
         Map<String, String> set = Environment.parseAssignments("--set-env", setEnv);
         Map<String, String> inherited = inheritEnv ? new LinkedHashMap<>(jrkt.core.HostEnvironment.get()) : Map.of();
         String tty = interactive() ? terminal() : null;
+        PrivateUsers userns = privateUsers == null ? PrivateUsers.NONE : PrivateUsers.parse(privateUsers.name());
         return new PrepareRequest(apps, parsedVolumes, hostname, netMode, dnsConfig, hosts, inherited, fromFiles, set,
-            stage1Id, noOverlay, interactive(), tty, Map.of(), isolation());
+            stage1Id, noOverlay, interactive(), tty, Map.of(), isolation(), userns,
+            userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()));
     }
 
     /** The pod's limits, --cgroup-parent and the run-time --insecure-options. */
@@ -171,7 +194,8 @@ abstract class PreparingCommand extends BaseCommand {
 
     private static PrepareRequest withStage1(PrepareRequest r, String stage1) {
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
-            r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation());
+            r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
+            r.privateUsers(), r.idPool());
     }
 
     /** This command's flag names without the app flags (which its help group also declares). */

@@ -12,6 +12,7 @@ import jrkt.cli.GoDuration;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.IsolationStatus;
+import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.json.Json;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
@@ -111,6 +112,8 @@ public final class StatusCommand extends BaseCommand {
         boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
         s.put("exited", exited);
         if (exited) s.put("exit", pod.exitStatus());
+        PodUserNamespace userns = PodUserNamespace.read(pod.dir());
+        s.put("user-namespace", userns == null ? null : userns.mapping());
         IsolationStatus isolation = IsolationStatus.read(pod.dir());
         s.put("insecure-options", isolation.insecureOptions());
         s.put("not-applied", isolation.notApplied());

@@ -54,6 +54,36 @@ public final class TreeCopy {
      */
     public static void linkFiles(Path source, Path target) throws IOException { copy(source, target, true); }
 
+    /**
+     * Adds uidShift and gidShift to the owner of everything in the tree, the tree's root
+     * included, without following a symlink, keeping the full modes (chown clears setuid and
+     * setgid): an app's private copy moved into a pod's id range ({@code --private-users=chown}).
+     */
+    public static void shiftOwners(Path root, long uidShift, long gidShift) throws IOException {
+        Linux linux = Linux.get();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                shift(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                shift(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void shift(Path p) throws IOException {
+                Map<String, Object> a = Files.readAttributes(p, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode");
+                long uid = Integer.toUnsignedLong((Integer) a.get("uid")) + uidShift;
+                long gid = Integer.toUnsignedLong((Integer) a.get("gid")) + gidShift;
+                linux.lchown(p, (int) uid, (int) gid); // the kernel takes the bits as an unsigned id
+
+                if ((mode & 0170000) != 0120000) linux.chmod(p, mode & 07777);
+            }
+        });
+    }
+
     /** Owner, then the full mode (chown clears setuid bits): what PosixFilePermission cannot express. */
     public static void copyOwnerAndMode(Path from, Path to) throws IOException {
         for (String a : new String[] {"unix:uid", "unix:gid", "unix:mode"}) {

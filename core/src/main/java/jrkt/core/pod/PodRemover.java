@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
+import jrkt.core.pod.userns.IdRanges;
 
 /** {@code jrkt rm}: removes pods that are not running, undoing what stage1 left behind first. */
 public final class PodRemover {
@@ -75,5 +76,6 @@ public final class PodRemover {
         }
         Cgroups.removeFor(garbageDir);
         PodDeleter.delete(garbageDir);
+        IdRanges.release(dirs, uuid); // after the files: a crash in between leaves a record the next allocation drops
     }
 }

@@ -6,6 +6,9 @@ import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.IsolationPlan;
+import jrkt.core.pod.userns.IdRange;
+import jrkt.core.pod.userns.PodUserNamespace;
+import jrkt.core.pod.userns.PrivateUsers;
 
 /**
  * Turns a prepared pod into its stage1 plan, version 2 (docs/stage1-abi.md): what the pod
@@ -34,15 +37,17 @@ final class PodPlan {
     private final List<PreparedApp> apps;
     private final Map<String, VolumeSpec> volumes;
     private final IsolationPlan isolation;
+    private final PodUserNamespace userns;
     private final PlanWriter plan = new PlanWriter();
 
     PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes,
-            IsolationPlan isolation) {
+            IsolationPlan isolation, PodUserNamespace userns) {
         this.hostname = hostname;
         this.request = request;
         this.apps = apps;
         this.volumes = volumes;
         this.isolation = isolation;
+        this.userns = userns;
     }
 
     /** The app's root inside the pod's root, as stage1 sees it after pivot_root. */
@@ -54,6 +59,10 @@ final class PodPlan {
         plan.line("net", request.net().planFields());
         if (request.interactive() && request.consoleTty() != null) plan.line("console", request.consoleTty());
         isolation.podLines(plan);
+        if (userns != null) {
+            IdRange ids = userns.ids();
+            plan.line("userns", Long.toString(ids.uid()), Long.toString(ids.gid()), Long.toString(ids.count()), userns.mode().planMode());
+        }
         for (VolumeSpec v : volumes.values()) {
             if (v.kind() == VolumeSpec.Kind.HOST) plan.line("volume", v.name(), "host", v.source());
             else plan.line("volume", v.name(), "empty", "volumes/" + v.name());
@@ -66,7 +75,7 @@ final class PodPlan {
         String n = a.name();
         plan.comment("app " + n);
         plan.line("app", n);
-        if (request.noOverlay()) {
+        if (request.noOverlay() || (userns != null && userns.mode() == PrivateUsers.CHOWN)) {
             plan.line("rootfs", n, "dir", "apps-rootfs/" + n);
         } else {
             plan.line("image", n, a.treeRootfs().toAbsolutePath().toString());

@@ -24,6 +24,11 @@ import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
 import jrkt.core.pod.Pods;
+import jrkt.core.pod.userns.IdRange;
+import jrkt.core.pod.userns.IdRanges;
+import jrkt.core.pod.userns.IdmapSupport;
+import jrkt.core.pod.userns.PodUserNamespace;
+import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
@@ -78,6 +83,13 @@ public final class PodPreparer {
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
+            if (request.privateUsers() != PrivateUsers.NONE) {
+                try {
+                    IdRanges.release(dirs, uuid);
+                } catch (RuntimeException release) {
+                    e.addSuppressed(release);
+                }
+            }
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
         } finally {
@@ -145,6 +157,7 @@ public final class PodPreparer {
             apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
+        PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
         IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
             apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
 
@@ -152,19 +165,19 @@ public final class PodPreparer {
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
         isolation.write(pod);
-        writeVolumes(pod, allVolumes);
+        writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
         Files.createDirectory(pod.resolve("logs"));
         Set<String> trees = new java.util.LinkedHashSet<>();
         for (PreparedApp a : apps) {
             Files.createDirectory(pod.resolve("apps").resolve(a.name()));
-            writeAppRootfs(pod, a, r.noOverlay());
+            writeAppRootfs(pod, a, r.noOverlay(), userns);
             trees.add(a.treeId());
         }
-        writeEtcFiles(pod, apps, hostname, r);
+        writeEtcFiles(pod, apps, hostname, r, shiftOf(userns));
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
-        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation).build();
+        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).build();
         plan.writeTo(pod.resolve("plan"));
     }
 
@@ -214,7 +227,30 @@ public final class PodPreparer {
             image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
     }
 
-    private static void writeVolumes(Path pod, List<VolumeSpec> volumes) throws IOException {
+    /**
+     * With --private-users: the pod's id range (given back by gc, or by the failure cleanup of
+     * prepare), after checking that everything stage1 will mount idmapped can be.
+     */
+    private PodUserNamespace userNamespace(Path pod, String uuid, PrepareRequest r, List<PreparedApp> apps,
+                                           List<VolumeSpec> volumes) {
+        if (r.privateUsers() == PrivateUsers.NONE) return null;
+        if (r.privateUsers() == PrivateUsers.IDMAP) {
+            for (PreparedApp a : apps) if (!r.noOverlay()) IdmapSupport.require(a.treeRootfs(), "the image tree of app " + a.name());
+            IdmapSupport.require(pod, "the pod directory");
+            for (VolumeSpec v : volumes)
+                if (v.kind() == VolumeSpec.Kind.HOST) IdmapSupport.require(Path.of(v.source()), "the source of volume " + v.name());
+        }
+        PodUserNamespace userns = new PodUserNamespace(new IdRanges(dirs, r.idPool()).allocate(uuid), r.privateUsers());
+        userns.write(pod);
+        return userns;
+    }
+
+    /** The ids to add to what stage0 makes owned, so that it is the pod's: only for a shifted copy; idmapped mounts need none. */
+    private static IdRange shiftOf(PodUserNamespace userns) {
+        return userns != null && userns.mode() == PrivateUsers.CHOWN ? userns.ids() : new IdRange(0, 0, 0);
+    }
+
+    private static void writeVolumes(Path pod, List<VolumeSpec> volumes, IdRange shift) throws IOException {
         Path dir = Files.createDirectory(pod.resolve("volumes"));
         for (VolumeSpec v : volumes) {
             if (v.kind() == VolumeSpec.Kind.HOST) {
@@ -223,27 +259,32 @@ public final class PodPreparer {
                 continue;
             }
             Path d = Files.createDirectory(dir.resolve(v.name()));
-            Files.setAttribute(d, "unix:uid", v.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(d, "unix:gid", v.gid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(d, "unix:uid", (int) (Integer.toUnsignedLong(v.uid()) + shift.uid()), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(d, "unix:gid", (int) (Integer.toUnsignedLong(v.gid()) + shift.gid()), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(d, "unix:mode", v.mode());
         }
     }
 
-    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay) throws IOException {
-        if (noOverlay) {
+    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay, PodUserNamespace userns) throws IOException {
+        if (noOverlay || (userns != null && userns.mode() == PrivateUsers.CHOWN)) {
             Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
             TreeCopy.copy(a.treeRootfs(), copy);
+            // the rkt way: every file of the copy moved into the pod's id range, once per pod
+            if (userns != null && userns.mode() == PrivateUsers.CHOWN) TreeCopy.shiftOwners(copy, userns.ids().uid(), userns.ids().gid());
             return;
         }
         Path dir = Files.createDirectories(pod.resolve("overlay").resolve(a.name()));
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Files.createDirectory(dir.resolve("work"));
-        // The merged root takes the upper directory's owner and mode: make them the image's.
+        // The merged root takes the upper directory's owner and mode: make them the image's, as the
+        // pod sees them (its id range on the host, when it has one: the upper layer is not idmapped).
         TreeCopy.copyOwnerAndMode(a.treeRootfs(), upper);
+        if (userns != null) TreeCopy.shiftOwners(upper, userns.ids().uid(), userns.ids().gid());
     }
 
     /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
-    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r) throws IOException {
+    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r, IdRange shift)
+            throws IOException {
         String hosts = HostsEntries.render(hostname, r.hostsEntries());
         if (hosts == null) hosts = Files.readString(Path.of("/etc/hosts"));
         String resolv = switch (r.dns().mode()) {
@@ -255,6 +296,8 @@ public final class PodPreparer {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
             Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
             if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
+            // the apps' own copies: root's as the pod sees it
+            if (shift.count() > 0) TreeCopy.shiftOwners(dir, shift.uid(), shift.gid());
         }
     }
 

@@ -3,6 +3,8 @@ package jrkt.core.pod.prepare;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.pod.userns.IdPool;
+import jrkt.core.pod.userns.PrivateUsers;
 
 /**
  * Everything {@code jrkt prepare} / {@code jrkt run} decide before stage1 runs: the apps and
@@ -24,7 +26,9 @@ public record PrepareRequest(
         boolean interactive,                // the single app gets the terminal
         String consoleTty,                  // the caller's terminal to bind at /dev/console, or null
         Map<String, String> annotations,
-        IsolationRequest isolation) {      // pod limits, --cgroup-parent, --insecure-options (null: defaults)
+        IsolationRequest isolation,         // pod limits, --cgroup-parent, --insecure-options (null: defaults)
+        PrivateUsers privateUsers,          // --private-users (null: none)
+        IdPool idPool) {                    // where --private-users takes ids from (null: IdPool.DEFAULT)
 
     public PrepareRequest {
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
@@ -36,6 +40,17 @@ public record PrepareRequest(
         setEnv = setEnv == null ? Map.of() : setEnv;
         annotations = annotations == null ? Map.of() : annotations;
         isolation = isolation == null ? IsolationRequest.DEFAULT : isolation;
+        privateUsers = privateUsers == null ? PrivateUsers.NONE : privateUsers;
+        idPool = idPool == null ? IdPool.DEFAULT : idPool;
+    }
+
+    /** Without a user namespace of the pod's own. */
+    public PrepareRequest(List<AppSpec> apps, List<VolumeSpec> volumes, String hostname, NetMode net, DnsConfig dns,
+                          List<String> hostsEntries, Map<String, String> inheritedEnv, Map<String, String> envFromFiles,
+                          Map<String, String> setEnv, String stage1ImageId, boolean noOverlay, boolean interactive,
+                          String consoleTty, Map<String, String> annotations, IsolationRequest isolation) {
+        this(apps, volumes, hostname, net, dns, hostsEntries, inheritedEnv, envFromFiles, setEnv, stage1ImageId, noOverlay,
+            interactive, consoleTty, annotations, isolation, PrivateUsers.NONE, IdPool.DEFAULT);
     }
 
     /** A request with the defaults for everything but the apps and the stage1 image. */

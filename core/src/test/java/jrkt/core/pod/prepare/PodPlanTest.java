@@ -51,7 +51,7 @@ class PodPlanTest {
     private List<String> allLines(PrepareRequest r, List<PreparedApp> apps, Map<String, VolumeSpec> volumes) {
         IsolationPlan isolation = IsolationPlan.decide("uuid", r.isolation(),
             apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
-        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes, isolation).build().text().split("\n"));
+        return Arrays.asList(new PodPlan("jrkt-test", r, apps, volumes, isolation, null).build().text().split("\n"));
     }
 
     private static PrepareRequest request(NetMode net, DnsConfig dns, boolean noOverlay, boolean interactive) {
