@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,6 +48,10 @@ static __attribute__((noreturn)) void become_app(struct supervisor *sv, struct a
         s1_fail(&err, errno, "workdir %s", app->workdir ? app->workdir : "/");
     else if (confine_credentials(app, app->uid, app->gid, app->groups, app->ngroups, &err) < 0)
         ;
+    /* without a pid namespace to die with, an app dies with its supervisor (set after the
+     * credential changes, which clear it) */
+    else if (!sv->own_pid_ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        s1_fail(&err, errno, "prctl PR_SET_PDEATHSIG");
     else {
         execve(argv[0], argv, app->env);
         s1_fail(&err, errno, "exec %s", argv[0]);

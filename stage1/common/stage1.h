@@ -266,6 +266,7 @@ int status_record(struct plan *plan, int pod_fd, char *line);
 
 struct supervisor {
     struct plan *plan;
+    bool own_pid_ns;     /* the supervisor is the pod's PID 1 (else apps get PDEATHSIG) */
     int userns_fd;       /* the apps' user namespace, or -1 */
     int null_fd;         /* /dev/null, opened before pivot_root */
     int signal_fd;       /* SIGCHLD, SIGTERM, SIGINT */
@@ -285,9 +286,20 @@ int wait_status_code(int wstatus);
  * that no process of the pod can reach stage1's file through /proc/PID/exe. */
 int selfexec_sealed(char **argv, struct s1_error *err);
 
+/* ---- run.c: the run entrypoint, for each flavor of this binary ---- */
+
+struct flavor {
+    const char *name;
+    /* default: new pid, uts, ipc and network namespaces (as the plan says) with the supervisor
+     * as PID 1; fly: the host's, with only a mount namespace of the pod's own */
+    bool own_namespaces;
+};
+int run_pod(const struct flavor *flavor, int argc, char **argv);
+
 /* ---- entrypoints (default/) ---- */
 
 int cmd_run(int argc, char **argv);
+int cmd_fly(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gc(int argc, char **argv);

@@ -1,15 +1,21 @@
-/* The default stage1: one binary, the entrypoint chosen by the name it is called by
- * (/init, /enter, /stop, /gc in the stage1 image). */
+/* stage1: one binary for the default and fly flavors, the entrypoint chosen by the name it is
+ * called by (/init or /fly, /enter, /stop, /gc in the stage1 images). */
 #include "../common/stage1.h"
 
 #include <string.h>
 #include <sys/prctl.h>
 
+static const struct flavor DEFAULT_FLAVOR = { .name = "default", .own_namespaces = true };
+static const struct flavor FLY_FLAVOR = { .name = "fly", .own_namespaces = false };
+
+int cmd_run(int argc, char **argv) { return run_pod(&DEFAULT_FLAVOR, argc, argv); }
+int cmd_fly(int argc, char **argv) { return run_pod(&FLY_FLAVOR, argc, argv); }
+
 static const struct {
     const char *name;
     int (*fn)(int, char **);
 } entrypoints[] = {
-    { "init", cmd_run }, { "run", cmd_run }, { "enter", cmd_enter },
+    { "init", cmd_run }, { "run", cmd_run }, { "fly", cmd_fly }, { "enter", cmd_enter },
     { "stop", cmd_stop }, { "gc", cmd_gc },
 };
 

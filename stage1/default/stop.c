@@ -1,9 +1,66 @@
 /* stop and gc. */
+#define _GNU_SOURCE
 #include "../common/stage1.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+
+/* SIGKILL to every process in the cgroup dir and below it; returns how many it signalled. */
+static int kill_cgroup_tree(int dir_fd, int depth)
+{
+    int killed = 0;
+    cleanup_close int procs = openat(dir_fd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (procs >= 0) {
+        char buf[8192];
+        ssize_t n = read(procs, buf, sizeof buf - 1);
+        if (n > 0) {
+            buf[n] = '\0';
+            for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                if (kill(atoi(line), SIGKILL) == 0)
+                    killed++;
+        }
+    }
+    if (depth > 2)
+        return killed;
+    DIR *d = fdopendir(dup(dir_fd));
+    if (!d)
+        return killed;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        cleanup_close int child = openat(dir_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (child >= 0)
+            killed += kill_cgroup_tree(child, depth + 1);
+    }
+    closedir(d);
+    return killed;
+}
+
+/* --force: what the pod's processes are, its cgroups say, whatever became of PID 1 (a flavor
+ * without a pid namespace has no kernel to kill them all with it). */
+static void kill_pod_cgroups(void)
+{
+    struct plan plan;
+    struct s1_error err = { 0 };
+    if (plan_load("plan", &plan, &err) < 0)
+        return;
+    for (int round = 0; round < 50; round++) {
+        int killed = 0;
+        for (size_t i = 0; i < plan.ncgroups; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", plan.cgroups[i].mountpoint, plan.cgroups[i].path);
+            cleanup_close int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dir >= 0)
+                killed += kill_cgroup_tree(dir, 0);
+        }
+        if (!killed)
+            return;
+        usleep(20000);
+    }
+}
 
 int cmd_stop(int argc, char **argv)
 {
@@ -25,6 +82,8 @@ int cmd_stop(int argc, char **argv)
         s1_fail(&err, errno, "signal the pod's PID 1 (%d)", (int) pid);
         s1_die(&err);
     }
+    if (sig == SIGKILL)
+        kill_pod_cgroups();
     return 0;
 }
 

@@ -605,10 +605,41 @@ test_userns_idmap() {
     expect_eq "userns: the image's files are unchanged on disk" 0 "$(stat -c %u "$POD/image/bin/busybox")"
 }
 
+test_fly() {
+    new_pod fly
+    sed -i 's/^net none$/net host/' "$POD/plan"
+    app_lines a 'for n in pid net uts; do readlink /proc/self/ns/$n; done; grep -c " /vol " /proc/self/mountinfo; (sleep 3001 &); touch /vol/up; while [ ! -e /vol/go ]; do sleep 0.1; done'
+    (cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/fly --lock-fd=9 "$UUID" >"$POD/out" 2>"$POD/err") &
+    RUN_PID=$!
+    if ! wait_for_file "$POD/vol/up"; then
+        fail "fly" "the app never started: $(cat "$POD/err")"
+        touch "$POD/vol/go"; wait_run
+        return
+    fi
+    expect_eq "fly: the pod's volume is not mounted on the host" 0 "$(grep -cF "$POD" /proc/self/mountinfo)"
+    expect_eq "fly: enter runs in the host's uts namespace" "$(hostname)" "$(in_pod ./stage1/rootfs/enter --app=a -- hostname)"
+    touch "$POD/vol/go"
+    wait_run
+    expect_eq "fly: the app ends the pod with its status" 0 "$RC"
+    expect_eq "fly: the app is in the host's pid, network and uts namespaces, its volume mounted" \
+        "$(printf '%s\n%s\n%s\n1' "$(readlink /proc/self/ns/pid)" "$(readlink /proc/self/ns/net)" "$(readlink /proc/self/ns/uts)")" \
+        "$(cat "$POD/out")"
+    expect_eq "fly: what the app left running ended with the pod" "" "$(pgrep -f 'sleep 3001')"
+}
+
+test_fly_refuses_private_namespaces() {
+    simple_pod flynet 'true'
+    (cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/fly --lock-fd=9 "$UUID" >"$POD/out" 2>"$POD/err")
+    RC=$?
+    expect_eq "fly: a plan asking for a network of the pod's own fails in one line" \
+        "254 stage1: the fly flavor runs apps in the host's network namespace: the plan asks for another" "$RC $(cat "$POD/err")"
+}
+
 # all tests, or the ones named on the command line
 TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers
        sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc
-       overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups userns_idmap)
+       overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups userns_idmap
+       fly fly_refuses_private_namespaces)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 

@@ -1,6 +1,8 @@
-/* run: create the pod's PID 1 in new namespaces, wait for it, record the pod's status. */
+/* run: create the pod's supervisor (the default flavor: the PID 1 of new namespaces; fly: a
+ * process in the host's namespaces but its own mount namespace), wait for it, record the pod's
+ * status. */
 #define _GNU_SOURCE
-#include "../common/stage1.h"
+#include "stage1.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -79,8 +81,18 @@ static int bring_up_loopback(struct s1_error *err)
     return 0;
 }
 
-static int enter_namespaces(const struct plan *plan, int pod_fd, struct s1_error *err)
+static int enter_namespaces(const struct flavor *flavor, const struct plan *plan, int pod_fd, struct s1_error *err)
 {
+    if (!flavor->own_namespaces) {
+        /* fly: the host's pid, network, uts and ipc namespaces; a mount namespace of its own */
+        if (plan->net != NET_HOST)
+            return s1_fail(err, 0, "the %s flavor runs apps in the host's network namespace: the plan asks for another", flavor->name);
+        if (plan->userns != USERNS_NONE)
+            return s1_fail(err, 0, "the %s flavor has no user namespace for a pod: the plan asks for one", flavor->name);
+        if (unshare(CLONE_NEWNS) < 0)
+            return s1_fail(err, errno, "unshare the mount namespace");
+        return 0;
+    }
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (plan->net == NET_JOIN) {
         /* a pod path stays in the pod directory; a host path is stage0's choice */
@@ -269,8 +281,42 @@ static int close_all_but_known(const struct plan *plan, const struct supervisor 
 }
 
 /* The pod's PID 1. Never returns. */
-static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, int lock_fd, int signal_fd,
-                                               int status_fd, int userns_fd, bool detach, int sync_fd)
+/* fly: whatever the apps left behind (reparented to us, the subreaper) goes with the pod. */
+static void kill_leftovers(void)
+{
+    for (int round = 0; round < 100; round++) {
+        bool any = false;
+        DIR *proc = opendir("/proc");
+        if (!proc)
+            return;
+        for (struct dirent *e; (e = readdir(proc));) {
+            if (e->d_name[0] < '1' || e->d_name[0] > '9')
+                continue;
+            char path[300], line[512];
+            snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+            cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+            ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof line - 1);
+            if (n <= 0)
+                continue;
+            line[n] = '\0';
+            char *paren = strrchr(line, ')');
+            int ppid;
+            if (paren && sscanf(paren + 1, " %*c %d", &ppid) == 1 && ppid == (int) getpid()) {
+                kill(atoi(e->d_name), SIGKILL);
+                any = true;
+            }
+        }
+        closedir(proc);
+        while (waitpid(-1, NULL, WNOHANG) > 0) {
+        }
+        if (!any)
+            return;
+        usleep(10000);
+    }
+}
+
+static __attribute__((noreturn)) void pod_init(const struct flavor *flavor, struct plan *plan, int pod_fd, int lock_fd,
+                                               int signal_fd, int status_fd, int userns_fd, bool detach, int sync_fd)
 {
     struct s1_error err = { 0 };
     s1_status_fd = status_fd;
@@ -296,8 +342,15 @@ static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, in
         s1_die(&err);
     }
 
-    struct supervisor sv = { .plan = plan, .userns_fd = userns_fd, .signal_fd = signal_fd, .detach = detach };
-    if (enter_namespaces(plan, pod_fd, &err) < 0 || mounts_make_root_slave(&err) < 0 || open_network_to_userns(plan, &err) < 0)
+    struct supervisor sv = { .plan = plan, .userns_fd = userns_fd, .signal_fd = signal_fd, .detach = detach,
+                             .own_pid_ns = flavor->own_namespaces };
+    /* without a pid namespace, orphans of the apps must come to us rather than to the host's init */
+    if (!flavor->own_namespaces && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+        s1_fail(&err, errno, "prctl PR_SET_CHILD_SUBREAPER");
+        s1_die(&err);
+    }
+    if (enter_namespaces(flavor, plan, pod_fd, &err) < 0 || mounts_make_root_slave(&err) < 0 ||
+        open_network_to_userns(plan, &err) < 0)
         s1_die(&err);
     /* An fd opened before unshare(CLONE_NEWNS) names the host's mounts, on which nothing of
      * the pod may be mounted; our working directory moved into the new namespace with us. */
@@ -322,6 +375,8 @@ static __attribute__((noreturn)) void pod_init(struct plan *plan, int pod_fd, in
     int status = apps_supervise(&sv, &err);
     if (status < 0)
         s1_die(&err);
+    if (!flavor->own_namespaces)
+        kill_leftovers();
     _exit(status);
 }
 
@@ -450,7 +505,7 @@ static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
         ch->len = 0; /* a line this long is not one PID 1 wrote */
 }
 
-int cmd_run(int argc, char **argv)
+int run_pod(const struct flavor *flavor, int argc, char **argv)
 {
     struct s1_error err = { 0 };
     struct run_opts opts = { 0 };
@@ -486,7 +541,7 @@ int cmd_run(int argc, char **argv)
         s1_die(&err);
     }
     /* unshare(CLONE_NEWPID) only moves our children: the next fork is the pod's PID 1 */
-    if (unshare(CLONE_NEWPID) < 0) {
+    if (flavor->own_namespaces && unshare(CLONE_NEWPID) < 0) {
         s1_fail(&err, errno, "unshare the pid namespace");
         s1_die(&err);
     }
@@ -498,8 +553,9 @@ int cmd_run(int argc, char **argv)
     if (init == 0) {
         close(sync[1]);
         close(status_pipe[0]);
-        hide_host_command_line(argc, argv);
-        pod_init(&plan, pod_fd, opts.lock_fd, signal_fd, status_pipe[1], userns_fd, opts.detach, sync[0]);
+        if (flavor->own_namespaces)
+            hide_host_command_line(argc, argv);
+        pod_init(flavor, &plan, pod_fd, opts.lock_fd, signal_fd, status_pipe[1], userns_fd, opts.detach, sync[0]);
     }
     close(sync[0]);
     close(status_pipe[1]);
