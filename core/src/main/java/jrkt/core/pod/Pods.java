@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
+import jrkt.core.fs.UserFiles;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
 public final class Pods {
@@ -62,7 +64,7 @@ public final class Pods {
         } catch (NoSuchFileException e) {
             return uuids;
         } catch (IOException e) {
-            throw new JrktException("cannot list pods in " + dirs.stateDir(state) + ": " + e.getMessage(), e);
+            throw new JrktException("cannot list pods: " + IoErrors.describe(e), e);
         }
         uuids.sort(null);
         return uuids;
@@ -75,13 +77,13 @@ public final class Pods {
     public Pod resolve(String prefix) {
         String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
         if (wanted.isEmpty() || !wanted.matches("[0-9a-f]+")) {
-            throw new JrktException("\"" + prefix + "\" is not a pod UUID or UUID prefix");
+            throw new JrktException(Quote.arg(prefix) + " is not a pod UUID or UUID prefix");
         }
         List<Pod> matches = new ArrayList<>();
         for (Pod p : list()) if (p.uuid().replace("-", "").startsWith(wanted)) matches.add(p);
-        if (matches.isEmpty()) throw new JrktException("no pod matches \"" + prefix + "\" in " + dirs.root());
+        if (matches.isEmpty()) throw new JrktException("no pod matches " + Quote.arg(prefix) + " in " + dirs.root());
         if (matches.size() > 1) {
-            throw new JrktException("pod UUID prefix \"" + prefix + "\" is ambiguous: it matches "
+            throw new JrktException("pod UUID prefix " + Quote.arg(prefix) + " is ambiguous: it matches "
                 + String.join(", ", matches.stream().map(Pod::uuid).toList()));
         }
         return matches.getFirst();
@@ -95,14 +97,12 @@ public final class Pods {
         return resolve(prefix);
     }
 
-    /** The UUID written in a --uuid-file (surrounding whitespace ignored). */
+    /** The most a --uuid-file may hold: a UUID, blanks, and room for a comment-free editor's newline. */
+    static final int UUID_FILE_MAX = 1024;
+
+    /** The UUID written in a --uuid-file (surrounding whitespace ignored); read with a limit, see {@link UserFiles}. */
     public static String readUuidFile(Path file) {
-        String s;
-        try {
-            s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new JrktException("cannot read --uuid-file " + file + ": " + IoErrors.reason(e), e);
-        }
+        String s = new String(UserFiles.read(file, "--uuid-file", UUID_FILE_MAX), StandardCharsets.UTF_8).trim();
         if (s.isEmpty()) throw new JrktException("--uuid-file " + file + " is empty");
         return s;
     }

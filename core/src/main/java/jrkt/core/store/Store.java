@@ -68,9 +68,26 @@ public final class Store implements AutoCloseable {
         try {
             for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
+            throw new JrktException("cannot create the store in " + cas + ": " + jrkt.core.IoErrors.reason(e), e);
         }
+        checkWritable(cas);
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
+    }
+
+    /**
+     * jrkt writes its index even to read it (SQLite's WAL needs its shared-memory file), so a
+     * store it cannot write is refused by name rather than failing deep in SQLite, or listing nothing.
+     */
+    private static void checkWritable(Path cas) {
+        Path db = cas.resolve("db");
+        if (Files.isWritable(db)) return;
+        String why = "permission denied";
+        try {
+            Files.delete(Files.createTempFile(db, ".probe-", ""));
+        } catch (IOException e) {
+            why = jrkt.core.IoErrors.reason(e); // "Read-only file system", "permission denied", ...
+        }
+        throw new JrktException("cannot use the store in " + cas + ": " + why + " (jrkt writes to its store even to list it)");
     }
 
     /** Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of killed imports. */
