@@ -32,7 +32,9 @@ class PodGcHostileStateTest {
 
     @TempDir Path tmp;
     PodEnv env;
-    Path immutable;
+    String pinnedPod; // the pod holding an immutable file, wherever gc moved it
+
+    Path pinned() { return env.podDir(pinnedPod).resolve("overlay/shell/upper/tmp/pinned"); }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -42,7 +44,7 @@ class PodGcHostileStateTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (immutable != null) chattr("-i", immutable);
+        if (pinnedPod != null && env.podDir(pinnedPod) != null) chattr("-i", pinned());
         env.close();
     }
 
@@ -61,13 +63,19 @@ class PodGcHostileStateTest {
     }
 
     @Test
-    void gcRemovesAPodWhoseAppLeftATreeThirtyThousandLevelsDeep() {
-        // 30,000 levels in an empty volume (a plain directory of the pod), 3,000 in the app's
-        // overlay upper directory (overlayfs makes each level slower to build, not to delete)
-        Jrkt.Result run = env.run(args("run", "--volume=scratch,kind=empty",
-            sh(IMAGE, "cd /scratch && " + deepTree("a", 30_000) + " && cd /tmp && " + deepTree("b", 3_000),
+    void gcRemovesAPodWhoseAppLeftATreeThirtyThousandLevelsDeep() throws Exception {
+        Path uuidFile = tmp.resolve("uuid");
+        Jrkt.Result run = env.run(args("run", "--uuid-file-save=" + uuidFile, "--volume=scratch,kind=empty",
+            sh(IMAGE, "cd /scratch && " + deepTree("a", 3_000) + " && cd /tmp && " + deepTree("b", 3_000),
                 "--mount=volume=scratch,target=/scratch")));
         assertEquals(0, run.exitCode(), run.toString());
+        // The app's writes land in its upper directory and its volume. Building 30,000 levels
+        // through overlayfs takes minutes, so the rest of the depth is added there from the host,
+        // as the app would have left it.
+        Path upper = env.podDir(PodEnv.readOrNull(uuidFile)).resolve("overlay/shell/upper/tmp");
+        Process deeper = new ProcessBuilder("sh", "-c", deepTree("c", 30_000)).directory(upper.toFile()).inheritIO().start();
+        assertTrue(deeper.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, deeper.exitValue());
 
         Jrkt.Result gc = env.run("gc", "--grace-period=0s");
         assertEquals(0, gc.exitCode(), gc.toString());
@@ -97,10 +105,9 @@ class PodGcHostileStateTest {
         String stuck = PodEnv.readOrNull(uuidFile);
         env.run(args("run", sh(IMAGE, "echo fine > /tmp/file"))).expectSuccess();
         env.run(args("run", sh(IMAGE, "echo fine too > /tmp/file"))).expectSuccess();
-        Path upperTmp = env.podDir(stuck).resolve("overlay/shell/upper/tmp");
-        Files.writeString(upperTmp.resolve("pinned"), "x");
-        immutable = upperTmp.resolve("pinned");
-        chattr("+i", immutable);
+        pinnedPod = stuck;
+        Files.writeString(pinned(), "x");
+        chattr("+i", pinned());
 
         Jrkt.Result gc = env.run("gc", "--grace-period=0s");
         assertEquals(254, gc.exitCode(), gc.toString());
@@ -117,8 +124,8 @@ class PodGcHostileStateTest {
         assertEquals(254, rm.exitCode());
         assertTrue(rm.stderr().strip().startsWith("jrkt: rm " + stuck + ": ") && rm.stderr().contains("immutable"), rm.toString());
 
-        chattr("-i", immutable);
-        immutable = null;
+        chattr("-i", pinned());
+        pinnedPod = null;
         env.run("gc", "--grace-period=0s").expectSuccess();
         assertEquals(List.of(), env.allPods(), "without the flag the pod goes");
     }

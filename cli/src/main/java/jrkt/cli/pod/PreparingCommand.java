@@ -22,6 +22,7 @@ import jrkt.core.pod.prepare.NetMode;
 import jrkt.core.pod.prepare.PodPreparer;
 import jrkt.core.pod.prepare.PrepareRequest;
 import jrkt.core.pod.prepare.VolumeSpec;
+import jrkt.core.store.Lease;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -109,10 +110,13 @@ abstract class PreparingCommand extends BaseCommand {
         PrepareRequest parsed = request(null);
         if (uuidFileSave != null) checkWritableParent(uuidFileSave);
         Store store = store();
-        String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
-        PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
-        String uuid = new PodPreparer(store, dirs).prepare(request);
+        String uuid;
+        // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
+        try (Lease lease = store.lease()) {
+            String stage1 = Stage1Image.select(store, lease, stage1Path, stage1Name, stage1Hash);
+            uuid = new PodPreparer(store, dirs).prepare(withStage1(parsed, stage1), lease);
+        }
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);

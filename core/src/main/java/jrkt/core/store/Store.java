@@ -229,9 +229,28 @@ public final class Store implements AutoCloseable {
 
     // ---- removal and gc ----------------------------------------------------------------
 
-    /** Removes an image from the index and its blob; trees stay until image gc. */
+    /** Removes an image from the index and its blob; trees stay until image gc. Waits while a {@link Lease} holds it. */
     public void removeImage(String imageId) throws IOException {
-        if (!removeLocked(imageId)) throw notFound(imageId);
+        try (FileLock inUse = FileLock.exclusive(lockFile(useLockName(imageId)))) {
+            if (!removeLocked(imageId)) throw notFound(imageId);
+        }
+    }
+
+    // ---- leases -------------------------------------------------------------------------
+
+    /** A new lease: what it resolves and renders stays until it is closed (see {@link Lease}). */
+    public Lease lease() { return new Lease(this); }
+
+    /** The lock a lease holds shared on an image (by ID) or a tree (by tree ID). */
+    static String useLockName(String imageOrTreeId) {
+        return "use-" + (imageOrTreeId.startsWith(ID_PREFIX) ? hexOf(imageOrTreeId) : imageOrTreeId);
+    }
+
+    Path lockFile(String name) { return locks.resolve(name); }
+
+    /** Whether the image has its row and its blob. */
+    boolean isStored(String imageId) {
+        return index.find(imageId) != null && Files.exists(blobs.resolve(hexOf(imageId)));
     }
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
@@ -265,9 +284,12 @@ public final class Store implements AutoCloseable {
             // so this narrows the window rather than closing it (a used image's tree survives anyway)
             ImageInfo now = index.find(image.id());
             if (now == null || !now.lastUsed().isBefore(cutoff)) continue;
-            if (removeLocked(image.id())) {
-                removedImages.add(image.id());
-                freed += image.size();
+            try (FileLock inUse = FileLock.tryExclusive(lockFile(useLockName(image.id())))) {
+                if (inUse == null) continue; // a preparation holds it (a Lease)
+                if (removeLocked(image.id())) {
+                    removedImages.add(image.id());
+                    freed += image.size();
+                }
             }
         }
         List<Path> entries = list(trees);
@@ -278,8 +300,9 @@ public final class Store implements AutoCloseable {
                 continue;
             }
             if (treesInUse.contains(name)) continue;
-            try (FileLock tree = FileLock.tryExclusive(treeLock(name))) {
-                if (tree == null) continue; // being rendered or repaired
+            try (FileLock inUse = FileLock.tryExclusive(lockFile(useLockName(name)));
+                 FileLock tree = inUse == null ? null : FileLock.tryExclusive(treeLock(name))) {
+                if (tree == null) continue; // held by a preparation, or being rendered or repaired
                 Path hash = dir.resolve("hash");
                 if (Files.exists(hash) && Files.getLastModifiedTime(hash).toInstant().isAfter(cutoff)) continue;
                 Files.deleteIfExists(hash); // first, so that a crash leaves a tree known as unrendered
@@ -394,7 +417,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The image and its dependencies in appc precedence order (see {@link DependencyChain}). */
-    private List<DependencyChain.Node> chain(String imageId) {
+    List<DependencyChain.Node> chain(String imageId) {
         ImageManifest top = manifest(imageId);
         return DependencyChain.topDown(imageId, top, this::resolveDependency);
     }
