@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
+import jrkt.core.fs.DiskSpace;
 import picocli.CommandLine;
 
 /**
@@ -26,10 +27,24 @@ public final class Errors {
             return EXIT_ERROR;
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            report(cmd.getErr(), describe(ex), ex, root.debug());
+            report(cmd.getErr(), noSpace(ex, root) ? new DiskSpace.NoSpaceException(root.dataDir()).getMessage() : describe(ex),
+                ex, root.debug());
             return EXIT_ERROR;
         });
         return commandLine;
+    }
+
+    /**
+     * Whether an I/O failure happened while the data directory's file system is full: then
+     * that is what the user is told, whichever low-level error the lack of space surfaced as.
+     */
+    static boolean noSpace(Throwable ex, JrktCommand root) {
+        if (ex instanceof DiskSpace.NoSpaceException || !DiskSpace.couldBeNoSpace(ex)) return false;
+        try {
+            return DiskSpace.isFull(root.dataDir());
+        } catch (RuntimeException badDir) {
+            return false;
+        }
     }
 
     /** The message a user sees for an exception: jrkt's own message, or a clean I/O message. */

@@ -127,6 +127,12 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return store;
     }
 
+    /** The store for a command that frees space (image rm, image gc): opened even on a full disk. */
+    public synchronized Store openStoreToFree() throws IOException {
+        if (store == null) store = Store.openToFree(dataDir());
+        return store;
+    }
+
     @Override public synchronized void close() {
         if (store != null) {
             store.close();

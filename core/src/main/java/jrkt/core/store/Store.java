@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import jrkt.core.JrktException;
+import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.AciArchive;
 import jrkt.core.image.aci.ImageManifest;
@@ -90,8 +93,31 @@ public final class Store implements AutoCloseable {
         throw new JrktException("cannot use the store in " + cas + ": " + why + " (jrkt writes to its store even to list it)");
     }
 
-    /** Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of killed imports. */
+    /**
+     * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of
+     * killed imports. On a full file system it refuses with {@link DiskSpace.NoSpaceException},
+     * before anything is changed: only {@link #openToFree} opens a full store.
+     */
     public static Store open(Path dataDir) throws IOException {
+        DiskSpace.requireSpace(dataDir);
+        Store store = openUnchecked(dataDir);
+        store.keepReserve();
+        return store;
+    }
+
+    /**
+     * Opens the store for commands that free space (image rm, image gc), also on a full file
+     * system: the space the store keeps in reserve ({@code cas/reserve}) is given up first so
+     * that SQLite can open its index, and taken again when the store is closed, if there is room.
+     */
+    public static Store openToFree(Path dataDir) throws IOException {
+        if (DiskSpace.isFull(dataDir)) Files.deleteIfExists(dataDir.resolve("cas").resolve(RESERVE));
+        Store store = openUnchecked(dataDir);
+        store.refillReserveOnClose = true;
+        return store;
+    }
+
+    private static Store openUnchecked(Path dataDir) throws IOException {
         Store store = new Store(dataDir.resolve("cas"));
         try {
             store.cleanLeftovers();
@@ -100,6 +126,37 @@ public final class Store implements AutoCloseable {
             throw e;
         }
         return store;
+    }
+
+    // ---- the space reserve -----------------------------------------------------------------
+
+    /** A file of zeros the store keeps, so that on a full disk the commands that free space can still open the index. */
+    static final String RESERVE = "reserve";
+    static final int RESERVE_BYTES = 1 << 20;
+    private boolean refillReserveOnClose;
+
+    /** Writes cas/reserve when it is missing and there is room for it and more; a failure only means no reserve. */
+    private void keepReserve() {
+        Path reserve = cas.resolve(RESERVE);
+        if (Files.exists(reserve) || DiskSpace.usable(cas) < DiskSpace.FULL_BELOW + 2L * RESERVE_BYTES) return;
+        Path staged = cas.resolve(RESERVE + ".tmp-" + pid);
+        try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+            for (int written = 0; written < RESERVE_BYTES; written += zeros.capacity()) {
+                zeros.clear();
+                while (zeros.hasRemaining()) out.write(zeros);
+            }
+            out.force(true);
+            Files.move(staged, reserve, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // no room after all: the store works without its reserve
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException ignored) {
+                // a stray file of zeros; the next keepReserve overwrites it
+            }
+        }
     }
 
     // ---- import ------------------------------------------------------------------------
@@ -508,5 +565,8 @@ public final class Store implements AutoCloseable {
     private Path imageLock(String hex) { return locks.resolve("image-" + hex); }
     private Path treeLock(String treeId) { return locks.resolve("tree-" + treeId); }
 
-    @Override public void close() { index.close(); }
+    @Override public void close() {
+        index.close();
+        if (refillReserveOnClose) keepReserve();
+    }
 }
