@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +24,7 @@ public final class ImageExportCommand extends BaseCommand {
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
         Path blob = store().blob(id);
-        Staging.write(Staging.target(file, overwrite), "export", staged -> Files.copy(blob, staged));
+        Output.write(Output.target(file, Output.Kind.FILE, overwrite), Output.Kind.FILE, staged -> Files.copy(blob, staged));
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ public final class ImageExtractCommand extends BaseCommand {
         SafeExtractor.Options options = rootfsOnly
                 ? SafeExtractor.Options.aciRootfs(path -> true)
                 : new SafeExtractor.Options("", path -> true, true, false);
-        Staging.write(Staging.target(dir, overwrite), "extract", staged -> {
+        Output.write(Output.target(dir, Output.Kind.TREE, overwrite), Output.Kind.TREE, staged -> {
             Files.createDirectory(staged);
             try (InputStream tar = Files.newInputStream(blob)) {
                 new SafeExtractor(Linux.get()).extract(tar, staged, options);

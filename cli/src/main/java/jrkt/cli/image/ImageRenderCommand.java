@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.store.RenderedTree;
 import picocli.CommandLine.Command;
@@ -28,10 +29,10 @@ public final class ImageRenderCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
-        Path target = Staging.target(dir, overwrite);
+        Path target = Output.target(dir, Output.Kind.TREE, overwrite);
         RenderedTree tree = store().render(id);
         byte[] manifest = store().manifestBytes(id);
-        Staging.write(target, "render", staged -> {
+        Output.write(target, Output.Kind.TREE, staged -> {
             if (rootfsOnly) {
                 TreeCopy.copy(tree.rootfs(), staged);
             } else {

@@ -108,7 +108,10 @@ abstract class PreparingCommand extends BaseCommand {
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
-        if (uuidFileSave != null) checkWritableParent(uuidFileSave);
+        if (uuidFileSave != null) {
+            checkWritableParent(uuidFileSave);
+            Pods.checkUuidFileSave(uuidFileSave); // before the pod exists: a device node fails nothing half-done
+        }
         Store store = store();
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;

@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jrkt.core.JrktException;
+import jrkt.core.fs.Output;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -39,14 +40,10 @@ public final class AciExporter {
      * layers: bottom first; the last one is typically the overlay upper directory.
      */
     public static void write(byte[] manifest, List<Path> layers, Path out, boolean overwrite) {
-        Path target = out.toAbsolutePath();
-        if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new JrktException("export target " + out + " exists (use --overwrite to replace it)");
-        }
+        Path target = Output.target(out, Output.Kind.FILE, overwrite);
         TreeMap<String, Path> tree = merge(layers);
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp);
+        Output.write(target, Output.Kind.FILE, staged -> {
+            try (OutputStream os = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -63,11 +60,7 @@ public final class AciExporter {
                 for (Map.Entry<String, Path> e : tree.entrySet()) addEntry(tar, "rootfs/" + e.getKey(), e.getValue());
                 tar.finish();
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            throw new JrktException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** The merged view of the layers: relative path to the file that provides it, parents before children. */

@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
+import jrkt.core.fs.Output;
 import jrkt.core.fs.UserFiles;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
@@ -107,16 +107,24 @@ public final class Pods {
         return s;
     }
 
-    /** Writes a pod's UUID to a --uuid-file-save file, whole or not at all. */
+    /** Fails unless file is absent or a regular file: what --uuid-file-save may write. */
+    public static void checkUuidFileSave(Path file) {
+        String existing = Output.existingKind(file);
+        if (existing != null && !existing.equals("a regular file")) {
+            throw new JrktException("--uuid-file-save " + file + ": it is " + existing + "; only a regular file is replaced");
+        }
+    }
+
+    /**
+     * Writes a pod's UUID to a --uuid-file-save file, whole or not at all; an existing file is
+     * replaced only when it is a regular file (never a device node, a FIFO or a symlink).
+     */
     public static void saveUuidFile(Path file, String uuid) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        checkUuidFileSave(file);
         try {
-            Files.writeString(tmp, uuid);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            throw new JrktException("cannot write --uuid-file-save " + file + ": " + e.getMessage(), e);
+            Output.write(Output.target(file, Output.Kind.FILE, true), Output.Kind.FILE, staged -> Files.writeString(staged, uuid));
+        } catch (JrktException e) {
+            throw new JrktException("--uuid-file-save " + file + ": " + e.getMessage(), e);
         }
     }
 }
