@@ -169,4 +169,21 @@ class HostileInputTest {
             assertEquals(List.of(), left.toList());
         }
     }
+
+    @Test
+    void anAppWhoseCommandOrWorkingDirectoryIsMissingFailsWithTheReason() {
+        assertEquals("jrkt: app shell: exec \"/bin/nothere\" does not exist in image " + IMAGE,
+            oneLineError(env.run("run", IMAGE, "--exec=/bin/nothere")));
+        assertEquals("jrkt: app shell: working directory \"/nope\" does not exist in image " + IMAGE,
+            oneLineError(env.run("prepare", IMAGE, "--working-dir=/nope")));
+        assertEquals("jrkt: app shell: exec \"/etc/passwd\" is not executable in image " + IMAGE,
+            oneLineError(env.run("run", IMAGE, "--exec=/etc/passwd")));
+        assertEquals(List.of(), env.allPods(), "nothing was left prepared");
+
+        // below an empty volume only stage1 can tell; status shows what it recorded
+        String uuid = env.runDetached("--volume=d,kind=empty", IMAGE, "--mount=volume=d,target=/d", "--working-dir=/d/missing",
+            "--exec=/bin/true");
+        var status = env.awaitState(uuid, "exited", 60);
+        assertEquals("error: workdir /d/missing: No such file or directory", status.get("app-shell"), status.toString());
+    }
 }

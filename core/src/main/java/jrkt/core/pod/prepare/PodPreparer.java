@@ -203,6 +203,9 @@ public final class PodPreparer {
             mounts.add(new MountSpec(mp.name(), mp.path()));
         }
 
+        boolean hasPreStart = image.eventHandlers().stream().anyMatch(h -> h.name().equals("pre-start"));
+        AppStartCheck.check(name, info.name(), rootfs, exec.get(0), workdir, hasPreStart, mounts, volumes);
+
         return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
             image.ports(), image.isolators(), List.copyOf(mounts), spec.readOnlyRootFs());
