@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
 import jrkt.core.fs.Output;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
@@ -63,15 +64,24 @@ public final class AciExporter {
         });
     }
 
+    /**
+     * The longest path an export carries, as Linux's PATH_MAX: an app can leave a tree far deeper
+     * (its upper directory is its own), and walking or archiving that whole would cost time and
+     * memory growing with the square of its depth. Deeper is refused before anything is written.
+     */
+    static final int MAX_PATH = 4096;
+    /** Directories nest at most this deep below a path of MAX_PATH bytes ("a/" a level). */
+    private static final int MAX_DEPTH = MAX_PATH / 2;
+
     /** The merged view of the layers: relative path to the file that provides it, parents before children. */
     static TreeMap<String, Path> merge(List<Path> layers) {
         TreeMap<String, Path> tree = new TreeMap<>();
         for (Path layer : layers) {
             try {
-                Files.walkFileTree(layer, new SimpleFileVisitor<>() {
+                Files.walkFileTree(layer, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
                     @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                         if (dir.equals(layer)) return FileVisitResult.CONTINUE;
-                        String rel = layer.relativize(dir).toString();
+                        String rel = checkedPath(layer, dir, attrs, false);
                         if (isOpaque(dir)) removeBelow(tree, rel);
                         Path previous = tree.get(rel);
                         if (previous != null && !Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) tree.remove(rel);
@@ -79,8 +89,16 @@ public final class AciExporter {
                         return FileVisitResult.CONTINUE;
                     }
 
+                    // the kernel refuses paths longer than PATH_MAX: deeper than an export carries
+                    @Override public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (e instanceof java.nio.file.FileSystemException fs && "File name too long".equals(fs.getReason())) {
+                            throw tooLong(layer, layer.relativize(file).toString());
+                        }
+                        throw e;
+                    }
+
                     @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        String rel = layer.relativize(file).toString();
+                        String rel = checkedPath(layer, file, attrs, true);
                         tree.remove(rel);
                         removeBelow(tree, rel);
                         if (!isWhiteout(file)) tree.put(rel, file);
@@ -88,10 +106,23 @@ public final class AciExporter {
                     }
                 });
             } catch (IOException e) {
-                throw new JrktException("cannot read " + layer + ": " + e.getMessage(), e);
+                throw new JrktException("cannot read " + layer + ": " + jrkt.core.IoErrors.describe(e), e);
             }
         }
         return tree;
+    }
+
+    /** The path relative to the layer; a JrktException when it is longer than an export carries. */
+    private static String checkedPath(Path layer, Path file, BasicFileAttributes attrs, boolean asFile) {
+        String rel = layer.relativize(file).toString();
+        // a directory reported as a file lies at MAX_DEPTH: the tree goes deeper than any export can
+        if (rel.length() > MAX_PATH || (asFile && attrs.isDirectory())) throw tooLong(layer, rel);
+        return rel;
+    }
+
+    private static JrktException tooLong(Path layer, String rel) {
+        return new JrktException("cannot export " + layer + ": it holds a path longer than " + MAX_PATH
+            + " bytes (" + Quote.shorten(rel, 100) + "), more than an ACI carries");
     }
 
     private static void removeBelow(TreeMap<String, Path> tree, String rel) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Trees shaped by a hostile app: far deeper than any fd limit or stack, long names, odd modes, flags. */
-class TreeDeleterTest {
+public class TreeDeleterTest {
     @TempDir Path tmp;
 
     /** JUnit's own cleanup cannot remove what these tests build (paths past PATH_MAX). */
@@ -26,7 +26,7 @@ class TreeDeleterTest {
     }
 
     /** Runs a shell script in dir (mkdir -p of relative chunks builds trees deeper than PATH_MAX). */
-    static void sh(Path dir, String script) throws IOException, InterruptedException {
+    public static void sh(Path dir, String script) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "script did not finish: " + script);
