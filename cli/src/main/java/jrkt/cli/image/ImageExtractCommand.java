@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
 import jrkt.core.fs.Output;
+import jrkt.core.store.Lease;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
 import picocli.CommandLine.Command;
@@ -28,8 +29,13 @@ public final class ImageExtractCommand extends BaseCommand {
     boolean overwrite;
 
     @Override public Integer call() throws IOException {
-        String id = store().resolve(image).id();
-        Path blob = store().blob(id);
+        try (Lease lease = store().lease()) { // an image gc meanwhile leaves it
+            extract(store().blob(lease.resolve(image).id()));
+        }
+        return 0;
+    }
+
+    private void extract(Path blob) {
         SafeExtractor.Options options = rootfsOnly
                 ? SafeExtractor.Options.aciRootfs(path -> true)
                 : new SafeExtractor.Options("", path -> true, true, false);
@@ -39,6 +45,5 @@ public final class ImageExtractCommand extends BaseCommand {
                 new SafeExtractor(Linux.get()).extract(tar, staged, options);
             }
         });
-        return 0;
     }
 }
