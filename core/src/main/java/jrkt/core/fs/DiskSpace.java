@@ -30,8 +30,10 @@ public final class DiskSpace {
         Path p = dir;
         while (p != null && !Files.exists(p)) p = p.getParent(); // the store may not exist yet
         if (p == null) return Long.MAX_VALUE;
+        long usable = p.toFile().getUsableSpace(); // one statvfs: every command that opens the store asks
+        if (usable > 0) return usable;
         try {
-            return Files.getFileStore(p).getUsableSpace();
+            return Files.getFileStore(p).getUsableSpace(); // 0 may also mean statvfs failed: ask again, with the reason
         } catch (IOException e) {
             return Long.MAX_VALUE; // cannot tell: let the command try and report what happens
         }

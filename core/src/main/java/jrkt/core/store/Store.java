@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.Trees;
@@ -71,7 +72,7 @@ public final class Store implements AutoCloseable {
         try {
             for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new JrktException("cannot create the store in " + cas + ": " + jrkt.core.IoErrors.reason(e), e);
+            throw new JrktException("cannot create the store in " + cas + ": " + IoErrors.reason(e), e);
         }
         checkWritable(cas);
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
@@ -88,7 +89,7 @@ public final class Store implements AutoCloseable {
         try {
             Files.delete(Files.createTempFile(db, ".probe-", ""));
         } catch (IOException e) {
-            why = jrkt.core.IoErrors.reason(e); // "Read-only file system", "permission denied", ...
+            why = IoErrors.reason(e); // "Read-only file system", "permission denied", ...
         }
         throw new JrktException("cannot use the store in " + cas + ": " + why + " (jrkt writes to its store even to list it)");
     }
