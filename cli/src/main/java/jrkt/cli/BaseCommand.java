@@ -48,7 +48,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** A manifest (cat-manifest of an image or a pod): the stored bytes as they are, or re-indented. */
     protected void printManifest(byte[] stored, boolean prettyPrint) {
-        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : new String(stored, StandardCharsets.UTF_8);
+        String text = prettyPrint ? Json.writePretty(Json.parse(stored)) : Json.terminalSafe(new String(stored, StandardCharsets.UTF_8));
         out().print(text);
         if (!text.endsWith("\n")) out().println();
         out().flush();
@@ -56,7 +56,6 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** A message about one item among several (rm, verify): {@code jrkt: <message>} on stderr. */
     protected void warn(String message) {
-        err().println("jrkt: " + message);
-        err().flush();
+        Errors.report(err(), message, null, false);
     }
 }

@@ -1,6 +1,7 @@
 package jrkt.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -23,6 +24,7 @@ import jrkt.cli.pod.RunPreparedCommand;
 import jrkt.cli.pod.StatusCommand;
 import jrkt.cli.pod.StopCommand;
 import jrkt.core.image.ImageLimits;
+import jrkt.core.JrktException;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,9 +108,20 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     // Absolute, because stage1 runs with the pod directory as its working directory.
-    public Path dataDir() { return (dir != null ? dir : DEFAULT_DIR).toAbsolutePath().normalize(); }
-    public Path localConfig() { return (localConfig != null ? localConfig : DEFAULT_LOCAL_CONFIG).toAbsolutePath().normalize(); }
-    public Path systemConfig() { return (systemConfig != null ? systemConfig : DEFAULT_SYSTEM_CONFIG).toAbsolutePath().normalize(); }
+    public Path dataDir() { return directory("--dir", dir, DEFAULT_DIR); }
+    public Path localConfig() { return directory("--local-config", localConfig, DEFAULT_LOCAL_CONFIG); }
+    public Path systemConfig() { return directory("--system-config", systemConfig, DEFAULT_SYSTEM_CONFIG); }
+
+    /**
+     * A directory flag's value, absolute: an empty value would silently mean the working
+     * directory, and a path that is a file cannot hold a store, so both are errors.
+     */
+    private static Path directory(String flag, Path given, Path fallback) {
+        if (given != null && given.toString().isEmpty()) throw new JrktException(flag + " is empty; give a directory");
+        Path dir = (given != null ? given : fallback).toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new JrktException(flag + " " + dir + " is not a directory");
+        return dir;
+    }
     public boolean debug() { return debug != null && debug; }
 
     /** The disabled checks, with all, all-fetch and all-run expanded to the basic names; empty for none. */
@@ -127,6 +140,12 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     /** The image store in {@link #dataDir()}, opened on first use and closed when the command ends. */
     public synchronized Store openStore() throws IOException {
         if (store == null) store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
+        return store;
+    }
+
+    /** The store for a command that frees space (image rm, image gc): opened even on a full disk. */
+    public synchronized Store openStoreToFree() throws IOException {
+        if (store == null) store = Store.openToFree(dataDir());
         return store;
     }
 

@@ -12,9 +12,17 @@ public final class Main {
     static int run(String[] args) {
         try (JrktCommand root = new JrktCommand()) {
             var commandLine = root.commandLine(args);
-            int status = commandLine.execute(args);
-            commandLine.getOut().flush();
-            return status;
+            try {
+                int status = commandLine.execute(args);
+                commandLine.getOut().flush();
+                return status;
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // picocli hands only Exceptions to jrkt's handler: whatever else escapes still
+                // becomes one line, never a JVM stack trace on the user's terminal
+                var err = commandLine.getErr();
+                Errors.report(err, "internal error: " + e + " (run with --debug for the stack trace)", e, root.debug());
+                return Errors.EXIT_ERROR;
+            }
         }
     }
 }

@@ -66,6 +66,12 @@ final class FfmLinux implements Linux {
     private static final Fn CLOSE_RANGE = errnoFn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     // pthread_sigmask returns the error number instead of setting errno
     private static final Fn PTHREAD_SIGMASK = new Fn("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final Fn OPENAT = new Fn("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
+    private static final Fn STATX = errnoFn("statx", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final Fn GETDENTS64 = errnoFn("getdents64", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final Fn UNLINKAT = errnoFn("unlinkat", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final Fn SYNCFS = errnoFn("syncfs", JAVA_INT, JAVA_INT);
     private static final Fn STRERROR = new Fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     /** fds meant to survive execve: opened here without O_CLOEXEC, or passed to clearCloexec. */
@@ -558,5 +564,108 @@ final class FfmLinux implements Linux {
         MemorySegment array = arena.allocate(ADDRESS, strings.length + 1L); // zeroed, so NULL-terminated
         for (int i = 0; i < strings.length; i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings[i]));
         return array;
+    }
+
+    // ---- directory fds ----
+
+    private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff;
+    private static final long STATX_ATTR_IMMUTABLE = 0x10, STATX_ATTR_APPEND = 0x20;
+    private static final int STATX_SIZE = 256, DIRENTS_BUFFER = 32 * 1024;
+    private static final ThreadLocal<MemorySegment> DIRENTS = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(DIRENTS_BUFFER, 8));
+
+    private static MemorySegment cName(Arena arena, byte[] name) {
+        MemorySegment s = arena.allocate(name.length + 1L); // zeroed: NUL-terminated
+        MemorySegment.copy(name, 0, s, JAVA_BYTE, 0, name.length);
+        return s;
+    }
+
+    private static String printable(byte[] name) { return new String(name, StandardCharsets.UTF_8); }
+
+    @Override
+    public int openat(int dirfd, byte[] name, int flags) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int fd;
+            try {
+                fd = (int) OPENAT.handle().invokeExact(state, dirfd, cName(arena, name), flags, 0);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (fd < 0) throw failure("openat", printable(name), state);
+            if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
+            else inheritedFds.remove(fd);
+            return fd;
+        }
+    }
+
+    // struct statx: stx_attributes at 8, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
+    // stx_attributes_mask 56, stx_dev_major and stx_dev_minor (u32) at 136 and 140.
+    @Override
+    public FileStat statAt(int dirfd, byte[] name) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
+            int rc;
+            try {
+                rc = (int) STATX.handle().invokeExact(state, dirfd, cName(arena, name), flags, STATX_BASIC_STATS, buf);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (rc != 0) throw failure("statx", name.length == 0 ? "fd " + dirfd : printable(name), state);
+            long attributes = buf.get(JAVA_LONG, 8) & buf.get(JAVA_LONG, 56);
+            int mode = Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 28));
+            long dev = Linux.makedev(Integer.toUnsignedLong(buf.get(JAVA_INT, 136)), Integer.toUnsignedLong(buf.get(JAVA_INT, 140)));
+            return new FileStat(mode, dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_LONG, 40),
+                (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0);
+        }
+    }
+
+    // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16) at 16, d_type (u8) at 18, d_name at 19.
+    @Override
+    public List<DirEntry> readDirectory(int dirfd) throws SysException {
+        List<DirEntry> entries = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            MemorySegment buf = DIRENTS.get(); // reused: a deep tree is read one small directory at a time
+            while (true) {
+                long n;
+                try {
+                    n = (long) GETDENTS64.handle().invokeExact(state, dirfd, buf, (long) DIRENTS_BUFFER);
+                } catch (Throwable t) { throw unexpected(t); }
+                if (n < 0) throw failure("getdents64", "fd " + dirfd, state);
+                if (n == 0) return entries;
+                for (long off = 0; off < n; ) {
+                    int reclen = Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, off + 16));
+                    int type = Byte.toUnsignedInt(buf.get(JAVA_BYTE, off + 18));
+                    long start = off + 19, end = start;
+                    while (end < off + reclen && buf.get(JAVA_BYTE, end) != 0) end++;
+                    byte[] name = buf.asSlice(start, end - start).toArray(JAVA_BYTE);
+                    boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+                    if (!dots) entries.add(new DirEntry(name, type));
+                    off += reclen;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void unlinkat(int dirfd, byte[] name, int flags) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int rc;
+            try {
+                rc = (int) UNLINKAT.handle().invokeExact(state, dirfd, cName(arena, name), flags);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (rc != 0) throw failure("unlinkat", printable(name), state);
+        }
+    }
+
+    @Override
+    public void syncfs(int fd) throws SysException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int rc;
+            try {
+                rc = (int) SYNCFS.handle().invokeExact(state, fd);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (rc != 0) throw failure("syncfs", "fd " + fd, state);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package jrkt.sys;
 
+import java.util.List;
+
 /**
  * The Linux calls jrkt makes directly. One interface so that the logic deciding what to
  * call can be tested apart from the calls; {@link #get()} is the FFM implementation.
@@ -55,7 +57,7 @@ public interface Linux {
     void lsetxattr(String path, String name, byte[] value) throws SysException;
     /** Returns null when the attribute is absent. */
     byte[] lgetxattr(String path, String name) throws SysException;
-    java.util.List<String> llistxattr(String path) throws SysException;
+    List<String> llistxattr(String path) throws SysException;
 
     // The same calls on a Path, with its exact bytes whatever the locale (see PathBytes): for
     // files whose names come from images, which may hold any byte but NUL.
@@ -86,4 +88,35 @@ public interface Linux {
      * passed to {@link #clearCloexec}; the JVM's own fds are closed. No signal stays blocked.
      */
     void execve(String path, String[] argv, String[] envp) throws SysException;
+
+    // ---- directory fds: walking trees that pods and images control, one name at a time ----
+
+    /** unlinkat(2) flag: remove a directory. */
+    int AT_REMOVEDIR = 0x200;
+
+    /** What statx(2) tells of one file; dev packs major and minor, as {@link #makedev} does. */
+    record FileStat(int mode, long dev, long ino, long size, boolean immutable, boolean appendOnly) {
+        public boolean isDirectory() { return (mode & 0170000) == 0040000; }
+        public boolean isRegularFile() { return (mode & 0170000) == 0100000; }
+    }
+
+    /** One entry of a directory: its name as the kernel holds it, and its d_type (0 when the file system does not tell). */
+    record DirEntry(byte[] name, int type) {
+        public static final int DT_UNKNOWN = 0, DT_DIR = 4, DT_REG = 8, DT_LNK = 10;
+    }
+
+    /** openat(2) of one name (no '/') relative to dirfd; returns the fd. */
+    int openat(int dirfd, byte[] name, int flags) throws SysException;
+
+    /** statx(2) of name in dirfd, not following a symlink; an empty name is dirfd itself. */
+    FileStat statAt(int dirfd, byte[] name) throws SysException;
+
+    /** Every entry of an open directory from its current offset to its end, without "." and ".." (getdents64). */
+    List<DirEntry> readDirectory(int dirfd) throws SysException;
+
+    /** unlinkat(2) of one name in dirfd; flags 0 or {@link #AT_REMOVEDIR}. */
+    void unlinkat(int dirfd, byte[] name, int flags) throws SysException;
+
+    /** syncfs(2): writes back everything of the file system holding fd. */
+    void syncfs(int fd) throws SysException;
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
+import jrkt.core.store.Lease;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,9 +23,10 @@ public final class ImageExportCommand extends BaseCommand {
     boolean overwrite;
 
     @Override public Integer call() throws IOException {
-        String id = store().resolve(image).id();
-        Path blob = store().blob(id);
-        Staging.write(Staging.target(file, overwrite), "export", staged -> Files.copy(blob, staged));
+        try (Lease lease = store().lease()) { // an image gc meanwhile leaves it
+            Path blob = store().blob(lease.resolve(image).id());
+            Output.write(Output.target(file, Output.Kind.FILE, overwrite), Output.Kind.FILE, staged -> Files.copy(blob, staged));
+        }
         return 0;
     }
 }

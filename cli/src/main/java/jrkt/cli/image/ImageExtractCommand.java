@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
+import jrkt.core.store.Lease;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.sys.Linux;
 import picocli.CommandLine.Command;
@@ -27,18 +29,22 @@ public final class ImageExtractCommand extends BaseCommand {
     boolean overwrite;
 
     @Override public Integer call() throws IOException {
-        String id = store().resolve(image).id();
-        Path blob = store().blob(id);
+        try (Lease lease = store().lease()) { // an image gc meanwhile leaves it
+            extract(store().blob(lease.resolve(image).id()));
+        }
+        return 0;
+    }
+
+    private void extract(Path blob) {
         boolean devices = jrkt().imageDeviceNodes();
         SafeExtractor.Options options = rootfsOnly
                 ? SafeExtractor.Options.aciRootfs(path -> true, devices, null)
                 : new SafeExtractor.Options("", path -> true, devices, false, null);
-        Staging.write(Staging.target(dir, overwrite), "extract", staged -> {
+        Output.write(Output.target(dir, Output.Kind.TREE, overwrite), Output.Kind.TREE, staged -> {
             Files.createDirectory(staged);
             try (InputStream tar = Files.newInputStream(blob)) {
                 new SafeExtractor(Linux.get()).extract(tar, staged, options);
             }
         });
-        return 0;
     }
 }

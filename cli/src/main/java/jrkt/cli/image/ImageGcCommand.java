@@ -24,6 +24,7 @@ public final class ImageGcCommand extends BaseCommand {
     Duration gracePeriod;
 
     @Override public Integer call() throws IOException {
+        jrkt().openStoreToFree(); // collecting images is how a full disk is freed
         GcReport report = store().gc(gracePeriod, treesInUse(jrkt().dataDir()));
         for (String tree : report.removedTrees()) out().println("removed tree " + tree);
         for (String image : report.removedImages()) out().println("removed image " + image);

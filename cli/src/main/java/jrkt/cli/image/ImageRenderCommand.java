@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import jrkt.cli.BaseCommand;
+import jrkt.core.fs.Output;
+import jrkt.core.store.Lease;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.store.RenderedTree;
 import picocli.CommandLine.Command;
@@ -27,11 +29,16 @@ public final class ImageRenderCommand extends BaseCommand {
     boolean overwrite;
 
     @Override public Integer call() throws IOException {
-        String id = store().resolve(image).id();
-        Path target = Staging.target(dir, overwrite);
-        RenderedTree tree = store().render(id);
-        byte[] manifest = store().manifestBytes(id);
-        Staging.write(target, "render", staged -> {
+        Path target = Output.target(dir, Output.Kind.TREE, overwrite);
+        try (Lease lease = store().lease()) { // an image gc meanwhile leaves the image and its tree
+            String id = lease.resolve(image).id();
+            write(target, lease.render(id), store().manifestBytes(id));
+        }
+        return 0;
+    }
+
+    private void write(Path target, RenderedTree tree, byte[] manifest) {
+        Output.write(target, Output.Kind.TREE, staged -> {
             if (rootfsOnly) {
                 TreeCopy.copy(tree.rootfs(), staged);
             } else {
@@ -40,6 +47,5 @@ public final class ImageRenderCommand extends BaseCommand {
                 TreeCopy.copy(tree.rootfs(), staged.resolve("rootfs"));
             }
         });
-        return 0;
     }
 }

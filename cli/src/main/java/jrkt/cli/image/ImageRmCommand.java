@@ -11,7 +11,8 @@ public final class ImageRmCommand extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
     List<String> images;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws java.io.IOException {
+        jrkt().openStoreToFree(); // removing images is how a full disk is freed
         return forEachItem("rm", images, reference -> {
             String id = store().resolve(reference).id();
             store().removeImage(id);

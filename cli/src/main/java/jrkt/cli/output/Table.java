@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
 import jrkt.core.json.Json;
 
 /**
@@ -150,8 +151,18 @@ public final class Table {
             case ID -> full ? value.toString() : shortId(value.toString());
             case TIME -> rfc3339(toInstant(value), zone);
             case SIZE -> humanSize(((Number) value).longValue());
-            case TEXT -> value.toString();
+            case TEXT -> word(value.toString());
         };
+    }
+
+    /**
+     * A value from an image or a pod as one table word: escaped for the terminal (a label
+     * holding ESC or a newline cannot forge output) and with blanks written as \x20, so that
+     * every row still splits on blanks.
+     */
+    static String word(String text) {
+        if (text.isEmpty()) return "-";
+        return Quote.escape(text).replace(" ", "\\x20");
     }
 
     private List<Object> jsonRows(List<Integer> selected, List<Object[]> sorted) {

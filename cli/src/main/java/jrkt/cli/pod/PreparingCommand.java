@@ -27,6 +27,7 @@ import jrkt.core.pod.prepare.PrepareRequest;
 import jrkt.core.pod.prepare.VolumeSpec;
 import jrkt.core.pod.userns.IdPool;
 import jrkt.core.pod.userns.PrivateUsers;
+import jrkt.core.store.Lease;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -138,12 +139,18 @@ abstract class PreparingCommand extends BaseCommand {
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
-        if (uuidFileSave != null) checkWritableParent(uuidFileSave);
+        if (uuidFileSave != null) {
+            checkWritableParent(uuidFileSave);
+            Pods.checkUuidFileSave(uuidFileSave); // before the pod exists: a device node fails nothing half-done
+        }
         Store store = store();
-        String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
-        PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
-        String uuid = new PodPreparer(store, dirs).prepare(request);
+        String uuid;
+        // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
+        try (Lease lease = store.lease()) {
+            String stage1 = Stage1Image.select(store, lease, stage1Path, stage1Name, stage1Hash);
+            uuid = new PodPreparer(store, dirs).prepare(withStage1(parsed, stage1), lease);
+        }
         // appc: an executor makes known which isolators it did not apply
         for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {

@@ -7,6 +7,7 @@ import java.util.List;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.JrktCommand;
 import jrkt.core.JrktException;
+import jrkt.core.fs.DiskSpace;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRunner;
@@ -40,6 +41,7 @@ public final class RunPreparedCommand extends BaseCommand {
     /** Starts a prepared pod: this process becomes its stage1 (execve), so this never returns. */
     static Integer start(JrktCommand jrkt, PrintWriter out, String uuid, boolean detach) {
         out.flush();
+        DiskSpace.requireSpace(jrkt.dataDir()); // stage1 writes the pod's status files
         jrkt.close(); // the store's database must not leak into the pod
         new PodRunner(new PodDirs(jrkt.dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt.debug(), detach));
         throw new IllegalStateException("runPrepared returned");

@@ -7,6 +7,7 @@ import java.time.Instant;
 import jrkt.cli.VersionInfo;
 import jrkt.core.JrktException;
 import jrkt.core.store.ImageInfo;
+import jrkt.core.store.Lease;
 import jrkt.core.store.Store;
 
 /**
@@ -20,19 +21,29 @@ final class Stage1Image {
 
     private Stage1Image() {}
 
-    static String select(Store store, Path path, String name, String hash) throws IOException {
+    /** The stage1 image's ID, held by lease (an image gc running meanwhile cannot remove it). */
+    static String select(Store store, Lease lease, Path path, String name, String hash) throws IOException {
         int given = (path != null ? 1 : 0) + (name != null ? 1 : 0) + (hash != null ? 1 : 0);
         if (given > 1) throw new JrktException("give only one of --stage1-path, --stage1-name and --stage1-hash");
-        if (path != null) return store.importAci(path, path.toAbsolutePath().normalize().toUri().toString()).id();
         if (name != null) {
             if (name.startsWith("sha512-")) throw new JrktException("--stage1-name " + name + ": that is an image ID; use --stage1-hash");
-            return store.resolve(name).id();
+            return lease.resolve(name).id();
         }
         if (hash != null) {
             if (!hash.matches("(sha512-)?[0-9a-f]+")) throw new JrktException("--stage1-hash " + hash + ": not an image ID (sha512-HEX or a prefix)");
-            return store.resolve(hash.startsWith("sha512-") ? hash : "sha512-" + hash).id();
+            return lease.resolve(hash.startsWith("sha512-") ? hash : "sha512-" + hash).id();
         }
-        return defaultImage(store, defaultFile());
+        // An import can be collected by an image gc before the lease holds it: then import again.
+        for (int attempt = 1; ; attempt++) {
+            String id = path != null ? store.importAci(path, path.toAbsolutePath().normalize().toUri().toString()).id()
+                : defaultImage(store, defaultFile());
+            try {
+                lease.image(id);
+                return id;
+            } catch (JrktException gone) {
+                if (attempt == 3) throw gone;
+            }
+        }
     }
 
     static Path defaultFile() {

@@ -11,6 +11,7 @@ import jrkt.cli.BaseCommand;
 import jrkt.cli.GoDuration;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.json.Json;
@@ -65,16 +66,19 @@ public final class StatusCommand extends BaseCommand {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
                 if (e.getValue() instanceof List<?> list) {
-                    if (e.getKey().equals("not-applied")) list.forEach(v -> out().println(e.getKey() + "=" + v));
-                    else if (!list.isEmpty()) out().println(e.getKey() + "=" + String.join(",", list.stream().map(Object::toString).toList()));
+                    if (e.getKey().equals("not-applied")) list.forEach(v -> out().println(e.getKey() + "=" + Quote.escape(String.valueOf(v))));
+                    else if (!list.isEmpty()) out().println(e.getKey() + "=" + Quote.escape(String.join(",", list.stream().map(Object::toString).toList())));
                     continue;
                 }
-                if (e.getValue() != null) out().println(e.getKey() + "=" + e.getValue());
+                if (e.getValue() != null) out().println(e.getKey() + "=" + Quote.escape(String.valueOf(e.getValue())));
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> apps = (Map<String, Object>) status.get("apps");
             for (Map.Entry<String, Object> app : apps.entrySet()) {
-                if (app.getValue() != null) out().println("app-" + app.getKey() + "=" + app.getValue());
+                if (app.getValue() != null) {
+                    // stage1 recorded the error; it quotes paths from the image, which may hold anything
+                    out().println("app-" + Quote.escape(app.getKey()) + "=" + Quote.escape(String.valueOf(app.getValue())));
+                }
             }
         } else {
             out().println(format.equals("json") ? Json.write(status) : Json.writePretty(status));

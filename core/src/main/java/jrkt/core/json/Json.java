@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jrkt.core.Quote;
 
 /**
  * A small JSON reader and writer (RFC 8259), so that the run path loads no JSON library.
@@ -417,6 +418,10 @@ public final class Json {
 
         private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+        private void unicodeEscape(char c) {
+            out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+        }
+
         void string(String str) {
             out.append('"');
             int runStart = 0;
@@ -432,17 +437,52 @@ public final class Json {
                     case '\f' -> "\\f";
                     default -> null;
                 };
-                if (escape == null && c >= 0x20 && c != 0x7f) continue;
-                out.append(str, runStart, i);
-                if (escape != null) {
-                    out.append(escape);
-                } else {
-                    out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                if (escape == null && c >= 0x20 && c < 0x7f) continue;
+                // Beyond ASCII, what a terminal could act on (C1 controls, bidi overrides, lone
+                // surrogates) is written as \\u escapes; a valid surrogate pair stays as it is.
+                if (escape == null && c >= 0x7f) {
+                    int cp = str.codePointAt(i);
+                    if (!Quote.needsEscape(cp)) {
+                        if (Character.isSupplementaryCodePoint(cp)) i++;
+                        continue;
+                    }
+                    if (Character.isSupplementaryCodePoint(cp)) {
+                        out.append(str, runStart, i);
+                        unicodeEscape(str.charAt(i));
+                        unicodeEscape(str.charAt(i + 1));
+                        runStart = i + 2;
+                        i++;
+                        continue;
+                    }
                 }
+                out.append(str, runStart, i);
+                if (escape != null) out.append(escape);
+                else unicodeEscape(c);
                 runStart = i + 1;
             }
             out.append(str, runStart, str.length());
             out.append('"');
         }
+    }
+
+    /**
+     * JSON text as stored, with every character a terminal could act on (C1 controls, DEL,
+     * bidi overrides; JSON allows them raw inside strings) written as a \\u escape instead:
+     * the same JSON value, safe to print. Blanks between tokens stay as they are.
+     */
+    public static String terminalSafe(String json) {
+        StringBuilder sb = null;
+        for (int i = 0; i < json.length(); ) {
+            int cp = json.codePointAt(i);
+            int n = Character.charCount(cp);
+            boolean escape = cp != '\n' && cp != '\r' && cp != '\t' && Quote.needsEscape(cp);
+            if (escape && sb == null) sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+            if (sb != null) {
+                if (!escape) sb.appendCodePoint(cp);
+                else for (int k = 0; k < n; k++) sb.append(String.format("\\u%04x", (int) json.charAt(i + k)));
+            }
+            i += n;
+        }
+        return sb == null ? json : sb.toString();
     }
 }

@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
+import jrkt.core.fs.Output;
 import jrkt.core.fs.RawNames;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
@@ -43,14 +45,10 @@ public final class AciExporter {
      * layers: bottom first; the last one is typically the overlay upper directory.
      */
     public static void write(byte[] manifest, List<Path> layers, Path out, boolean overwrite) {
-        Path target = out.toAbsolutePath();
-        if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new JrktException("export target " + out + " exists (use --overwrite to replace it)");
-        }
+        Path target = Output.target(out, Output.Kind.FILE, overwrite);
         TreeMap<String, Path> tree = merge(layers);
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp);
+        Output.write(target, Output.Kind.FILE, staged -> {
+            try (OutputStream os = Files.newOutputStream(staged, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(os, 1 << 16),
                      StandardCharsets.ISO_8859_1.name())) {
                 // a pax header would carry the name as UTF-8 of the raw string: GNU long names keep the bytes
@@ -69,22 +67,27 @@ public final class AciExporter {
                 for (Map.Entry<String, Path> e : tree.entrySet()) addEntry(tar, "rootfs/" + e.getKey(), e.getValue());
                 tar.finish();
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            throw new JrktException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        });
     }
+
+    /**
+     * The longest path an export carries, as Linux's PATH_MAX: an app can leave a tree far deeper
+     * (its upper directory is its own), and walking or archiving that whole would cost time and
+     * memory growing with the square of its depth. Deeper is refused before anything is written.
+     */
+    static final int MAX_PATH = 4096;
+    /** Directories nest at most this deep below a path of MAX_PATH bytes ("a/" a level). */
+    private static final int MAX_DEPTH = MAX_PATH / 2;
 
     /** The merged view of the layers: relative path to the file that provides it, parents before children. */
     static TreeMap<String, Path> merge(List<Path> layers) {
         TreeMap<String, Path> tree = new TreeMap<>();
         for (Path layer : layers) {
             try {
-                Files.walkFileTree(layer, new SimpleFileVisitor<>() {
+                Files.walkFileTree(layer, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
                     @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                         if (dir.equals(layer)) return FileVisitResult.CONTINUE;
-                        String rel = RawNames.of(layer.relativize(dir));
+                        String rel = checkedPath(layer, dir, attrs, false);
                         if (isOpaque(dir)) removeBelow(tree, rel);
                         Path previous = tree.get(rel);
                         if (previous != null && !Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) tree.remove(rel);
@@ -92,8 +95,16 @@ public final class AciExporter {
                         return FileVisitResult.CONTINUE;
                     }
 
+                    // the kernel refuses paths longer than PATH_MAX: deeper than an export carries
+                    @Override public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (e instanceof java.nio.file.FileSystemException fs && "File name too long".equals(fs.getReason())) {
+                            throw tooLong(layer, layer.relativize(file).toString());
+                        }
+                        throw e;
+                    }
+
                     @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        String rel = RawNames.of(layer.relativize(file));
+                        String rel = checkedPath(layer, file, attrs, true);
                         tree.remove(rel);
                         removeBelow(tree, rel);
                         if (!isWhiteout(file)) tree.put(rel, file);
@@ -101,10 +112,23 @@ public final class AciExporter {
                     }
                 });
             } catch (IOException e) {
-                throw new JrktException("cannot read " + layer + ": " + e.getMessage(), e);
+                throw new JrktException("cannot read " + layer + ": " + jrkt.core.IoErrors.describe(e), e);
             }
         }
         return tree;
+    }
+
+    /** The path relative to the layer; a JrktException when it is longer than an export carries. */
+    private static String checkedPath(Path layer, Path file, BasicFileAttributes attrs, boolean asFile) {
+        String rel = RawNames.of(layer.relativize(file)); // the name's exact bytes, whatever the locale
+        // a directory reported as a file lies at MAX_DEPTH: the tree goes deeper than any export can
+        if (rel.length() > MAX_PATH || (asFile && attrs.isDirectory())) throw tooLong(layer, rel);
+        return rel;
+    }
+
+    private static JrktException tooLong(Path layer, String rel) {
+        return new JrktException("cannot export " + layer + ": it holds a path longer than " + MAX_PATH
+            + " bytes (" + Quote.shorten(rel, 100) + "), more than an ACI carries");
     }
 
     private static void removeBelow(TreeMap<String, Path> tree, String rel) {

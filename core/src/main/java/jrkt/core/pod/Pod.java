@@ -160,9 +160,12 @@ public final class Pod {
         }
     }
 
+    /** stage1's status files are one short line; more than this is not one of them. */
+    private static final int STATUS_FILE_MAX = 64 * 1024;
+
     static String readTrimmed(Path file) {
-        try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new String(in.readNBytes(STATUS_FILE_MAX), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return null;
         }

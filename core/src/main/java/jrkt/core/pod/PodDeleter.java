@@ -2,18 +2,16 @@ package jrkt.core.pod;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.fs.TreeDeleter;
 import jrkt.sys.Errno;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
@@ -44,7 +42,7 @@ public final class PodDeleter {
         try {
             deleteTree(real);
         } catch (IOException e) {
-            throw new JrktException("cannot delete " + real + ": " + e.getMessage(), e);
+            throw new JrktException("cannot delete " + IoErrors.describe(e), e);
         }
     }
 
@@ -106,32 +104,8 @@ public final class PodDeleter {
         return sb.toString();
     }
 
-    /** Deletes a tree relative to open directory fds (SecureDirectoryStream): a symlink is removed, never followed. */
+    /** Deletes a tree relative to open directory fds: a symlink is removed, never followed; any depth (see TreeDeleter). */
     static void deleteTree(Path dir) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            if (ds instanceof SecureDirectoryStream<Path> sds) {
-                deleteContents(sds);
-            } else {
-                throw new IOException("the platform offers no race-free directory traversal");
-            }
-        }
-        Files.delete(dir);
-    }
-
-    private static void deleteContents(SecureDirectoryStream<Path> dir) throws IOException {
-        List<Path> names = new ArrayList<>();
-        for (Path p : dir) names.add(p.getFileName());
-        for (Path name : names) {
-            BasicFileAttributes attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS).readAttributes();
-            if (attrs.isDirectory()) {
-                try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteContents(child);
-                }
-                dir.deleteDirectory(name);
-            } else {
-                dir.deleteFile(name);
-            }
-        }
+        TreeDeleter.delete(dir);
     }
 }

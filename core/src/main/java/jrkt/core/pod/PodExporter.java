@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.store.Lease;
 import jrkt.core.store.Store;
 
 /**
@@ -25,7 +26,7 @@ public final class PodExporter {
         }
         Pod.App app = pod.app(appName);
         // Hold the lock shared so that gc cannot delete the pod under us.
-        try (PodLock lock = PodLock.tryShared(pod.dir())) {
+        try (PodLock lock = PodLock.tryShared(pod.dir()); Lease lease = store.lease()) {
             if (lock == null) throw new JrktException("pod " + pod.uuid() + " is locked by another process (started or removed meanwhile)");
             Path copy = pod.dir().resolve("apps-rootfs").resolve(app.name());
             Path upper = pod.dir().resolve("overlay").resolve(app.name()).resolve("upper");
@@ -33,7 +34,7 @@ public final class PodExporter {
             if (Files.isDirectory(copy)) {
                 layers = List.of(copy);
             } else if (Files.isDirectory(upper)) {
-                layers = List.of(store.render(app.imageId()).rootfs(), upper);
+                layers = List.of(lease.render(app.imageId()).rootfs(), upper);
             } else {
                 throw new JrktException("pod " + pod.uuid() + " has no root for app " + app.name() + " (neither " + upper + " nor " + copy + ")");
             }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 
 /**
@@ -75,7 +76,9 @@ public final class PodGc {
             if (marked == null) marked = Pod.mtime(dir);
             if (marked != null && !marked.plus(options.gracePeriod()).isAfter(Instant.now())) sweep(remover, PodDirs.EXITED_GARBAGE, uuid, r);
         }
-        for (String uuid : pods.uuidsIn(PodDirs.GARBAGE)) sweep(remover, PodDirs.GARBAGE, uuid, r);
+        for (String uuid : pods.uuidsIn(PodDirs.GARBAGE)) {
+            if (!failed(r, uuid)) sweep(remover, PodDirs.GARBAGE, uuid, r); // tried once in this gc is enough
+        }
         return r;
     }
 
@@ -87,8 +90,8 @@ public final class PodGc {
             if (toState.equals(PodDirs.EXITED_GARBAGE)) Files.write(moved.resolve(MARK_FILE), new byte[0]);
             progress.accept("Moving " + why + " pod " + uuid + " to " + toState);
             r.marked().add(uuid);
-        } catch (JrktException | IOException e) {
-            r.failures().add("pod " + uuid + ": " + e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            r.failures().add("pod " + uuid + ": " + why(e));
         }
     }
 
@@ -100,9 +103,21 @@ public final class PodGc {
             progress.accept("Garbage collecting pod " + uuid);
             remover.sweepLocked(garbage, uuid);
             r.removed().add(uuid);
-        } catch (JrktException e) {
-            r.failures().add("pod " + uuid + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // One pod that cannot go (immutable files, a stage1 gc that fails) must not keep the
+            // others: it is reported, stays where it is, and the next gc tries it again.
+            r.failures().add("pod " + uuid + ": " + why(e));
         }
+    }
+
+    private static String why(Exception e) {
+        if (e instanceof java.io.UncheckedIOException u) return IoErrors.describe(u.getCause());
+        if (e instanceof IOException io) return IoErrors.describe(io);
+        return e instanceof JrktException ? e.getMessage() : String.valueOf(e);
+    }
+
+    private static boolean failed(Result r, String uuid) {
+        return r.failures().stream().anyMatch(f -> f.startsWith("pod " + uuid + ": "));
     }
 
     private static PodLock lockOrNull(Path dir) {

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
 import jrkt.core.pod.userns.IdRanges;
@@ -72,6 +73,13 @@ public final class PodRemover {
                 if (status != 0) {
                     throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
                 }
+            }
+            // stage1's work is done: a deletion that stops half-way (an immutable file) must not
+            // leave a manifest naming a gc entrypoint that is already deleted, or no gc could go on.
+            try {
+                Files.delete(garbageDir.resolve(Stage1Entrypoints.MANIFEST));
+            } catch (IOException e) {
+                throw new JrktException("cannot delete pod " + uuid + ": " + IoErrors.describe(e), e);
             }
         }
         Cgroups.removeFor(garbageDir);

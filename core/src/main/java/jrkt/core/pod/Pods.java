@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,6 +16,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.Quote;
+import jrkt.core.fs.Output;
+import jrkt.core.fs.UserFiles;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
 public final class Pods {
@@ -62,7 +64,7 @@ public final class Pods {
         } catch (NoSuchFileException e) {
             return uuids;
         } catch (IOException e) {
-            throw new JrktException("cannot list pods in " + dirs.stateDir(state) + ": " + e.getMessage(), e);
+            throw new JrktException("cannot list pods: " + IoErrors.describe(e), e);
         }
         uuids.sort(null);
         return uuids;
@@ -75,13 +77,13 @@ public final class Pods {
     public Pod resolve(String prefix) {
         String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
         if (wanted.isEmpty() || !wanted.matches("[0-9a-f]+")) {
-            throw new JrktException("\"" + prefix + "\" is not a pod UUID or UUID prefix");
+            throw new JrktException(Quote.arg(prefix) + " is not a pod UUID or UUID prefix");
         }
         List<Pod> matches = new ArrayList<>();
         for (Pod p : list()) if (p.uuid().replace("-", "").startsWith(wanted)) matches.add(p);
-        if (matches.isEmpty()) throw new JrktException("no pod matches \"" + prefix + "\" in " + dirs.root());
+        if (matches.isEmpty()) throw new JrktException("no pod matches " + Quote.arg(prefix) + " in " + dirs.root());
         if (matches.size() > 1) {
-            throw new JrktException("pod UUID prefix \"" + prefix + "\" is ambiguous: it matches "
+            throw new JrktException("pod UUID prefix " + Quote.arg(prefix) + " is ambiguous: it matches "
                 + String.join(", ", matches.stream().map(Pod::uuid).toList()));
         }
         return matches.getFirst();
@@ -95,28 +97,34 @@ public final class Pods {
         return resolve(prefix);
     }
 
-    /** The UUID written in a --uuid-file (surrounding whitespace ignored). */
+    /** The most a --uuid-file may hold: a UUID, blanks, and room for a comment-free editor's newline. */
+    static final int UUID_FILE_MAX = 1024;
+
+    /** The UUID written in a --uuid-file (surrounding whitespace ignored); read with a limit, see {@link UserFiles}. */
     public static String readUuidFile(Path file) {
-        String s;
-        try {
-            s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new JrktException("cannot read --uuid-file " + file + ": " + IoErrors.reason(e), e);
-        }
+        String s = new String(UserFiles.read(file, "--uuid-file", UUID_FILE_MAX), StandardCharsets.UTF_8).trim();
         if (s.isEmpty()) throw new JrktException("--uuid-file " + file + " is empty");
         return s;
     }
 
-    /** Writes a pod's UUID to a --uuid-file-save file, whole or not at all. */
+    /** Fails unless file is absent or a regular file: what --uuid-file-save may write. */
+    public static void checkUuidFileSave(Path file) {
+        String existing = Output.existingKind(file);
+        if (existing != null && !existing.equals("a regular file")) {
+            throw new JrktException("--uuid-file-save " + file + ": it is " + existing + "; only a regular file is replaced");
+        }
+    }
+
+    /**
+     * Writes a pod's UUID to a --uuid-file-save file, whole or not at all; an existing file is
+     * replaced only when it is a regular file (never a device node, a FIFO or a symlink).
+     */
     public static void saveUuidFile(Path file, String uuid) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        checkUuidFileSave(file);
         try {
-            Files.writeString(tmp, uuid);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
-            throw new JrktException("cannot write --uuid-file-save " + file + ": " + e.getMessage(), e);
+            Output.write(Output.target(file, Output.Kind.FILE, true), Output.Kind.FILE, staged -> Files.writeString(staged, uuid));
+        } catch (JrktException e) {
+            throw new JrktException("--uuid-file-save " + file + ": " + e.getMessage(), e);
         }
     }
 }

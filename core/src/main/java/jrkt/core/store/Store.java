@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -24,6 +26,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.ImageLimits;
@@ -80,9 +83,26 @@ public final class Store implements AutoCloseable {
         try {
             for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
+            throw new JrktException("cannot create the store in " + cas + ": " + IoErrors.reason(e), e);
         }
+        checkWritable(cas);
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
+    }
+
+    /**
+     * jrkt writes its index even to read it (SQLite's WAL needs its shared-memory file), so a
+     * store it cannot write is refused by name rather than failing deep in SQLite, or listing nothing.
+     */
+    private static void checkWritable(Path cas) {
+        Path db = cas.resolve("db");
+        if (Files.isWritable(db)) return;
+        String why = "permission denied";
+        try {
+            Files.delete(Files.createTempFile(db, ".probe-", ""));
+        } catch (IOException e) {
+            why = IoErrors.reason(e); // "Read-only file system", "permission denied", ...
+        }
+        throw new JrktException("cannot use the store in " + cas + ": " + why + " (jrkt writes to its store even to list it)");
     }
 
     /** Opens the store with the default limits, creating no device nodes. */
@@ -90,10 +110,31 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of
-     * killed imports. deviceNodes: renders create the device nodes images ship. Also makes
-     * {@code <dataDir>/pods} private when it exists: older jrkt left it open to all.
+     * killed imports. deviceNodes: renders create the device nodes images ship. On a full file
+     * system it refuses with {@link DiskSpace.NoSpaceException}, before anything is changed: only
+     * {@link #openToFree} opens a full store.
      */
     public static Store open(Path dataDir, ImageLimits limits, boolean deviceNodes) throws IOException {
+        DiskSpace.requireSpace(dataDir);
+        Store store = openUnchecked(dataDir, limits, deviceNodes);
+        store.keepReserve();
+        return store;
+    }
+
+    /**
+     * Opens the store for commands that free space (image rm, image gc), also on a full file
+     * system: the space the store keeps in reserve ({@code cas/reserve}) is given up first so
+     * that SQLite can open its index, and taken again when the store is closed, if there is room.
+     */
+    public static Store openToFree(Path dataDir) throws IOException {
+        if (DiskSpace.isFull(dataDir)) Files.deleteIfExists(dataDir.resolve("cas").resolve(RESERVE));
+        Store store = openUnchecked(dataDir, ImageLimits.DEFAULT, false);
+        store.refillReserveOnClose = true;
+        return store;
+    }
+
+    /** Also makes {@code <dataDir>/pods} private when it exists: older jrkt left it open to all. */
+    private static Store openUnchecked(Path dataDir, ImageLimits limits, boolean deviceNodes) throws IOException {
         if (Files.isDirectory(dataDir.resolve("pods"), LinkOption.NOFOLLOW_LINKS)) PrivateDirs.ensure(dataDir.resolve("pods"));
         Store store = new Store(dataDir.resolve("cas"), limits, deviceNodes);
         try {
@@ -103,6 +144,37 @@ public final class Store implements AutoCloseable {
             throw e;
         }
         return store;
+    }
+
+    // ---- the space reserve -----------------------------------------------------------------
+
+    /** A file of zeros the store keeps, so that on a full disk the commands that free space can still open the index. */
+    static final String RESERVE = "reserve";
+    static final int RESERVE_BYTES = 1 << 20;
+    private boolean refillReserveOnClose;
+
+    /** Writes cas/reserve when it is missing and there is room for it and more; a failure only means no reserve. */
+    private void keepReserve() {
+        Path reserve = cas.resolve(RESERVE);
+        if (Files.exists(reserve) || DiskSpace.usable(cas) < DiskSpace.FULL_BELOW + 2L * RESERVE_BYTES) return;
+        Path staged = cas.resolve(RESERVE + ".tmp-" + pid);
+        try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
+            for (int written = 0; written < RESERVE_BYTES; written += zeros.capacity()) {
+                zeros.clear();
+                while (zeros.hasRemaining()) out.write(zeros);
+            }
+            out.force(true);
+            Files.move(staged, reserve, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // no room after all: the store works without its reserve
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException ignored) {
+                // a stray file of zeros; the next keepReserve overwrites it
+            }
+        }
     }
 
     // ---- import ------------------------------------------------------------------------
@@ -249,9 +321,28 @@ public final class Store implements AutoCloseable {
 
     // ---- removal and gc ----------------------------------------------------------------
 
-    /** Removes an image from the index and its blob; trees stay until image gc. */
+    /** Removes an image from the index and its blob; trees stay until image gc. Waits while a {@link Lease} holds it. */
     public void removeImage(String imageId) throws IOException {
-        if (!removeLocked(imageId)) throw notFound(imageId);
+        try (FileLock inUse = FileLock.exclusive(lockFile(useLockName(imageId)))) {
+            if (!removeLocked(imageId)) throw notFound(imageId);
+        }
+    }
+
+    // ---- leases -------------------------------------------------------------------------
+
+    /** A new lease: what it resolves and renders stays until it is closed (see {@link Lease}). */
+    public Lease lease() { return new Lease(this); }
+
+    /** The lock a lease holds shared on an image (by ID) or a tree (by tree ID). */
+    static String useLockName(String imageOrTreeId) {
+        return "use-" + (imageOrTreeId.startsWith(ID_PREFIX) ? hexOf(imageOrTreeId) : imageOrTreeId);
+    }
+
+    Path lockFile(String name) { return locks.resolve(name); }
+
+    /** Whether the image has its row and its blob. */
+    boolean isStored(String imageId) {
+        return index.find(imageId) != null && Files.exists(blobs.resolve(hexOf(imageId)));
     }
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
@@ -285,9 +376,12 @@ public final class Store implements AutoCloseable {
             // so this narrows the window rather than closing it (a used image's tree survives anyway)
             ImageInfo now = index.find(image.id());
             if (now == null || !now.lastUsed().isBefore(cutoff)) continue;
-            if (removeLocked(image.id())) {
-                removedImages.add(image.id());
-                freed += image.size();
+            try (FileLock inUse = FileLock.tryExclusive(lockFile(useLockName(image.id())))) {
+                if (inUse == null) continue; // a preparation holds it (a Lease)
+                if (removeLocked(image.id())) {
+                    removedImages.add(image.id());
+                    freed += image.size();
+                }
             }
         }
         List<Path> entries = list(trees);
@@ -298,8 +392,9 @@ public final class Store implements AutoCloseable {
                 continue;
             }
             if (treesInUse.contains(name)) continue;
-            try (FileLock tree = FileLock.tryExclusive(treeLock(name))) {
-                if (tree == null) continue; // being rendered or repaired
+            try (FileLock inUse = FileLock.tryExclusive(lockFile(useLockName(name)));
+                 FileLock tree = inUse == null ? null : FileLock.tryExclusive(treeLock(name))) {
+                if (tree == null) continue; // held by a preparation, or being rendered or repaired
                 Path hash = dir.resolve("hash");
                 if (Files.exists(hash) && Files.getLastModifiedTime(hash).toInstant().isAfter(cutoff)) continue;
                 Files.deleteIfExists(hash); // first, so that a crash leaves a tree known as unrendered
@@ -417,7 +512,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The image and its dependencies in appc precedence order (see {@link DependencyChain}). */
-    private List<DependencyChain.Node> chain(String imageId) {
+    List<DependencyChain.Node> chain(String imageId) {
         ImageManifest top = manifest(imageId);
         return DependencyChain.topDown(imageId, top, this::resolveDependency, limits.maxDependencies());
     }
@@ -454,6 +549,9 @@ public final class Store implements AutoCloseable {
         }
         return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64) + (deviceNodes ? "-devices" : "");
     }
+
+    /** The ID of the tree this store renders for the chain (its device-node setting included). */
+    String treeIdOf(List<DependencyChain.Node> chain) { return treeId(chain, deviceNodes); }
 
     private static String readHash(Path treeDir) throws IOException {
         try {
@@ -511,5 +609,8 @@ public final class Store implements AutoCloseable {
     private Path imageLock(String hex) { return locks.resolve("image-" + hex); }
     private Path treeLock(String treeId) { return locks.resolve("tree-" + treeId); }
 
-    @Override public void close() { index.close(); }
+    @Override public void close() {
+        index.close();
+        if (refillReserveOnClose) keepReserve();
+    }
 }

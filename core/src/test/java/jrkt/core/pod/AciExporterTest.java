@@ -73,4 +73,19 @@ class AciExporterTest {
         }
         return out;
     }
+
+    @Test void aTreeDeeperThanAnExportCarriesIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path upper = Files.createDirectory(tmp.resolve("upper"));
+        // 10,000 levels, built in chunks the kernel resolves; an app in a pod can do the same
+        jrkt.core.fs.TreeDeleterTest.sh(upper, "i=0; while [ $i -lt 100 ]; do mkdir -p " + "d/".repeat(100)
+            + " && cd -P " + "d/".repeat(100) + " || exit 1; i=$((i+1)); done");
+        Path out = tmp.resolve("out.aci");
+        try {
+            JrktException e = assertThrows(JrktException.class, () -> AciExporter.write("{}".getBytes(), List.of(upper), out, false));
+            assertTrue(e.getMessage().contains("longer than 4096 bytes") && e.getMessage().length() < 600, e.getMessage());
+            assertFalse(Files.exists(out));
+        } finally {
+            jrkt.core.fs.TreeDeleter.delete(upper);
+        }
+    }
 }

@@ -1,14 +1,12 @@
 package jrkt.core.pod.prepare;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.fs.UserFiles;
 import jrkt.core.image.aci.ImageManifest;
 
 /**
@@ -19,6 +17,9 @@ import jrkt.core.image.aci.ImageManifest;
  */
 public final class Environment {
     private Environment() {}
+
+    /** The most an environment file may hold: far more than execve would pass to an app (ARG_MAX). */
+    static final int ENV_FILE_MAX = 4 << 20;
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -60,12 +61,7 @@ public final class Environment {
      * and lines starting with '#' are skipped; the value is the rest of the line, verbatim.
      */
     public static Map<String, String> readEnvFile(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new JrktException("--set-env-file " + file + ": cannot read: " + IoErrors.reason(e), e);
-        }
+        List<String> lines = new String(UserFiles.read(file, "--set-env-file", ENV_FILE_MAX), StandardCharsets.UTF_8).lines().toList();
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -75,7 +71,10 @@ public final class Environment {
             if (eq < 0) throw new JrktException(where + ": expected NAME=VALUE");
             String name = line.substring(0, eq);
             checkName(name, where);
-            out.put(name, line.substring(eq + 1));
+            String value = line.substring(eq + 1);
+            // stage1 hands values to execve as C strings: a NUL would cut the value silently
+            if (value.indexOf('\0') >= 0) throw new JrktException(where + ": the value of " + name + " holds a NUL byte");
+            out.put(name, value);
         }
         return out;
     }

@@ -30,6 +30,7 @@ import jrkt.core.pod.userns.IdmapSupport;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.ImageInfo;
+import jrkt.core.store.Lease;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
 
@@ -56,6 +57,16 @@ public final class PodPreparer {
 
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
+        try (Lease lease = store.lease()) {
+            return prepare(request, lease);
+        }
+    }
+
+    /**
+     * Prepares the pod with the images and trees it uses held by lease (image gc leaves them
+     * alone) until the pod lists its trees; the caller may have leased the stage1 image already.
+     */
+    public String prepare(PrepareRequest request, Lease lease) {
         validate(request);
         String uuid = Pods.newUuid();
         Path pod = null;
@@ -75,7 +86,7 @@ public final class PodPreparer {
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
 
-            build(pod, uuid, request);
+            build(pod, uuid, request, lease);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
             Files.createDirectories(prepared.getParent());
@@ -113,14 +124,15 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r) throws IOException {
+    private void build(Path pod, String uuid, PrepareRequest r, Lease lease) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every image first: an unknown image fails before anything is rendered.
+        lease.image(r.stage1ImageId());
         List<ImageInfo> infos = new ArrayList<>();
         List<ImageManifest> manifests = new ArrayList<>();
         for (AppSpec a : r.apps()) {
-            ImageInfo info = store.resolve(a.image());
+            ImageInfo info = lease.resolve(a.image());
             infos.add(info);
             manifests.add(store.manifest(info.id()));
         }
@@ -131,7 +143,7 @@ public final class PodPreparer {
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
         Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
-        RenderedTree stage1Tree = store.render(r.stage1ImageId());
+        RenderedTree stage1Tree = lease.render(r.stage1ImageId());
         TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
         // An image that is no stage1 fails here, at prepare, rather than when the pod is run.
         Stage1Entrypoints entrypoints = Stage1Entrypoints.read(pod);
@@ -153,7 +165,7 @@ public final class PodPreparer {
 
         List<PreparedApp> apps = new ArrayList<>();
         for (int i = 0; i < r.apps().size(); i++) {
-            RenderedTree tree = store.render(infos.get(i).id());
+            RenderedTree tree = lease.render(infos.get(i).id());
             apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
@@ -221,6 +233,9 @@ public final class PodPreparer {
             volumes.computeIfAbsent(mp.name(), VolumeSpec::emptyDefault);
             mounts.add(new MountSpec(mp.name(), mp.path()));
         }
+
+        boolean hasPreStart = image.eventHandlers().stream().anyMatch(h -> h.name().equals("pre-start"));
+        AppStartCheck.check(name, info.name(), rootfs, exec.get(0), workdir, hasPreStart, mounts, volumes);
 
         return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),

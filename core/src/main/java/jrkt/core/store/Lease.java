@@ -1,0 +1,74 @@
+package jrkt.core.store;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import jrkt.core.JrktException;
+
+/**
+ * What one preparation uses stays in the store until the lease is closed: the images it
+ * resolved (with their dependencies) and the trees it rendered. {@code image gc} skips what any
+ * lease holds, and {@code image rm} waits until no lease holds the image. A preparation closes
+ * its lease once its pod lists its trees (the pod's {@code trees} file then keeps them).
+ *
+ * <p>Each hold is a shared lock on {@code locks/use-<image hex>} or {@code locks/use-<tree id>}
+ * ({@link FileLock}: the kernel drops it when the process dies, so a killed preparer never pins
+ * anything). Resolving and holding are two steps; what gc removed between them is seen by the
+ * check after the hold, and resolved again.
+ */
+public final class Lease implements AutoCloseable {
+    private static final int ATTEMPTS = 5;
+
+    private final Store store;
+    private final Set<String> heldNames = new HashSet<>();
+    private final List<FileLock> locks = new ArrayList<>();
+
+    Lease(Store store) { this.store = store; }
+
+    /** Resolves what a user typed (as {@link Store#resolve}) and holds the image. */
+    public ImageInfo resolve(String reference) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            ImageInfo image = store.resolve(reference); // fails as usual when nothing matches
+            hold(Store.useLockName(image.id()));
+            if (store.isStored(image.id())) return image;
+            if (attempt == ATTEMPTS) throw new JrktException("image " + image.id() + " was removed while it was being used; try again");
+        }
+    }
+
+    /** Holds an image known by its ID; fails when it is not (or no longer) in the store. */
+    public void image(String imageId) throws IOException {
+        hold(Store.useLockName(imageId));
+        if (!store.isStored(imageId)) throw new JrktException("image " + imageId + " not found in the store");
+    }
+
+    /** Holds the image, its dependencies and its rendered tree, rendering it when needed (see {@link Store#render}). */
+    public RenderedTree render(String imageId) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            List<DependencyChain.Node> chain = store.chain(imageId);
+            boolean allThere = true;
+            for (DependencyChain.Node node : chain) {
+                hold(Store.useLockName(node.imageId()));
+                allThere &= store.isStored(node.imageId());
+            }
+            if (allThere) {
+                hold(Store.useLockName(store.treeIdOf(chain)));
+                return store.render(imageId);
+            }
+            // a dependency went between the chain's resolution and its hold: resolve the chain again
+            if (attempt == ATTEMPTS) throw new JrktException("a dependency of image " + imageId + " was removed while it was being used; try again");
+        }
+    }
+
+    private void hold(String name) throws IOException {
+        if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
+    }
+
+    /** Lets go of everything held. */
+    @Override public void close() {
+        for (FileLock lock : locks) lock.close();
+        locks.clear();
+        heldNames.clear();
+    }
+}
