@@ -118,7 +118,9 @@ static void record_exit(struct app *app, int status)
 
 static int fail_start(struct app *app, const char *why, int status)
 {
-    s1_log("app %s failed to start: %s", app->name, why);
+    /* the one line a user sees of it (with --detach, the run process sends it to the caller) */
+    fprintf(stderr, "stage1: app %s: %s\n", app->name, why);
+    fflush(stderr);
     status_send("error %s %s", app->name, why);
     record_exit(app, status);
     return 0;

@@ -404,6 +404,16 @@ static int detach(const char *uuid, int pod_fd, struct s1_error *err)
             printf("%s\n", uuid);
             exit(0);
         }
+        if (len > 0 && buf[0] == 'F') {
+            /* every app started but some could not: the pod runs, its UUID is printed, the
+             * reasons follow on stderr and the status says something went wrong */
+            printf("%s\n", uuid);
+            fflush(stdout);
+            if (write(STDERR_FILENO, buf + 1, len - 1) < 0) {
+                /* nowhere else to report */
+            }
+            _exit(S1_EXIT_FAILURE);
+        }
         if (len == 0)
             return s1_fail(err, 0, "the pod ended before its apps started");
         if (write(STDERR_FILENO, buf, len) < 0) {
@@ -463,7 +473,24 @@ struct channel {
     char buf[4096];
     size_t len;
     bool eof;
+    char failed[1100];   /* "stage1: app NAME: WHY" lines of apps that could not start */
+    size_t nfailed;
 };
+
+/* Keeps the line a detached foreground prints for an app that could not start. */
+static void note_failure(struct channel *ch, struct plan *plan, const char *line)
+{
+    const char *app = line + strlen("error "), *why = strchr(app, ' ');
+    if (!why)
+        return;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int) (why - app), app);
+    if (!plan_find_app(plan, name))
+        return;
+    int n = snprintf(ch->failed + ch->nfailed, sizeof ch->failed - ch->nfailed, "stage1: app %s: %s\n", name, why + 1);
+    if (n > 0)
+        ch->nfailed = ch->nfailed + (size_t) n < sizeof ch->failed ? ch->nfailed + (size_t) n : sizeof ch->failed - 1;
+}
 
 static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
 {
@@ -489,13 +516,20 @@ static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
                 close(s1_report_fd);
                 s1_report_fd = -1;
             }
-        } else if (status_record(plan, pod_fd, start) == 1 && s1_report_fd >= 0) {
-            /* every app started: the detached foreground may return */
-            if (write(s1_report_fd, "R", 1) < 0) {
-                /* the foreground is gone; the pod runs on regardless */
+        } else {
+            if (!strncmp(start, "error ", 6))
+                note_failure(ch, plan, start);
+            if (status_record(plan, pod_fd, start) == 1 && s1_report_fd >= 0) {
+                /* every app started (or could not): the detached foreground may return */
+                char report[sizeof ch->failed + 1];
+                report[0] = ch->nfailed ? 'F' : 'R';
+                memcpy(report + 1, ch->failed, ch->nfailed);
+                if (s1_write_all(s1_report_fd, report, ch->nfailed + 1) < 0) {
+                    /* the foreground is gone; the pod runs on regardless */
+                }
+                close(s1_report_fd);
+                s1_report_fd = -1;
             }
-            close(s1_report_fd);
-            s1_report_fd = -1;
         }
         start = nl + 1;
     }

@@ -258,6 +258,16 @@ test_workdir() {
     expect_no_file "missing workdir: the app is not started" "$POD/apps/a/started"
     expect_eq "missing workdir: the app did not run" "" "$(cat "$POD/out")"
     expect_eq "missing workdir: apps/a/exited" 254 "$(cut -d' ' -f1 "$POD/apps/a/exited" 2>/dev/null)"
+    expect_eq "missing workdir: the reason on stderr, one line" "stage1: app a: workdir /no/such/dir: No such file or directory" \
+        "$(cat "$POD/err")"
+
+    simple_pod detachnoworkdir 'echo should not run'
+    plan_line workdir a /no/such/dir
+    local out rc
+    out=$(cd "$POD" && exec 9<. && flock -x 9 && exec ./stage1/rootfs/init run --detach --lock-fd=9 "$UUID" 2>"$POD/err")
+    rc=$?
+    expect_eq "--detach, an app cannot start: the UUID, the reason on stderr, 254" \
+        "254 detachnoworkdir stage1: app a: workdir /no/such/dir: No such file or directory" "$rc $out $(cat "$POD/err")"
 }
 
 test_handlers() {

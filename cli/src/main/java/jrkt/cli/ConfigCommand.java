@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import jrkt.core.pod.stage1.Stage1Images;
 import java.util.Map;
 import java.util.stream.Stream;
 import jrkt.core.json.Json;
@@ -24,6 +25,8 @@ public final class ConfigCommand extends BaseCommand {
         config.put("systemConfig", describe(jrkt.systemConfig()));
         config.put("insecureOptions", List.copyOf(jrkt.insecureOptions()));
         config.put("limits", jrkt.imageLimits().asMap());
+        String stage1 = Stage1Images.configuredDefault(jrkt.localConfig(), jrkt.systemConfig());
+        config.put("stage1", stage1 != null ? stage1 : Stage1Images.DEFAULT_NAME);
         out().println(Json.writePretty(config));
         return 0;
     }

@@ -2,19 +2,26 @@ package jrkt.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import jrkt.core.pod.stage1.Stage1Images;
 import picocli.CommandLine.Command;
 
 /** {@code jrkt version}: what this jrkt is and what it would run with. */
-@Command(name = "version", description = "Print the version of jrkt, the appc spec and Java, and the default stage1.")
+@Command(name = "version", description = "Print the version of jrkt, the appc spec and Java, the default stage1 and the stage1 flavors built with jrkt.")
 public final class VersionCommand extends BaseCommand {
     @Override public Integer call() {
-        Path stage1 = VersionInfo.defaultStage1();
-        String stage1Text = stage1 == null ? "unknown (jrkt.home is not set)"
-                : stage1 + (Files.isRegularFile(stage1) ? "" : " (missing: build stage1 first)");
+        String configured = Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig());
         out().println("jrkt Version: " + VersionInfo.version());
         out().println("appc Version: " + VersionInfo.APPC_SPEC_VERSION);
         out().println("Java Version: " + VersionInfo.javaVersion());
-        out().println("Default stage1 image: " + stage1Text);
+        out().println("Default stage1 image: " + (configured != null ? configured : Stage1Images.DEFAULT_NAME));
+        out().println("stage1 flavors:");
+        for (Map.Entry<String, String> flavor : Stage1Images.BUILT_IN.entrySet()) {
+            Path file = Stage1Images.builtInFile(VersionInfo.home(), flavor.getKey());
+            String where = file == null ? "unknown (jrkt.home is not set)"
+                : file + (Files.isRegularFile(file) ? "" : " (missing: build stage1 first)");
+            out().println("  " + flavor.getKey() + "  " + where);
+        }
         return 0;
     }
 }

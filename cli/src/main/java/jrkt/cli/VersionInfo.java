@@ -32,8 +32,14 @@ public final class VersionInfo {
      * the installation directory the launcher passes as {@code -Djrkt.home}. Null when unknown.
      */
     public static Path defaultStage1() {
+        Path home = home();
+        return home == null ? null : home.resolve(DEFAULT_STAGE1_FILE);
+    }
+
+    /** The installation directory the launcher passes as {@code -Djrkt.home}; null when unknown. */
+    public static Path home() {
         String home = System.getProperty("jrkt.home");
-        return home == null || home.isEmpty() ? null : Path.of(home).resolve(DEFAULT_STAGE1_FILE);
+        return home == null || home.isEmpty() ? null : Path.of(home);
     }
 
     public static String javaVersion() {

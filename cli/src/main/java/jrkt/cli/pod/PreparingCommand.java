@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.VersionInfo;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
@@ -25,6 +26,7 @@ import jrkt.core.pod.prepare.NetMode;
 import jrkt.core.pod.prepare.PodPreparer;
 import jrkt.core.pod.prepare.PrepareRequest;
 import jrkt.core.pod.prepare.VolumeSpec;
+import jrkt.core.pod.stage1.Stage1Images;
 import jrkt.core.pod.userns.IdPool;
 import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.Lease;
@@ -120,7 +122,8 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = "--stage1-path", paramLabel = "FILE", description = "the stage1 image: this ACI file (imported into the store)")
     Path stage1Path;
 
-    @Option(names = "--stage1-name", paramLabel = "NAME[:VERSION]", description = "the stage1 image: this image in the store")
+    @Option(names = "--stage1-name", paramLabel = "NAME[:VERSION]",
+            description = "the stage1 image: a flavor jrkt builds (jrkt.io/stage1-default, jrkt.io/stage1-fly) or this image in the store")
     String stage1Name;
 
     @Mixin ResourceFlags podResources;
@@ -148,8 +151,9 @@ abstract class PreparingCommand extends BaseCommand {
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
         try (Lease lease = store.lease()) {
-            String stage1 = Stage1Image.select(store, lease, stage1Path, stage1Name, stage1Hash);
-            uuid = new PodPreparer(store, dirs).prepare(withStage1(parsed, stage1), lease);
+            String stage1 = new Stage1Images(store, VersionInfo.home()).select(lease, stage1Path, stage1Name, stage1Hash,
+                Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig()));
+            uuid = new PodPreparer(store, dirs).prepare(withStage1(parsed, stage1, store), lease);
         }
         // appc: an executor makes known which isolators it did not apply
         for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
@@ -199,8 +203,18 @@ abstract class PreparingCommand extends BaseCommand {
             insecure.contains("capabilities"), insecure.contains("paths"), insecure.contains("seccomp"));
     }
 
-    private static PrepareRequest withStage1(PrepareRequest r, String stage1) {
-        return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
+    /**
+     * The request for this stage1. Without --net a flavor that gives pods no network of their own
+     * (fly) runs them in the host's, with the host's resolv.conf as --net=host has.
+     */
+    private PrepareRequest withStage1(PrepareRequest r, String stage1, Store store) {
+        NetMode netMode = r.net();
+        DnsConfig dnsConfig = r.dns();
+        if (net == null && !Stage1Images.isolates(store, stage1).contains("network")) {
+            netMode = NetMode.HOST;
+            dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
+        }
+        return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
             r.privateUsers(), r.idPool());
     }
