@@ -16,10 +16,13 @@ import jrkt.core.json.Json;
  * which the preparer copies to {@code <pod>/stage1/manifest}; the paths are inside
  * {@code <pod>/stage1/rootfs}.
  */
-public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<String> planVersions) {
+public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<String> planVersions, List<String> isolates) {
     public static final String MANIFEST = "stage1/manifest", ROOTFS = "stage1/rootfs";
     public static final String PREFIX = "jrkt.io/stage1/";
     public static final String PLAN_VERSIONS = PREFIX + "plan-versions";
+    /** The namespaces the flavor gives a pod (pid, mount, network, uts, ipc, user); absent: all of them. */
+    public static final String ISOLATES = PREFIX + "isolates";
+    static final String ALL_NAMESPACES = "pid,mount,network,uts,ipc,user";
 
     /** Reads the entrypoints of the pod in {@code podDir}; an annotation that is absent gives null. */
     public static Stage1Entrypoints read(Path podDir) {
@@ -40,9 +43,12 @@ public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<S
         Path rootfs = podDir.resolve(ROOTFS);
         List<String> versions = new ArrayList<>();
         for (String v : annotations.getOrDefault(PLAN_VERSIONS, "").split(",")) if (!v.isBlank()) versions.add(v.strip());
+        List<String> isolates = new ArrayList<>();
+        for (String v : annotations.getOrDefault(ISOLATES, ALL_NAMESPACES).split(",")) if (!v.isBlank()) isolates.add(v.strip());
         return new Stage1Entrypoints(
             entry(rootfs, file, annotations, "run"), entry(rootfs, file, annotations, "enter"),
-            entry(rootfs, file, annotations, "gc"), entry(rootfs, file, annotations, "stop"), List.copyOf(versions));
+            entry(rootfs, file, annotations, "gc"), entry(rootfs, file, annotations, "stop"), List.copyOf(versions),
+            List.copyOf(isolates));
     }
 
     private static Path entry(Path rootfs, Path manifest, Map<String, String> annotations, String name) {

@@ -85,6 +85,15 @@ public final class Procs {
         }
     }
 
+    /** The command line of a live process, its arguments separated by blanks ("" when gone). */
+    public static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     public static void kill9(long pid) {
         try {
             new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();

@@ -159,6 +159,7 @@ public final class PodPreparer {
                     : String.join(",", entrypoints.planVersions()))
                 + ", but this jrkt writes plan version " + PodPlan.VERSION);
         }
+        checkFlavorIsolates(r, entrypoints.isolates(), store.manifest(r.stage1ImageId()).name());
 
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
@@ -240,6 +241,17 @@ public final class PodPreparer {
         return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
             image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
+    }
+
+    /** What the pod asks for must be something the stage1 flavor gives (fly: the host's namespaces but mount). */
+    private static void checkFlavorIsolates(PrepareRequest r, List<String> isolates, String stage1) {
+        if (r.net() != NetMode.HOST && !isolates.contains("network"))
+            throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net().name().toLowerCase()
+                + " needs a flavor that gives a pod its own (jrkt.io/stage1-default)");
+        if (r.privateUsers() != PrivateUsers.NONE && !isolates.contains("user"))
+            throw new JrktException("stage1 " + stage1 + " gives a pod no user namespace: --private-users needs jrkt.io/stage1-default");
+        if (r.hostname() != null && !isolates.contains("uts"))
+            throw new JrktException("stage1 " + stage1 + " runs pods with the host's host name: --hostname needs a flavor that gives a pod its own");
     }
 
     /**
