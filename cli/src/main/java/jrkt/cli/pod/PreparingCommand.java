@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
 import jrkt.core.JrktException;
+import jrkt.core.net.NetworkConfigs;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
 import jrkt.core.pod.Pods;
@@ -51,10 +52,14 @@ abstract class PreparingCommand extends BaseCommand {
             description = "a pod volume: NAME,kind=host,source=PATH[,readOnly=true][,recursive=false] or NAME,kind=empty[,readOnly=true][,mode=0755][,uid=N][,gid=N] (repeatable)")
     List<String> volumes = new ArrayList<>();
 
-    @Option(names = "--net", paramLabel = "none|host", converter = NetConverter.class,
-            description = "the pod's network: none (only lo, in its own namespace) or host (default: none; once"
-                + " container networking lands the default becomes 'default')")
-    NetMode net;
+    @Option(names = "--net", paramLabel = "NAME[:ARGS],...",
+            description = "the pod's networks: default (the default), default-restricted, CNI networks of net.d by name"
+                + " (NAME:K=V;K2=V2 gives CNI_ARGS), all, host, or none (only lo) (repeatable)")
+    List<String> net = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "NAME:[HOSTIP:]HOSTPORT",
+            description = "forward HOSTPORT (on HOSTIP only, if given) to the app port called NAME (repeatable)")
+    List<String> ports = new ArrayList<>();
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "the pod's host name (default: jrkt-<uuid>)")
     String hostname;
@@ -118,15 +123,21 @@ abstract class PreparingCommand extends BaseCommand {
                 Pods.saveUuidFile(uuidFileSave, uuid);
             } catch (JrktException e) {
                 // the pod nobody can name is of no use: take it back
-                try {
-                    new PodRemover(dirs, jrkt().debug()).remove(new Pods(dirs).resolve(uuid));
-                } catch (JrktException removing) {
-                    e.addSuppressed(removing);
-                }
+                removeAfterFailure(uuid, e);
                 throw e;
             }
         }
         return uuid;
+    }
+
+    /** Removes a pod this command prepared and that failed afterwards; a failure to remove joins the first. */
+    void removeAfterFailure(String uuid, JrktException failure) {
+        PodDirs dirs = new PodDirs(jrkt().dataDir());
+        try {
+            new PodRemover(dirs, jrkt().debug()).remove(new Pods(dirs).resolve(uuid));
+        } catch (JrktException removing) {
+            failure.addSuppressed(removing);
+        }
     }
 
     /** The request from the flags; every flag is checked here, before anything is imported or written. */
@@ -137,7 +148,8 @@ abstract class PreparingCommand extends BaseCommand {
         List<AppSpec> apps = AppArgs.parse(appArgs, podFlagNames());
         List<VolumeSpec> parsedVolumes = new ArrayList<>();
         for (String v : volumes) parsedVolumes.add(VolumeSpec.parse(v));
-        NetMode netMode = net == null ? NetMode.NONE : net;
+        NetMode netMode = NetMode.fromFlags(net, ports,
+            new NetworkConfigs(jrkt().localConfig(), jrkt().systemConfig(), jrkt().dataDir()));
         DnsConfig dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
         List<String> hosts = new ArrayList<>();
         for (String h : hostsEntries) hosts.add(HostsEntries.parse(h));
@@ -178,18 +190,6 @@ abstract class PreparingCommand extends BaseCommand {
             return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/console") ? t : null;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
-        }
-    }
-
-    static final class NetConverter implements CommandLine.ITypeConverter<NetMode> {
-        @Override public NetMode convert(String value) {
-            return switch (value) {
-                case "none" -> NetMode.NONE;
-                case "host" -> NetMode.HOST;
-                case "default" -> throw new CommandLine.TypeConversionException(
-                    "--net=default: container networking is not there yet; use none or host");
-                default -> throw new CommandLine.TypeConversionException("--net=" + value + ": expected none or host");
-            };
         }
     }
 }

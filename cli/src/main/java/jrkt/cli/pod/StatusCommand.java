@@ -12,6 +12,7 @@ import jrkt.cli.GoDuration;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.json.Json;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodState;
@@ -23,10 +24,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
- * and per app {@code app-NAME=STATUS} (its exit status, running, or the error that kept it from starting).
+ * networks ({@code NAME:ip4=ADDRESS,...}, once the pod started on CNI networks), and per app {@code app-NAME=STATUS} (its exit status, running, or the error that kept it from starting).
  */
 @Command(name = "status", description = {
-        "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
+        "Print the state of a pod as key=value lines: state, created, started, pid, exited, networks, app-NAME=STATUS.",
         "An app's STATUS is its exit status once it exited, 'running', or 'error: WHY' when it could not start."})
 public final class StatusCommand extends BaseCommand {
     private static final long POLL_MILLIS = 100;
@@ -59,6 +60,11 @@ public final class StatusCommand extends BaseCommand {
         if (format == null) {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
+                if (e.getKey().equals("networks")) {
+                    List<String> lines = PodNetworks.status(pod.dir()).stream().map(PodNetworks.NetworkStatus::line).toList();
+                    if (!lines.isEmpty()) out().println("networks=" + String.join(",", lines));
+                    continue;
+                }
                 if (e.getValue() != null) out().println(e.getKey() + "=" + e.getValue());
             }
             @SuppressWarnings("unchecked")
@@ -102,6 +108,15 @@ public final class StatusCommand extends BaseCommand {
         boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
         s.put("exited", exited);
         if (exited) s.put("exit", pod.exitStatus());
+        List<Object> networks = new ArrayList<>();
+        for (PodNetworks.NetworkStatus n : PodNetworks.status(pod.dir())) {
+            Map<String, Object> net = new LinkedHashMap<>();
+            net.put("name", n.name());
+            if (n.ip4() != null) net.put("ip4", n.ip4());
+            if (n.ip6() != null) net.put("ip6", n.ip6());
+            networks.add(net);
+        }
+        s.put("networks", networks);
         Map<String, Object> apps = new LinkedHashMap<>();
         List<Pod.App> list;
         try {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.net.PodNetworks;
 
 /** {@code jrkt rm}: removes pods that are not running, undoing what stage1 left behind first. */
 public final class PodRemover {
@@ -56,8 +57,9 @@ public final class PodRemover {
 
     /**
      * With the pod's lock held and the pod in garbage/: stage1 gc (when the pod has a stage1),
-     * then unmount and delete. A failing stage1 gc keeps the pod, so that what it should have
-     * undone is not forgotten; the next gc tries again.
+     * the networks' teardown (CNI DEL, the namespace), then unmount and delete. A failing stage1 gc
+     * or DEL keeps the pod, so that what it should have undone is not forgotten; the next gc tries
+     * again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
         if (Files.exists(garbageDir.resolve(Stage1Entrypoints.MANIFEST))) {
@@ -71,6 +73,11 @@ public final class PodRemover {
                     throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
                 }
             }
+        }
+        try {
+            PodNetworks.tearDown(garbageDir, uuid);
+        } catch (JrktException e) {
+            throw new JrktException(e.getMessage() + "; the pod stays in " + garbageDir, e);
         }
         PodDeleter.delete(garbageDir);
     }

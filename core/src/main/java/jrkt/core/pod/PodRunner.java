@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.net.PodNetworks;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 
 /**
- * Starts a prepared pod: takes its lock, moves it from prepared/ to run/, and replaces this
- * process (the JVM) with stage1's {@code run} entrypoint, which inherits the locked fd.
+ * Starts a prepared pod: takes its lock, moves it from prepared/ to run/, sets up its CNI
+ * networks (jrkt.core.net.PodNetworks), and replaces this process (the JVM) with stage1's
+ * {@code run} entrypoint, which inherits the locked fd.
  */
 public final class PodRunner {
     private final PodDirs dirs;
@@ -33,6 +35,7 @@ public final class PodRunner {
         Path runDir = started.runDir();
         try {
             Path exe = Stage1Entrypoints.require(Stage1Entrypoints.read(runDir).run(), runDir, "run");
+            PodNetworks.setUp(runDir, uuid); // undoes itself when it fails
             lock.inheritAcrossExec();
             Linux linux = Linux.get();
             linux.chdir(runDir.toString());
@@ -40,6 +43,11 @@ public final class PodRunner {
             throw new JrktException("execve of stage1 " + exe + " returned");
         } catch (SysException | RuntimeException e) {
             // Put the pod back where it was so that it can be retried, then let the lock go.
+            try {
+                PodNetworks.tearDown(runDir, uuid); // a no-op unless execve itself failed
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
             try {
                 Files.move(runDir, dirs.pod(PodDirs.PREPARED, uuid), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException moveBack) {

@@ -16,6 +16,7 @@ import jrkt.core.JrktException;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -33,7 +34,8 @@ import jrkt.core.store.Store;
  * {@code pod} (appc pod manifest), {@code plan} (docs/stage1-abi.md), {@code stage1/manifest},
  * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
  * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
- * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line).
+ * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line),
+ * and on CNI networks {@code net/networks.json} (docs/networking.md).
  */
 public final class PodPreparer {
     private final Store store;
@@ -144,10 +146,19 @@ public final class PodPreparer {
             trees.add(a.treeId());
         }
         writeEtcFiles(pod, apps, hostname, r);
+        if (r.net().hasNetworks()) writeNetworkPlan(pod, r, apps);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes).build();
         plan.writeTo(pod.resolve("plan"));
+    }
+
+    /** The pod's CNI networks and port forwards, set up when it starts (jrkt.core.net.PodNetworks). */
+    private static void writeNetworkPlan(Path pod, PrepareRequest r, List<PreparedApp> apps) throws IOException {
+        Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
+        for (PreparedApp a : apps) ports.put(a.name(), a.ports());
+        PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), ports,
+            r.dns().mode() == DnsConfig.Mode.NETWORK);
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
@@ -232,12 +243,20 @@ public final class PodPreparer {
             case IMAGE -> null;
             case HOST -> Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
             case GENERATED -> r.dns().render();
+            case NETWORK -> null; // each app's own image file, until the networks' DNS replaces it at start
         };
         for (PreparedApp a : apps) {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
             Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
             if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
+            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) Files.writeString(dir.resolve("resolv.conf"), imageResolvConf(a));
         }
+    }
+
+    /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */
+    private static String imageResolvConf(PreparedApp a) throws IOException {
+        Path file = RootfsPath.resolveHost(a.treeRootfs(), "/etc/resolv.conf");
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file) : "";
     }
 
     private static String oneLine(Throwable e) {

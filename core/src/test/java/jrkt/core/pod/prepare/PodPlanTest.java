@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.net.NetworkConfigs;
+import jrkt.core.net.NetworkSelection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,9 +105,15 @@ class PodPlanTest {
         assertTrue(lines.contains("mount volumes/logs stage1/rootfs/opt/stage2/web/rootfs/logs % bind,remount,ro %"));
     }
 
+    /** CNI networks: the built-in default (no net.d exists at the path given). */
+    private static NetMode onDefaultNetwork() {
+        Path none = Path.of("/nonexistent");
+        return NetMode.networks(new NetworkConfigs(none, none, none).select(NetworkSelection.DEFAULT), List.of(), List.of());
+    }
+
     @Test
     void noOverlayBindsTheAppCopyAndInteractiveBindsTheConsole() {
-        List<String> lines = plan(request(NetMode.JOIN, DnsConfig.IMAGE, true, true), List.of(app("web", List.of(), false, List.of())), Map.of());
+        List<String> lines = plan(request(onDefaultNetwork(), DnsConfig.IMAGE, true, true), List.of(app("web", List.of(), false, List.of())), Map.of());
         String root = "stage1/rootfs/opt/stage2/web/rootfs";
         assertTrue(lines.contains("net join netns"));
         assertTrue(lines.contains("mount apps-rootfs/web " + root + " % bind %"));
