@@ -109,6 +109,9 @@ abstract class PreparingCommand extends BaseCommand {
     /** --interactive: the one app gets this terminal; run and prepare declare the flag. */
     abstract boolean interactive();
 
+    /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
+    boolean startsAtOnce() { return false; }
+
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
@@ -117,7 +120,8 @@ abstract class PreparingCommand extends BaseCommand {
         String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
         PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
-        String uuid = new PodPreparer(store, dirs).prepare(request);
+        PodPreparer preparer = new PodPreparer(store, dirs);
+        String uuid = startsAtOnce() ? preparer.prepareToRun(request) : preparer.prepare(request);
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);

@@ -22,6 +22,8 @@ public final class RunCommand extends PreparingCommand {
 
     @Override boolean interactive() { return interactive; }
 
+    @Override boolean startsAtOnce() { return true; }
+
     @Override public Integer call() throws IOException {
         long start = System.nanoTime();
         String uuid = preparePod();

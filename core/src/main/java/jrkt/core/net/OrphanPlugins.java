@@ -81,13 +81,5 @@ final class OrphanPlugins {
     }
 
     /** Alive and not a zombie: a killed orphan is reparented and reaped, but may linger a moment as a zombie. */
-    private static boolean alive(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
-        }
-    }
+    private static boolean alive(int pid) { return ProcessIdentity.startTimeOf(pid) != null; }
 }

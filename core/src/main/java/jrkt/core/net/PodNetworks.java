@@ -27,6 +27,7 @@ import jrkt.core.json.Json;
  * <p>Files in the pod directory:
  * <ul>
  * <li>{@code net/networks.json}: the plan, written at prepare ({@link PodNetworkPlan});
+ * <li>{@code net/owner}: the jrkt process that set the networks up (pid and start time), written first;
  * <li>{@code netns}: the network namespace, bind-mounted, from setup to teardown;
  * <li>{@code net/<ifname>.json}: one network's state, {@code {"phase":"adding"}} written before its
  *     ADD starts and {@code {"phase":"added","result":...}} after; removed by a successful DEL. So a
@@ -78,18 +79,93 @@ public final class PodNetworks {
     }
 
     /**
-     * Creates the namespace and runs ADD for every network, in order. If one fails, what was set up
-     * is torn down (in reverse) before the error is thrown. A pod without a network plan is left alone.
+     * Creates the namespace and runs ADD for every network, in order, then writes the apps' etc
+     * files and the status. If anything fails, what was set up is torn down (in reverse) before the
+     * error is thrown. A pod without a network plan, or one whose networks were set up while it was
+     * prepared ({@link Background}), is left alone.
      */
     public static void setUp(Path pod, String uuid) {
         PodNetworkPlan plan = PodNetworkPlan.read(pod);
-        if (plan == null) return;
+        if (plan == null || Files.exists(pod.resolve(STATUS_FILE))) return;
+        List<CniResult> results = addAll(pod, uuid, plan);
+        finish(pod, uuid, plan, results);
+    }
+
+    /**
+     * The ADD half of {@link #setUp} on a thread of its own, started while the pod is still being
+     * prepared, so that a {@code jrkt run} does not wait for the plugins after preparing: the
+     * preparer calls {@link #finish} once the pod's files are written (the etc files are only
+     * final then), or {@link #abandon} when the preparation failed.
+     */
+    public static final class Background {
+        private final Path pod;
+        private final String uuid;
+        private final PodNetworkPlan plan;
+        private final Thread thread;
+        private volatile List<CniResult> results;
+        private volatile Throwable failure;
+
+        private Background(Path pod, String uuid, PodNetworkPlan plan) {
+            this.pod = pod;
+            this.uuid = uuid;
+            this.plan = plan;
+            this.thread = Thread.ofPlatform().name("jrkt-networks").start(() -> {
+                try {
+                    results = addAll(pod, uuid, plan);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            });
+        }
+
+        /** Starts the ADDs of the pod's network plan (written by {@link #prepare}); null when it has none. */
+        public static Background start(Path pod, String uuid) {
+            PodNetworkPlan plan = PodNetworkPlan.read(pod);
+            return plan == null ? null : new Background(pod, uuid, plan);
+        }
+
+        /** Waits for the ADDs, then writes the etc files and the status; throws what failed (undone by then). */
+        public void finish() {
+            join();
+            if (failure instanceof RuntimeException e) throw e;
+            if (failure instanceof Error e) throw e;
+            PodNetworks.finish(pod, uuid, plan, results);
+        }
+
+        /** Waits for the ADDs and undoes them: the preparation failed; a failure to undo joins its error. */
+        public void abandon(Throwable preparationFailure) {
+            join();
+            if (failure != null) return; // it undid itself
+            try {
+                tearDown(pod, uuid, false);
+            } catch (RuntimeException e) {
+                preparationFailure.addSuppressed(e);
+            }
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the plugins' work must be known before anyone goes on
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Namespace and ADDs; on a failure everything is torn down again and the error thrown. */
+    private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan) {
         // A plugin uninstalled since prepare fails here, before anything exists.
         for (PodNetworkPlan.Network n : plan.networks())
             for (String type : n.config().types())
                 if (CniPlugin.find(type, plan.pluginPath()) == null) throw CniPlugin.notFound(n.name(), type, plan.pluginPath());
         Path netns = pod.resolve(NETNS).toAbsolutePath();
         try {
+            writeAtomically(ownerFile(pod), ProcessIdentity.self() + "\n");
             NetNamespace.create(netns);
             List<CniResult> results = new ArrayList<>();
             for (PodNetworkPlan.Network n : plan.networks()) {
@@ -101,17 +177,31 @@ public final class PodNetworks {
                 writeState(pod, n, state);
                 results.add(CniResult.parse(result));
             }
-            writeStatus(pod, plan, results);
-            EtcFiles.update(pod, results, plan.resolvConfFromResults());
+            return results;
         } catch (RuntimeException | IOException e) {
-            try {
-                tearDown(pod, uuid, false);
-            } catch (RuntimeException undo) {
-                e.addSuppressed(undo);
-            }
-            if (e instanceof JrktException je) throw je;
-            throw new JrktException("setting up the networks of pod " + uuid + " failed: " + e.getMessage(), e);
+            throw undone(pod, uuid, e);
         }
+    }
+
+    /** The apps' resolv.conf and hosts from the results, then the status (which marks the setup complete). */
+    private static void finish(Path pod, String uuid, PodNetworkPlan plan, List<CniResult> results) {
+        try {
+            EtcFiles.update(pod, results, plan.resolvConfFromResults());
+            writeStatus(pod, plan, results);
+        } catch (RuntimeException | IOException e) {
+            throw undone(pod, uuid, e);
+        }
+    }
+
+    /** Tears the pod's networks down after a failed setup and returns the error to throw. */
+    private static JrktException undone(Path pod, String uuid, Exception e) {
+        try {
+            tearDown(pod, uuid, false);
+        } catch (RuntimeException undo) {
+            e.addSuppressed(undo);
+        }
+        if (e instanceof JrktException je) return je;
+        return new JrktException("setting up the networks of pod " + uuid + " failed: " + e.getMessage(), e);
     }
 
     /** Runs DEL for every network that may exist, in reverse, then removes the namespace. Idempotent. */
@@ -149,11 +239,29 @@ public final class PodNetworks {
         NetNamespace.remove(netns);
         try {
             Files.deleteIfExists(pod.resolve(STATUS_FILE));
+            Files.deleteIfExists(ownerFile(pod));
             Files.deleteIfExists(scratch(pod).resolve("plugin.out"));
             Files.deleteIfExists(scratch(pod).resolve("plugin.err"));
         } catch (IOException e) {
             throw new JrktException("cannot clean up the network files of pod " + uuid + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the pod's networks were set up by a jrkt that is gone without starting the pod: a
+     * {@code jrkt run} killed while it prepared the pod (its networks are set up meanwhile) or
+     * between preparing and starting it. Such a pod is in prepare/ or prepared/, unlocked, with
+     * networks nobody will use; gc tears them down ({@link #tearDown}) and the pod stays.
+     */
+    public static boolean setUpAbandoned(Path pod) {
+        String owner;
+        try {
+            owner = Files.readString(ownerFile(pod));
+        } catch (IOException e) {
+            return false;
+        }
+        ProcessIdentity p = ProcessIdentity.parse(owner);
+        return p == null || !p.alive();
     }
 
     /** A network's name and address as recorded when the pod started ({@code networks}, one a line). */
@@ -199,6 +307,9 @@ public final class PodNetworks {
     }
 
     private static Path scratch(Path pod) { return pod.resolve(DIR); }
+
+    /** Who set the networks up ({@link ProcessIdentity}), from before the namespace exists until teardown. */
+    private static Path ownerFile(Path pod) { return pod.resolve(DIR).resolve("owner"); }
 
     private static Path stateFile(Path pod, PodNetworkPlan.Network n) { return pod.resolve(DIR).resolve(n.ifName() + ".json"); }
 

@@ -10,28 +10,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real jrkt launcher as a separate process, against a data directory of the test's own. */
+/**
+ * Runs the real jrkt launcher as a separate process, against a data directory of the test's own.
+ *
+ * <p>{@code run} and {@code prepare} without a {@code --net} flag get {@code --net=none}: jrkt's
+ * own default, the {@code default} CNI network, is shared by every jrkt on the host, and tests
+ * that do not test networking stay fast and independent of each other that way. The networking
+ * tests say {@code --net} themselves, or use {@link #withJrktsDefaultNetwork()}.
+ */
 public final class Jrkt {
     public static final Path LAUNCHER = Path.of(System.getProperty("jrkt.launcher", "../jrkt")).toAbsolutePath().normalize();
 
     private final Path dataDir;
     private final Path localConfig;
     private final Map<String, String> extraEnv;
+    private final boolean netNoneUnlessGiven;
+    private final List<String> prefix;
 
-    public Jrkt(Path dataDir) { this(dataDir, Map.of()); }
+    public Jrkt(Path dataDir) { this(dataDir, Map.of(), true, List.of()); }
 
-    private Jrkt(Path dataDir, Map<String, String> extraEnv) {
+    private Jrkt(Path dataDir, Map<String, String> extraEnv, boolean netNoneUnlessGiven, List<String> prefix) {
         this.dataDir = dataDir;
         this.localConfig = dataDir.resolve("etc");
         this.extraEnv = extraEnv;
+        this.netNoneUnlessGiven = netNoneUnlessGiven;
+        this.prefix = prefix;
     }
 
     /** The same jrkt, with one more variable in the environment of the jrkt process. */
     public Jrkt withEnv(String name, String value) {
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put(name, value);
-        return new Jrkt(dataDir, Map.copyOf(env));
+        return new Jrkt(dataDir, Map.copyOf(env), netNoneUnlessGiven, prefix);
     }
+
+    /** The same jrkt, whose run and prepare without --net get jrkt's own default network. */
+    public Jrkt withJrktsDefaultNetwork() { return new Jrkt(dataDir, extraEnv, false, prefix); }
+
+    /** The same jrkt, run in this network namespace (as if it were the host's). */
+    public Jrkt in(HostNetwork.Namespace namespace) { return new Jrkt(dataDir, extraEnv, netNoneUnlessGiven, namespace.wrap()); }
+
+    /** {@code --local-config} of every command: net.d of the networks a test defines is in it. */
+    public Path localConfig() { return localConfig; }
 
     public Path dataDir() { return dataDir; }
 
@@ -47,11 +67,20 @@ public final class Jrkt {
     public Result run(String... args) { return runWithStdin(null, args); }
 
     private List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(LAUNCHER.toString());
         cmd.add("--dir=" + dataDir);
         cmd.add("--local-config=" + localConfig);
-        cmd.addAll(List.of(args));
+        List<String> given = List.of(args);
+        boolean podCommand = !given.isEmpty() && (given.getFirst().equals("run") || given.getFirst().equals("prepare"));
+        boolean netGiven = given.stream().anyMatch(a -> a.equals("--net") || a.startsWith("--net="));
+        if (netNoneUnlessGiven && podCommand && !netGiven) {
+            cmd.add(given.getFirst());
+            cmd.add("--net=none");
+            cmd.addAll(given.subList(1, given.size()));
+        } else {
+            cmd.addAll(given);
+        }
         return cmd;
     }
 

@@ -47,11 +47,20 @@ public final class PodPreparer {
     }
 
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
-    public String prepare(PrepareRequest request) {
+    public String prepare(PrepareRequest request) { return prepare(request, false); }
+
+    /**
+     * Prepares a pod that is started right after ({@code jrkt run}): its networks are set up while
+     * it is prepared, on a thread of their own, so that the start does not wait for the CNI plugins.
+     */
+    public String prepareToRun(PrepareRequest request) { return prepare(request, true); }
+
+    private String prepare(PrepareRequest request, boolean networksNow) {
         validate(request);
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
+        EarlyNetworks networks = new EarlyNetworks(networksNow);
         try {
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
@@ -66,13 +75,14 @@ public final class PodPreparer {
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
 
-            build(pod, uuid, request);
+            build(pod, uuid, request, networks);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
             Files.createDirectories(prepared.getParent());
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
+            networks.abandon(e);
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             if (e instanceof JrktException je) throw je;
             throw new JrktException("preparing pod " + uuid + " failed: " + oneLine(e), e);
@@ -97,7 +107,7 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r) throws IOException {
+    private void build(Path pod, String uuid, PrepareRequest r, EarlyNetworks networks) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every image first: an unknown image fails before anything is rendered.
@@ -111,6 +121,10 @@ public final class PodPreparer {
         List<String> explicit = new ArrayList<>();
         for (AppSpec a : r.apps()) explicit.add(a.name());
         List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
+        if (r.net().hasNetworks()) {
+            writeNetworkPlan(pod, r, names, manifests);
+            networks.start(pod, uuid);
+        }
 
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
@@ -146,19 +160,66 @@ public final class PodPreparer {
             trees.add(a.treeId());
         }
         writeEtcFiles(pod, apps, hostname, r);
-        if (r.net().hasNetworks()) writeNetworkPlan(pod, r, apps);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes).build();
         plan.writeTo(pod.resolve("plan"));
+        networks.finish(); // after the etc files, which the networks' DNS and addresses update
     }
 
     /** The pod's CNI networks and port forwards, set up when it starts (jrkt.core.net.PodNetworks). */
-    private static void writeNetworkPlan(Path pod, PrepareRequest r, List<PreparedApp> apps) throws IOException {
+    private static void writeNetworkPlan(Path pod, PrepareRequest r, List<String> names, List<ImageManifest> manifests) throws IOException {
         Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
-        for (PreparedApp a : apps) ports.put(a.name(), a.ports());
+        for (int i = 0; i < names.size(); i++) {
+            ImageManifest.App app = manifests.get(i).app();
+            ports.put(names.get(i), app == null ? List.of() : app.ports());
+        }
         PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), ports,
             r.dns().mode() == DnsConfig.Mode.NETWORK);
+    }
+
+    /**
+     * The networks of a pod prepared to run at once, set up while the rest is prepared; a no-op
+     * otherwise. Whatever it set up is torn down again if the preparation fails, even after finish.
+     */
+    private static final class EarlyNetworks {
+        private final boolean wanted;
+        private Path pod;
+        private String uuid;
+        private PodNetworks.Background running;
+
+        EarlyNetworks(boolean wanted) { this.wanted = wanted; }
+
+        void start(Path pod, String uuid) {
+            if (!wanted) return;
+            this.pod = pod;
+            this.uuid = uuid;
+            running = PodNetworks.Background.start(pod, uuid);
+        }
+
+        void finish() {
+            if (running == null) return;
+            PodNetworks.Background r = running;
+            running = null;
+            try {
+                r.finish();
+            } catch (RuntimeException e) {
+                pod = null; // finish undid its own failure
+                throw e;
+            }
+        }
+
+        void abandon(Throwable failure) {
+            if (running != null) {
+                running.abandon(failure);
+            } else if (pod != null) {
+                try {
+                    PodNetworks.tearDown(pod, uuid);
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
