@@ -56,22 +56,37 @@ public final class PodRemover {
     }
 
     /**
+     * The pod's stage1 gc entrypoint, or null when there is none to run: the pod has no stage1, or
+     * it never started (no pid) and its stage1 is unusable because a preparation killed while
+     * copying it left it incomplete; stage1 then has nothing to undo.
+     */
+    private static Path stage1Gc(Path podDir) {
+        if (!Files.exists(podDir.resolve(Stage1Entrypoints.MANIFEST))) return null;
+        boolean neverStarted = !Files.exists(podDir.resolve("pid"));
+        try {
+            Path gc = Stage1Entrypoints.read(podDir).gc();
+            return gc != null && neverStarted && !Files.isExecutable(gc) ? null : gc;
+        } catch (JrktException unreadable) {
+            if (neverStarted) return null;
+            throw unreadable;
+        }
+    }
+
+    /**
      * With the pod's lock held and the pod in garbage/: stage1 gc (when the pod has a stage1),
      * the networks' teardown (CNI DEL, the namespace), then unmount and delete. A failing stage1 gc
      * or DEL keeps the pod, so that what it should have undone is not forgotten; the next gc tries
      * again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
-        if (Files.exists(garbageDir.resolve(Stage1Entrypoints.MANIFEST))) {
-            Path gc = Stage1Entrypoints.read(garbageDir).gc();
-            if (gc != null) {
-                List<String> args = new ArrayList<>();
-                if (debug) args.add("--debug");
-                args.add(uuid);
-                int status = Stage1Process.run(garbageDir, gc, args);
-                if (status != 0) {
-                    throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
-                }
+        Path gc = stage1Gc(garbageDir);
+        if (gc != null) {
+            List<String> args = new ArrayList<>();
+            if (debug) args.add("--debug");
+            args.add(uuid);
+            int status = Stage1Process.run(garbageDir, gc, args);
+            if (status != 0) {
+                throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
             }
         }
         try {

@@ -131,7 +131,7 @@ public final class HostNetwork {
     /**
      * What of a test's networks is still on the host (or in the namespace standing in for it):
      * addresses and routes in the subnet (every veth of ptp and bridge carries one), iptables
-     * rules naming one of the pods, network namespaces mounted below the data directory, and
+     * rules naming one of the pods or an address of the subnet, network namespaces mounted below the data directory, and
      * host-local lease files. Empty when nothing is left.
      */
     public static List<String> leftovers(Namespace where, String subnetPrefix, List<String> podUuids, Path dataDir) {
@@ -143,7 +143,8 @@ public final class HostNetwork {
         }
         String rules = where == null ? run("iptables-save") : where.exec("iptables-save");
         for (String line : rules.lines().toList()) {
-            for (String uuid : podUuids) if (line.contains(uuid)) left.add("iptables: " + line);
+            boolean ours = line.contains(subnetPrefix) || podUuids.stream().anyMatch(line::contains);
+            if (ours) left.add("iptables: " + line);
         }
         for (Mounts.Mount m : Mounts.involving(dataDir)) left.add("mount: " + m.line());
         Path leases = dataDir.resolve("net/host-local");
