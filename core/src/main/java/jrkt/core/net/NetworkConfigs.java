@@ -17,8 +17,9 @@ import jrkt.core.JrktException;
  * {@code <local-config>/net.d} ({@code *.conf}, {@code *.json}: one plugin; {@code *.conflist}: a
  * chain), and the built-in {@code default} and {@code default-restricted}. A network is known by
  * the {@code name} inside its file; a local file overrides a system file and a built-in of the same
- * name. Every file is read (a file that is not valid JSON is an error, whatever is selected); a name
- * defined twice in one directory is an error when that network is used.
+ * name. When a network is first asked for, every file is read (a file that is not valid JSON is an
+ * error, whatever is selected); a name defined twice in one directory is an error when that
+ * network is used.
  *
  * <p>Plugins are looked up in both net.d directories and then in {@link #SYSTEM_PLUGIN_DIR}.
  */
@@ -34,11 +35,22 @@ public final class NetworkConfigs {
     /** Names defined twice in one directory (and not overridden locally), with the error to give. */
     private final Map<String, String> duplicates = new HashMap<>();
 
-    /** @param dataDir jrkt's data directory: host-local's leases go to {@code <dataDir>/net/host-local} */
+    private boolean loaded;
+
+    /**
+     * Nothing is read until a network is asked for, so that a broken file in net.d does not
+     * stand in the way of {@code --net=host} or {@code --net=none}.
+     *
+     * @param dataDir jrkt's data directory: host-local's leases go to {@code <dataDir>/net/host-local}
+     */
     public NetworkConfigs(Path localConfig, Path systemConfig, Path dataDir) {
         this.localDir = localConfig.resolve("net.d");
         this.systemDir = systemConfig.resolve("net.d");
         this.hostLocalDataDir = leaseDir(dataDir);
+    }
+
+    private void load() {
+        if (loaded) return;
         Map<String, String> systemDuplicates = new HashMap<>(), localDuplicates = new HashMap<>();
         Map<String, NetworkConfig> winners = new HashMap<>();
         for (NetworkConfig c : loadDir(systemDir, systemDuplicates)) winners.put(c.name(), c);
@@ -51,6 +63,7 @@ public final class NetworkConfigs {
         winners.values().stream()
             .sorted(Comparator.comparing((NetworkConfig c) -> Path.of(c.source()).getFileName().toString()).thenComparing(NetworkConfig::source))
             .forEach(c -> byName.put(c.name(), c));
+        loaded = true;
     }
 
     /** Where host-local keeps the leases of the pods of one data directory (one subdirectory per network). */
@@ -87,6 +100,7 @@ public final class NetworkConfigs {
 
     /** The network of this name (a file's, else a built-in's); throws when there is none. */
     public NetworkConfig get(String name) {
+        load();
         String duplicate = duplicates.get(name);
         if (duplicate != null) throw new JrktException(duplicate);
         NetworkConfig c = byName.get(name);
@@ -98,6 +112,7 @@ public final class NetworkConfigs {
 
     /** Every configured network in file-name order, then the built-in default unless a file overrides it (as rkt's "all"). */
     public List<NetworkConfig> all() {
+        load();
         List<NetworkConfig> all = new ArrayList<>();
         for (String name : byName.keySet()) all.add(get(name));
         if (!byName.containsKey(NetworkConfig.DEFAULT)) all.add(NetworkConfig.builtIn(NetworkConfig.DEFAULT));

@@ -164,6 +164,8 @@ public final class PodNetworks {
             for (String type : n.config().types())
                 if (CniPlugin.find(type, plan.pluginPath()) == null) throw CniPlugin.notFound(n.name(), type, plan.pluginPath());
         Path netns = pod.resolve(NETNS).toAbsolutePath();
+        // What an earlier start left (its teardown failed): undo it first, or the ADDs would meet it.
+        if (Files.exists(netns) || plan.networks().stream().anyMatch(n -> Files.exists(stateFile(pod, n)))) tearDown(pod, uuid, true);
         try {
             writeAtomically(ownerFile(pod), ProcessIdentity.self() + "\n");
             NetNamespace.create(netns);

@@ -33,6 +33,8 @@ class NetworkConfigsTest {
 
     private NetworkConfigs configs() { return new NetworkConfigs(local, system, data); }
 
+    private List<NetworkConfigs.SelectedNetwork> defaultNetwork() { return configs().select(NetworkSelection.DEFAULT); }
+
     @Test
     void theBuiltInNetworksArePtpWithHostLocalLeasesInJrktsDataDirectory() {
         NetworkConfigs.SelectedNetwork d = configs().select(NetworkSelection.DEFAULT).getFirst();
@@ -98,20 +100,21 @@ class NetworkConfigsTest {
     void brokenConfigsAreOneLineErrorsNamingTheFile() throws Exception {
         Path bad = local.resolve("net.d/10-bad.conf");
         Files.writeString(bad, "{\"name\": \"bad\",");
-        JrktException e = assertThrows(JrktException.class, this::configs);
+        assertEquals(List.of(), configs().select(NetworkSelection.HOST), "host and none read no config");
+        JrktException e = assertThrows(JrktException.class, this::defaultNetwork);
         assertTrue(e.getMessage().startsWith("network config " + bad + ": not valid JSON: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
 
         Files.writeString(bad, "{\"name\":\"bad\"}");
-        assertEquals("network bad (" + bad + "): a plugin has no \"type\"", assertThrows(JrktException.class, this::configs).getMessage());
+        assertEquals("network bad (" + bad + "): a plugin has no \"type\"", assertThrows(JrktException.class, this::defaultNetwork).getMessage());
         Files.writeString(bad, "{\"name\":\"bad\",\"type\":\"../../bin/sh\"}");
         assertEquals("network bad (" + bad + "): plugin type \"../../bin/sh\" is not a plain file name",
-            assertThrows(JrktException.class, this::configs).getMessage());
+            assertThrows(JrktException.class, this::defaultNetwork).getMessage());
         Files.writeString(bad, "{\"type\":\"ptp\"}");
-        assertEquals("network config " + bad + ": no \"name\"", assertThrows(JrktException.class, this::configs).getMessage());
+        assertEquals("network config " + bad + ": no \"name\"", assertThrows(JrktException.class, this::defaultNetwork).getMessage());
         Files.writeString(bad, "{\"name\":\"bad\",\"plugins\":[]}");
         Files.move(bad, local.resolve("net.d/10-bad.conflist"));
-        assertTrue(assertThrows(JrktException.class, this::configs).getMessage().endsWith("\"plugins\" must be a non-empty array"));
+        assertTrue(assertThrows(JrktException.class, this::defaultNetwork).getMessage().endsWith("\"plugins\" must be a non-empty array"));
     }
 
     @Test
