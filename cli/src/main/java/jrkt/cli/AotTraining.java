@@ -34,6 +34,9 @@ public final class AotTraining {
                 run(d, "image", "list");
                 run(d, "image", "list", "--format=json");
                 run(d, "image", "cat-manifest", "--pretty-print", "jrkt.io/stage1-default");
+                // The prepare path with the default network's plan, up to where the stage1 image
+                // fails as an app (it has no exec): nothing is set up, the pod is removed again.
+                run(d, "prepare", "--net=default", "jrkt.io/stage1-default");
             }
             run(d, "list");
             run(d, "gc", "--grace-period=0s");

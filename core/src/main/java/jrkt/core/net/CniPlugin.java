@@ -40,6 +40,11 @@ final class CniPlugin {
         return null;
     }
 
+    /** Throws {@link #notFound} for the first plugin of the network's chain that is not on the path. */
+    static void requireAll(NetworkConfig network, List<Path> pluginPath) {
+        for (String type : network.types()) if (find(type, pluginPath) == null) throw notFound(network.name(), type, pluginPath);
+    }
+
     static JrktException notFound(String network, String type, List<Path> pluginPath) {
         return new JrktException("network " + network + ": plugin " + type + " not found in "
             + String.join(":", pluginPath.stream().map(Path::toString).toList()));

@@ -2,9 +2,11 @@ package jrkt.core.net;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -29,7 +31,7 @@ final class EtcFiles {
         for (CniResult r : results) {
             if (address == null && !r.ip6().isEmpty()) address = r.ip6().getFirst();
         }
-        for (Path dir : PodNetworks.appEtcDirs(pod)) {
+        for (Path dir : appEtcDirs(pod)) {
             if (resolv != null) PodNetworks.writeAtomically(dir.resolve("resolv.conf"), resolv);
             Path hosts = dir.resolve("hosts");
             if (address != null && Files.isRegularFile(hosts)) {
@@ -54,10 +56,10 @@ final class EtcFiles {
         }
         if (servers.isEmpty()) return null;
         StringBuilder out = new StringBuilder(WRITTEN_BY_JRKT + " from the pod's networks\n");
-        for (String s : PodNetworks.distinct(servers)) out.append("nameserver ").append(s).append('\n');
+        for (String s : distinct(servers)) out.append("nameserver ").append(s).append('\n');
         if (domain != null) out.append("domain ").append(domain).append('\n');
-        if (!search.isEmpty()) out.append("search ").append(String.join(" ", PodNetworks.distinct(search))).append('\n');
-        if (!options.isEmpty()) out.append("options ").append(String.join(" ", PodNetworks.distinct(options))).append('\n');
+        if (!search.isEmpty()) out.append("search ").append(String.join(" ", distinct(search))).append('\n');
+        if (!options.isEmpty()) out.append("options ").append(String.join(" ", distinct(options))).append('\n');
         return out.toString();
     }
 
@@ -71,4 +73,18 @@ final class EtcFiles {
         out.setLength(out.length() - 1);
         return out.toString();
     }
+
+    /** The app directories below etc/ (each app's hosts and resolv.conf live there). */
+    private static List<Path> appEtcDirs(Path pod) throws IOException {
+        Path etc = pod.resolve("etc");
+        if (!Files.isDirectory(etc)) return List.of();
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(etc)) {
+            for (Path p : ds) if (Files.isDirectory(p)) dirs.add(p);
+        }
+        return dirs;
+    }
+
+    /** Distinct values in first-seen order. */
+    private static List<String> distinct(List<String> values) { return List.copyOf(new LinkedHashSet<>(values)); }
 }

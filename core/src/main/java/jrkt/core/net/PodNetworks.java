@@ -2,17 +2,14 @@ package jrkt.core.net;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.json.Json;
@@ -70,9 +67,7 @@ public final class PodNetworks {
         for (int i = 0; i < selected.size(); i++) {
             NetworkConfig c = selected.get(i).config();
             if (i == carrier) c = c.withPortMappings();
-            for (String type : c.types()) {
-                if (CniPlugin.find(type, pluginPath) == null) throw CniPlugin.notFound(c.name(), type, pluginPath);
-            }
+            CniPlugin.requireAll(c, pluginPath);
             networks.add(new PodNetworkPlan.Network(c, selected.get(i).args(), "eth" + i, i == carrier ? mappings : List.of()));
         }
         new PodNetworkPlan(List.copyOf(networks), pluginPath, resolvConfFromResults).write(pod);
@@ -160,9 +155,7 @@ public final class PodNetworks {
     /** Namespace and ADDs; on a failure everything is torn down again and the error thrown. */
     private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan) {
         // A plugin uninstalled since prepare fails here, before anything exists.
-        for (PodNetworkPlan.Network n : plan.networks())
-            for (String type : n.config().types())
-                if (CniPlugin.find(type, plan.pluginPath()) == null) throw CniPlugin.notFound(n.name(), type, plan.pluginPath());
+        for (PodNetworkPlan.Network n : plan.networks()) CniPlugin.requireAll(n.config(), plan.pluginPath());
         Path netns = pod.resolve(NETNS).toAbsolutePath();
         // What an earlier start left (its teardown failed): undo it first, or the ADDs would meet it.
         if (Files.exists(netns) || plan.networks().stream().anyMatch(n -> Files.exists(stateFile(pod, n)))) tearDown(pod, uuid, true);
@@ -336,22 +329,5 @@ public final class PodNetworks {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The app directories below etc/ (each app's hosts and resolv.conf live there). */
-    static List<Path> appEtcDirs(Path pod) throws IOException {
-        Path etc = pod.resolve("etc");
-        if (!Files.isDirectory(etc)) return List.of();
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(etc)) {
-            for (Path p : ds) if (Files.isDirectory(p)) dirs.add(p);
-        }
-        return dirs;
-    }
-
-    /** Distinct values in first-seen order. */
-    static List<String> distinct(List<String> values) {
-        Set<String> set = new LinkedHashSet<>(values);
-        return List.copyOf(set);
     }
 }
