@@ -88,11 +88,11 @@ public final class PodNetworks {
 
     /**
      * The ADD half of {@link #setUp} on a thread of its own, started while the pod is still being
-     * prepared, so that a {@code jrkt run} does not wait for the plugins after preparing: the
-     * preparer calls {@link #finish} once the pod's files are written (the etc files are only
+     * prepared ({@link EarlyNetworks}), so that a {@code jrkt run} does not wait for the plugins
+     * after preparing: {@link #finish} once the pod's files are written (the etc files are only
      * final then), or {@link #abandon} when the preparation failed.
      */
-    public static final class Background {
+    static final class Background {
         private final Path pod;
         private final String uuid;
         private final PodNetworkPlan plan;
@@ -114,13 +114,13 @@ public final class PodNetworks {
         }
 
         /** Starts the ADDs of the pod's network plan (written by {@link #prepare}); null when it has none. */
-        public static Background start(Path pod, String uuid) {
+        static Background start(Path pod, String uuid) {
             PodNetworkPlan plan = PodNetworkPlan.read(pod);
             return plan == null ? null : new Background(pod, uuid, plan);
         }
 
         /** Waits for the ADDs, then writes the etc files and the status; throws what failed (undone by then). */
-        public void finish() {
+        void finish() {
             join();
             if (failure instanceof RuntimeException e) throw e;
             if (failure instanceof Error e) throw e;
@@ -128,7 +128,7 @@ public final class PodNetworks {
         }
 
         /** Waits for the ADDs and undoes them: the preparation failed; a failure to undo joins its error. */
-        public void abandon(Throwable preparationFailure) {
+        void abandon(Throwable preparationFailure) {
             join();
             if (failure != null) return; // it undid itself
             try {

@@ -16,6 +16,7 @@ import jrkt.core.JrktException;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.net.EarlyNetworks;
 import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
@@ -176,50 +177,6 @@ public final class PodPreparer {
         }
         PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), ports,
             r.dns().mode() == DnsConfig.Mode.NETWORK);
-    }
-
-    /**
-     * The networks of a pod prepared to run at once, set up while the rest is prepared; a no-op
-     * otherwise. Whatever it set up is torn down again if the preparation fails, even after finish.
-     */
-    private static final class EarlyNetworks {
-        private final boolean wanted;
-        private Path pod;
-        private String uuid;
-        private PodNetworks.Background running;
-
-        EarlyNetworks(boolean wanted) { this.wanted = wanted; }
-
-        void start(Path pod, String uuid) {
-            if (!wanted) return;
-            this.pod = pod;
-            this.uuid = uuid;
-            running = PodNetworks.Background.start(pod, uuid);
-        }
-
-        void finish() {
-            if (running == null) return;
-            PodNetworks.Background r = running;
-            running = null;
-            try {
-                r.finish();
-            } catch (RuntimeException e) {
-                pod = null; // finish undid its own failure
-                throw e;
-            }
-        }
-
-        void abandon(Throwable failure) {
-            if (running != null) {
-                running.abandon(failure);
-            } else if (pod != null) {
-                try {
-                    PodNetworks.tearDown(pod, uuid);
-                } catch (RuntimeException e) {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
