@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
 import jrkt.core.JrktException;
+import jrkt.core.net.EarlyNetworks;
 import jrkt.core.net.NetworkConfigs;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
@@ -116,12 +117,18 @@ abstract class PreparingCommand extends BaseCommand {
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
         if (uuidFileSave != null) checkWritableParent(uuidFileSave);
-        Store store = store();
-        String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
-        PrepareRequest request = withStage1(parsed, stage1);
-        PodDirs dirs = new PodDirs(jrkt().dataDir());
-        PodPreparer preparer = new PodPreparer(store, dirs);
-        String uuid = startsAtOnce() ? preparer.prepareToRun(request) : preparer.prepare(request);
+        // A pod started at once gets its network namespace made meanwhile (EarlyNetworks).
+        EarlyNetworks networks = startsAtOnce() && parsed.net().hasNetworks() ? EarlyNetworks.begin() : EarlyNetworks.none();
+        String uuid;
+        try {
+            Store store = store();
+            String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
+            PrepareRequest request = withStage1(parsed, stage1);
+            uuid = new PodPreparer(store, new PodDirs(jrkt().dataDir())).prepareToRun(request, networks);
+        } catch (RuntimeException | IOException e) {
+            networks.abandon(e);
+            throw e;
+        }
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);

@@ -82,7 +82,7 @@ public final class PodNetworks {
     public static void setUp(Path pod, String uuid) {
         PodNetworkPlan plan = PodNetworkPlan.read(pod);
         if (plan == null || Files.exists(pod.resolve(STATUS_FILE))) return;
-        List<CniResult> results = addAll(pod, uuid, plan);
+        List<CniResult> results = addAll(pod, uuid, plan, null);
         finish(pod, uuid, plan, results);
     }
 
@@ -100,23 +100,27 @@ public final class PodNetworks {
         private volatile List<CniResult> results;
         private volatile Throwable failure;
 
-        private Background(Path pod, String uuid, PodNetworkPlan plan) {
+        private Background(Path pod, String uuid, PodNetworkPlan plan, NetNamespace.Pending namespace) {
             this.pod = pod;
             this.uuid = uuid;
             this.plan = plan;
             this.thread = Thread.ofPlatform().name("jrkt-networks").start(() -> {
                 try {
-                    results = addAll(pod, uuid, plan);
+                    results = addAll(pod, uuid, plan, namespace);
                 } catch (Throwable t) {
                     failure = t;
                 }
             });
         }
 
-        /** Starts the ADDs of the pod's network plan (written by {@link #prepare}); null when it has none. */
-        static Background start(Path pod, String uuid) {
+        /**
+         * Starts the ADDs of the pod's network plan (written by {@link #prepare}) in the namespace
+         * begun ahead (null: a new one); null when the pod has no plan (the namespace is let go).
+         */
+        static Background start(Path pod, String uuid, NetNamespace.Pending namespace) {
             PodNetworkPlan plan = PodNetworkPlan.read(pod);
-            return plan == null ? null : new Background(pod, uuid, plan);
+            if (plan == null && namespace != null) namespace.cancel();
+            return plan == null ? null : new Background(pod, uuid, plan, namespace);
         }
 
         /** Waits for the ADDs, then writes the etc files and the status; throws what failed (undone by then). */
@@ -152,16 +156,25 @@ public final class PodNetworks {
         }
     }
 
-    /** Namespace and ADDs; on a failure everything is torn down again and the error thrown. */
-    private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan) {
-        // A plugin uninstalled since prepare fails here, before anything exists.
-        for (PodNetworkPlan.Network n : plan.networks()) CniPlugin.requireAll(n.config(), plan.pluginPath());
+    /**
+     * Namespace (the one begun ahead, or a new one) and ADDs; on a failure everything is torn down
+     * again and the error thrown.
+     */
+    private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan, NetNamespace.Pending namespace) {
         Path netns = pod.resolve(NETNS).toAbsolutePath();
-        // What an earlier start left (its teardown failed): undo it first, or the ADDs would meet it.
-        if (Files.exists(netns) || plan.networks().stream().anyMatch(n -> Files.exists(stateFile(pod, n)))) tearDown(pod, uuid, true);
+        try {
+            // A plugin uninstalled since prepare fails here, before anything exists.
+            for (PodNetworkPlan.Network n : plan.networks()) CniPlugin.requireAll(n.config(), plan.pluginPath());
+            // What an earlier start left (its teardown failed): undo it first, or the ADDs would meet it.
+            if (Files.exists(netns) || plan.networks().stream().anyMatch(n -> Files.exists(stateFile(pod, n)))) tearDown(pod, uuid, true);
+        } catch (RuntimeException e) {
+            if (namespace != null) namespace.cancel();
+            throw e;
+        }
         try {
             writeAtomically(ownerFile(pod), ProcessIdentity.self() + "\n");
-            NetNamespace.create(netns);
+            if (namespace != null) namespace.mountAt(netns);
+            else NetNamespace.create(netns);
             List<CniResult> results = new ArrayList<>();
             for (PodNetworkPlan.Network n : plan.networks()) {
                 writeState(pod, n, Map.of("phase", "adding"));
@@ -174,6 +187,7 @@ public final class PodNetworks {
             }
             return results;
         } catch (RuntimeException | IOException e) {
+            if (namespace != null) namespace.cancel(); // a no-op once mounted
             throw undone(pod, uuid, e);
         }
     }

@@ -48,21 +48,19 @@ public final class PodPreparer {
     }
 
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
-    public String prepare(PrepareRequest request) { return prepare(request, false); }
+    public String prepare(PrepareRequest request) { return prepareToRun(request, EarlyNetworks.none()); }
 
     /**
      * Prepares a pod that is started right after ({@code jrkt run}): its networks are set up while
-     * it is prepared, on a thread of their own, so that the start does not wait for the CNI plugins.
+     * it is prepared, with the namespace begun by the caller, so that the start does not wait for
+     * the CNI plugins. On a failure they are undone, as is the pod.
      */
-    public String prepareToRun(PrepareRequest request) { return prepare(request, true); }
-
-    private String prepare(PrepareRequest request, boolean networksNow) {
-        validate(request);
+    public String prepareToRun(PrepareRequest request, EarlyNetworks networks) {
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
-        EarlyNetworks networks = new EarlyNetworks(networksNow);
         try {
+            validate(request);
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
             Files.createDirectory(embryo);
