@@ -73,6 +73,8 @@ public final class PodPreparer {
             Files.createDirectories(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
+            // Without port forwards the networks need nothing of the images: they start at once.
+            if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
             build(pod, uuid, request, networks);
 
@@ -120,9 +122,13 @@ public final class PodPreparer {
         List<String> explicit = new ArrayList<>();
         for (AppSpec a : r.apps()) explicit.add(a.name());
         List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
-        if (r.net().hasNetworks()) {
-            writeNetworkPlan(pod, r, names, manifests);
-            networks.start(pod, uuid);
+        if (!r.net().ports().isEmpty()) {
+            Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                ImageManifest.App app = manifests.get(i).app();
+                ports.put(names.get(i), app == null ? List.of() : app.ports());
+            }
+            planNetworks(pod, uuid, r, ports, networks);
         }
 
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
@@ -166,15 +172,16 @@ public final class PodPreparer {
         networks.finish(); // after the etc files, which the networks' DNS and addresses update
     }
 
-    /** The pod's CNI networks and port forwards, set up when it starts (jrkt.core.net.PodNetworks). */
-    private static void writeNetworkPlan(Path pod, PrepareRequest r, List<String> names, List<ImageManifest> manifests) throws IOException {
-        Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            ImageManifest.App app = manifests.get(i).app();
-            ports.put(names.get(i), app == null ? List.of() : app.ports());
-        }
-        PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), ports,
+    /**
+     * Writes the pod's network plan (jrkt.core.net.PodNetworks) and starts setting the networks up
+     * when the pod is prepared to run at once; appPorts are the apps' ports from their images.
+     */
+    private static void planNetworks(Path pod, String uuid, PrepareRequest r, Map<String, List<ImageManifest.Port>> appPorts,
+                                     EarlyNetworks networks) throws IOException {
+        if (!r.net().hasNetworks()) return;
+        PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), appPorts,
             r.dns().mode() == DnsConfig.Mode.NETWORK);
+        networks.start(pod, uuid);
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
