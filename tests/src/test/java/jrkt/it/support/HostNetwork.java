@@ -79,17 +79,21 @@ public final class HostNetwork {
         throw new AssertionError("all 256 test subnets are claimed");
     }
 
-    /** A network namespace with lo up, for jrkt to run in as if it were the host; close() deletes it. */
+    /**
+     * A network namespace with lo up, for jrkt to run in as if it were the host, kept by a bind
+     * mount of its own in /run/jrkt-it-netns (unshare --net=FILE), outside every test's data
+     * directory; close() unmounts it, and the namespace ends with the last process in it.
+     */
     public static final class Namespace implements AutoCloseable {
-        private final String name;
+        private final Path file;
 
-        private Namespace(String name) { this.name = name; }
+        private Namespace(Path file) { this.file = file; }
 
-        public Path path() { return Path.of("/run/netns", name); }
+        public Path path() { return file; }
 
         /** A command run in this namespace (nsenter switches only the network namespace). */
         public List<String> wrap(String... command) {
-            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + path()));
+            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + file));
             cmd.addAll(List.of(command));
             return cmd;
         }
@@ -97,14 +101,29 @@ public final class HostNetwork {
         /** Runs a command in the namespace; returns its output (stdout and stderr). */
         public String exec(String... command) { return run(wrap(command).toArray(String[]::new)); }
 
-        @Override public void close() { run("ip", "netns", "del", name); }
+        @Override public void close() {
+            run("umount", file.toString());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // still mounted somewhere: the next run's claim of the name replaces it
+            }
+        }
     }
 
     public static Namespace privateNamespace() {
-        String name = "jrkt-it-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
-        String out = run("ip", "netns", "add", name);
-        if (!Files.exists(Path.of("/run/netns", name))) throw new AssertionError("ip netns add " + name + ": " + out);
-        Namespace ns = new Namespace(name);
+        Path dir = Path.of("/run/jrkt-it-netns");
+        Path file = dir.resolve(ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet());
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(file);
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        String out = run("unshare", "--net=" + file, "true");
+        if (Mounts.involving(file).isEmpty()) throw new AssertionError("unshare --net=" + file + ": " + out);
+        Namespace ns = new Namespace(file);
         ns.exec("ip", "link", "set", "lo", "up");
         return ns;
     }
