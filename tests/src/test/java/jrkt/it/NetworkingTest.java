@@ -100,6 +100,8 @@ class NetworkingTest {
             assertTrue(listed.contains(web + "  default:ip4=" + webIp), listed);
             String json = env.run("status", "--format=json", web).expectSuccess().out();
             assertTrue(json.contains("\"networks\":[{\"name\":\"default\",\"ip4\":\"" + webIp + "\"}]"), json);
+            String listJson = env.run("list", "--format=json", "--fields=uuid,networks").expectSuccess().out();
+            assertTrue(listJson.contains("{\"uuid\":\"" + web + "\",\"networks\":[{\"name\":\"default\",\"ip4\":\"" + webIp + "\"}]}"), listJson);
 
             List<String> veths = HostNetwork.hostInterfaces(env.podDir(web));
             assertEquals(1, veths.size(), veths.toString());

@@ -108,15 +108,7 @@ public final class StatusCommand extends BaseCommand {
         boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
         s.put("exited", exited);
         if (exited) s.put("exit", pod.exitStatus());
-        List<Object> networks = new ArrayList<>();
-        for (PodNetworks.NetworkStatus n : PodNetworks.status(pod.dir())) {
-            Map<String, Object> net = new LinkedHashMap<>();
-            net.put("name", n.name());
-            if (n.ip4() != null) net.put("ip4", n.ip4());
-            if (n.ip6() != null) net.put("ip6", n.ip6());
-            networks.add(net);
-        }
-        s.put("networks", networks);
+        s.put("networks", json(PodNetworks.status(pod.dir())));
         Map<String, Object> apps = new LinkedHashMap<>();
         List<Pod.App> list;
         try {
@@ -136,6 +128,19 @@ public final class StatusCommand extends BaseCommand {
         }
         s.put("apps", apps);
         return s;
+    }
+
+    /** Networks as JSON objects: name, and ip4 and ip6 when the network gave one (list shares it). */
+    static List<Object> json(List<PodNetworks.NetworkStatus> networks) {
+        List<Object> out = new ArrayList<>();
+        for (PodNetworks.NetworkStatus n : networks) {
+            Map<String, Object> net = new LinkedHashMap<>();
+            net.put("name", n.name());
+            if (n.ip4() != null) net.put("ip4", n.ip4());
+            if (n.ip6() != null) net.put("ip6", n.ip6());
+            out.add(net);
+        }
+        return out;
     }
 
     private static String time(Instant t) {
