@@ -20,6 +20,8 @@ import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.CgroupHost;
 import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.isolation.Isolators;
+import jrkt.core.net.EarlyNetworks;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -44,7 +46,8 @@ import jrkt.core.store.Store;
  * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
  * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
  * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line),
- * and the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan).
+ * the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan),
+ * and on CNI networks {@code net/networks.json} (docs/networking.md).
  */
 public final class PodPreparer {
     private final Store store;
@@ -58,7 +61,7 @@ public final class PodPreparer {
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         try (Lease lease = store.lease()) {
-            return prepare(request, lease);
+            return prepareToRun(request, lease, EarlyNetworks.none());
         }
     }
 
@@ -66,12 +69,19 @@ public final class PodPreparer {
      * Prepares the pod with the images and trees it uses held by lease (image gc leaves them
      * alone) until the pod lists its trees; the caller may have leased the stage1 image already.
      */
-    public String prepare(PrepareRequest request, Lease lease) {
-        validate(request);
+    public String prepare(PrepareRequest request, Lease lease) { return prepareToRun(request, lease, EarlyNetworks.none()); }
+
+    /**
+     * Prepares a pod that is started right after ({@code jrkt run}): its networks are set up while
+     * it is prepared, with the namespace begun by the caller, so that the start does not wait for
+     * the CNI plugins. On a failure they are undone, as is the pod.
+     */
+    public String prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks) {
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
         try {
+            validate(request);
             PrivateDirs.ensure(dirs.root()); // overlay upper dirs and app trees: root's alone
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
@@ -85,14 +95,17 @@ public final class PodPreparer {
             Files.createDirectories(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
+            // Without port forwards the networks need nothing of the images: they start at once.
+            if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
-            build(pod, uuid, request, lease);
+            build(pod, uuid, request, lease, networks);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
             Files.createDirectories(prepared.getParent());
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
+            networks.abandon(e);
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             if (request.privateUsers() != PrivateUsers.NONE) {
                 try {
@@ -124,7 +137,7 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r, Lease lease) throws IOException {
+    private void build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every image first: an unknown image fails before anything is rendered.
@@ -139,6 +152,14 @@ public final class PodPreparer {
         List<String> explicit = new ArrayList<>();
         for (AppSpec a : r.apps()) explicit.add(a.name());
         List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
+        if (!r.net().ports().isEmpty()) {
+            Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                ImageManifest.App app = manifests.get(i).app();
+                ports.put(names.get(i), app == null ? List.of() : app.ports());
+            }
+            planNetworks(pod, uuid, r, ports, networks);
+        }
 
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
@@ -187,11 +208,27 @@ public final class PodPreparer {
             writeAppRootfs(pod, a, r.noOverlay(), userns);
             trees.add(a.treeId());
         }
-        writeEtcFiles(pod, apps, hostname, r, shiftOf(userns));
+        writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).build();
         plan.writeTo(pod.resolve("plan"));
+        networks.finish(); // after the etc files, which the networks' DNS and addresses update
+        // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it
+        IdRange shift = shiftOf(userns);
+        if (shift.count() > 0) for (PreparedApp a : apps) TreeCopy.shiftOwners(pod.resolve("etc").resolve(a.name()), shift.uid(), shift.gid());
+    }
+
+    /**
+     * Writes the pod's network plan (jrkt.core.net.PodNetworks) and starts setting the networks up
+     * when the pod is prepared to run at once; appPorts are the apps' ports from their images.
+     */
+    private static void planNetworks(Path pod, String uuid, PrepareRequest r, Map<String, List<ImageManifest.Port>> appPorts,
+                                     EarlyNetworks networks) throws IOException {
+        if (!r.net().hasNetworks()) return;
+        PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), appPorts,
+            r.dns().mode() == DnsConfig.Mode.NETWORK);
+        networks.start(pod, uuid);
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
@@ -246,7 +283,7 @@ public final class PodPreparer {
     /** What the pod asks for must be something the stage1 flavor gives (fly: the host's namespaces but mount). */
     private static void checkFlavorIsolates(PrepareRequest r, List<String> isolates, String stage1) {
         if (r.net() != NetMode.HOST && !isolates.contains("network"))
-            throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net().name().toLowerCase()
+            throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net()
                 + " needs a flavor that gives a pod its own (jrkt.io/stage1-default)");
         if (r.privateUsers() != PrivateUsers.NONE && !isolates.contains("user"))
             throw new JrktException("stage1 " + stage1 + " gives a pod no user namespace: --private-users needs jrkt.io/stage1-default");
@@ -310,22 +347,27 @@ public final class PodPreparer {
     }
 
     /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
-    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r, IdRange shift)
-            throws IOException {
+    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r) throws IOException {
         String hosts = HostsEntries.render(hostname, r.hostsEntries());
         if (hosts == null) hosts = Files.readString(Path.of("/etc/hosts"));
         String resolv = switch (r.dns().mode()) {
             case IMAGE -> null;
             case HOST -> Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
             case GENERATED -> r.dns().render();
+            case NETWORK -> null; // each app's own image file, until the networks' DNS replaces it at start
         };
         for (PreparedApp a : apps) {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
             Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
             if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
-            // the apps' own copies: root's as the pod sees it
-            if (shift.count() > 0) TreeCopy.shiftOwners(dir, shift.uid(), shift.gid());
+            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) Files.writeString(dir.resolve("resolv.conf"), imageResolvConf(a));
         }
+    }
+
+    /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */
+    private static String imageResolvConf(PreparedApp a) throws IOException {
+        Path file = RootfsPath.resolveHost(a.treeRootfs(), "/etc/resolv.conf");
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file) : "";
     }
 
     private static String oneLine(Throwable e) {
