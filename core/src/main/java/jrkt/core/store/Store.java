@@ -65,6 +65,7 @@ public final class Store implements AutoCloseable {
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
+    private final LayerStore layerStore;
     private final ImageLimits limits;
     private final boolean deviceNodes;
     private final long pid = ProcessHandle.current().pid();
@@ -83,6 +84,25 @@ public final class Store implements AutoCloseable {
             throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
         }
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
+        try {
+            this.layerStore = new LayerStore(cas, index, limits, deviceNodes);
+        } catch (IOException e) {
+            index.close();
+            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The OCI part of the store: blobs by digest and unpacked layers (see {@link LayerStore}). */
+    public LayerStore layers() { return layerStore; }
+
+    /** The read-only root of an image for a pod: its rendered tree (an ACI) or its layers (OCI). */
+    public ImageRoot imageRoot(String imageId) throws IOException {
+        if (LayerStore.isOciId(imageId)) {
+            ImageRoot root = layerStore.root(imageId);
+            markUsed(imageId);
+            return root;
+        }
+        return ImageRoot.of(render(imageId));
     }
 
     /** Opens the store with the default limits, creating no device nodes. */
@@ -190,6 +210,13 @@ public final class Store implements AutoCloseable {
      * is asked for.
      */
     public ImageInfo resolve(String reference) {
+        if (reference.startsWith(LayerStore.ID_PREFIX)) {
+            String hex = reference.substring(LayerStore.ID_PREFIX.length());
+            if (!HEX.matcher(hex).matches()) {
+                throw new JrktException("image ID \"" + reference + "\" is not of the form sha256-<hex>");
+            }
+            return byIdPrefix(reference, reference);
+        }
         if (reference.startsWith(ID_PREFIX)) {
             String hex = reference.substring(ID_PREFIX.length());
             if (!HEX.matcher(hex).matches()) {
@@ -198,8 +225,13 @@ public final class Store implements AutoCloseable {
             return byIdPrefix(reference, reference);
         }
         if (reference.length() >= 4 && HEX.matcher(reference).matches()) {
-            List<ImageInfo> byId = index.findByIdPrefix(ID_PREFIX + reference);
-            if (!byId.isEmpty()) return byIdPrefix(reference, ID_PREFIX + reference);
+            List<ImageInfo> byId = new ArrayList<>(index.findByIdPrefix(ID_PREFIX + reference));
+            byId.addAll(index.findByIdPrefix(LayerStore.ID_PREFIX + reference));
+            if (byId.size() == 1) return byId.get(0);
+            if (byId.size() > 1) {
+                throw new JrktException("image ID prefix \"" + reference + "\" is ambiguous: " + byId.size()
+                        + " images match; give more digits");
+            }
         }
         ImageReference query = ImageReference.parse(reference);
         for (ImageInfo candidate : index.findByName(query.name())) {
@@ -256,6 +288,7 @@ public final class Store implements AutoCloseable {
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
     private boolean removeLocked(String imageId) throws IOException {
+        if (LayerStore.isOciId(imageId)) return layerStore.remove(imageId);
         String hex = hexOf(imageId);
         try (FileLock image = FileLock.exclusive(imageLock(hex))) {
             boolean listed = index.delete(imageId);
@@ -307,6 +340,9 @@ public final class Store implements AutoCloseable {
                 removedTrees.add(name);
             }
         }
+        long[] layersFreed = {0};
+        removedTrees.addAll(layerStore.gc(treesInUse, layersFreed));
+        freed += layersFreed[0];
         return new GcReport(removedImages, removedTrees, freed);
     }
 
@@ -385,6 +421,10 @@ public final class Store implements AutoCloseable {
     }
 
     private void unpack(List<DependencyChain.Node> chain, Path rootfs) throws IOException {
+        if (chain.size() == 1 && LayerStore.isOciId(chain.get(0).imageId())) { // an OCI image: its layers, flattened
+            layerStore.flattenInto(chain.get(0).imageId(), rootfs);
+            return;
+        }
         List<RenderSelection.Layer> layers = new ArrayList<>();
         for (DependencyChain.Node node : chain) {
             layers.add(new RenderSelection.Layer(node.level(), node.manifest().pathWhitelist(), rootfsEntries(node)));
