@@ -25,6 +25,7 @@ import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
 import jrkt.core.pod.Pods;
 import jrkt.core.store.ImageInfo;
+import jrkt.core.store.ImageRoot;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
 
@@ -141,8 +142,8 @@ public final class PodPreparer {
 
         List<PreparedApp> apps = new ArrayList<>();
         for (int i = 0; i < r.apps().size(); i++) {
-            RenderedTree tree = store.render(infos.get(i).id());
-            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
+            ImageRoot root = store.imageRoot(infos.get(i).id());
+            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), root, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
@@ -159,7 +160,7 @@ public final class PodPreparer {
         for (PreparedApp a : apps) {
             Files.createDirectory(pod.resolve("apps").resolve(a.name()));
             writeAppRootfs(pod, a, r.noOverlay());
-            trees.add(a.treeId());
+            trees.addAll(a.root().ids());
         }
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
@@ -169,10 +170,9 @@ public final class PodPreparer {
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
-                                          ImageManifest manifest, RenderedTree tree, Map<String, VolumeSpec> volumes) {
+                                          ImageManifest manifest, ImageRoot rootfs, Map<String, VolumeSpec> volumes) {
         ImageManifest.App image = manifest.app() != null ? manifest.app()
             : new ImageManifest.App(List.of(), "0", "0", List.of(), null, List.of(), List.of(), List.of(), List.of(), List.of());
-        Path rootfs = tree.rootfs();
 
         Map<String, String> env = Environment.compose(name, r.inheritedEnv(), image.environment(), r.envFromFiles(),
             r.setEnv(), spec.environment());
@@ -209,7 +209,7 @@ public final class PodPreparer {
             mounts.add(new MountSpec(mp.name(), mp.path()));
         }
 
-        return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
+        return new PreparedApp(name, info.id(), info.name(), info.labels(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
             image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
     }
@@ -229,17 +229,18 @@ public final class PodPreparer {
         }
     }
 
-    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay) throws IOException {
+    private void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay) throws IOException {
         if (noOverlay) {
             Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
-            TreeCopy.copy(a.treeRootfs(), copy);
+            if (!jrkt.core.store.LayerStore.isOciId(a.imageId())) TreeCopy.copy(a.root().top(), copy);
+            else store.layers().flattenInto(a.imageId(), copy); // an OCI image: its layers applied in order
             return;
         }
         Path dir = Files.createDirectories(pod.resolve("overlay").resolve(a.name()));
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Files.createDirectory(dir.resolve("work"));
         // The merged root takes the upper directory's owner and mode: make them the image's.
-        TreeCopy.copyOwnerAndMode(a.treeRootfs(), upper);
+        TreeCopy.copyOwnerAndMode(a.root().top(), upper);
     }
 
     /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
