@@ -130,6 +130,12 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return store;
     }
 
+    /** The fetcher of fetch, run and prepare, with this command's config directories and insecure options. */
+    public jrkt.core.image.fetch.Fetcher fetcher(jrkt.core.image.fetch.Fetcher.PullPolicy policy, boolean quiet) throws IOException {
+        return new jrkt.core.image.fetch.Fetcher(openStore(), new jrkt.core.image.fetch.Fetcher.Options(
+            insecureOptions(), policy, List.of(systemConfig(), localConfig()), quiet));
+    }
+
     @Override public synchronized void close() {
         if (store != null) {
             store.close();

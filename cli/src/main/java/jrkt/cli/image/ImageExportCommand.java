@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jrkt image export IMAGE FILE}: writes the stored ACI (an uncompressed tar). */
-@Command(name = "export", description = "Write an image from the store to an ACI file (uncompressed tar).")
+@Command(name = "export", description = "Write an image from the store to an ACI file (uncompressed tar); an OCI image is flattened.")
 public final class ImageExportCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = ImageCommand.IMAGE_REF)
     String image;
@@ -22,6 +22,12 @@ public final class ImageExportCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         String id = store().resolve(image).id();
+        if (jrkt.core.store.LayerStore.isOciId(id)) { // an OCI image: its layers flattened, with its appc manifest
+            java.util.List<Path> layers = new java.util.ArrayList<>(store().imageRoot(id).layers());
+            java.util.Collections.reverse(layers);
+            jrkt.core.pod.AciExporter.write(store().manifestBytes(id), layers, file, overwrite);
+            return 0;
+        }
         Path blob = store().blob(id);
         Staging.write(Staging.target(file, overwrite), "export", staged -> Files.copy(blob, staged));
         return 0;

@@ -114,9 +114,17 @@ abstract class PreparingCommand extends BaseCommand {
     /** --interactive: the one app gets this terminal; run and prepare declare the flag. */
     abstract boolean interactive();
 
+    @Option(names = "--pull-policy", paramLabel = "new|update|never", defaultValue = "new",
+            converter = jrkt.cli.image.PullPolicyConverter.class,
+            description = "for images given as docker://, oci-*:, files: new: use a stored one if there is one (default); update: fetch again; never: only the store")
+    jrkt.core.image.fetch.Fetcher.PullPolicy pullPolicy;
+
+    @Option(names = {"--quiet", "-q"}, description = "no progress bar while fetching")
+    boolean quiet;
+
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
-        PrepareRequest parsed = request(null);
+        PrepareRequest parsed = fetchImages(request(null));
         if (uuidFileSave != null) checkWritableParent(uuidFileSave);
         Store store = store();
         String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
@@ -167,6 +175,21 @@ abstract class PreparingCommand extends BaseCommand {
         Set<String> insecure = jrkt().insecureOptions();
         return new IsolationRequest(IsolatorFlags.resources(podResources.values()), cgroupParent,
             insecure.contains("capabilities"), insecure.contains("paths"), insecure.contains("seccomp"));
+    }
+
+    /** Every app image given as something to fetch (docker://, a file, oci-layout:...) is fetched, then named by its ID. */
+    private PrepareRequest fetchImages(PrepareRequest r) throws IOException {
+        if (r.apps().stream().noneMatch(a -> jrkt.core.image.fetch.Fetcher.isFetchable(a.image()))) return r;
+        jrkt.core.image.fetch.Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet);
+        List<AppSpec> apps = new ArrayList<>();
+        for (AppSpec a : r.apps()) {
+            if (!jrkt.core.image.fetch.Fetcher.isFetchable(a.image())) { apps.add(a); continue; }
+            String id = fetcher.fetch(a.image()).id();
+            apps.add(new AppSpec(id, a.name(), a.exec(), a.args(), a.user(), a.group(), a.supplementaryGids(), a.workingDirectory(),
+                a.environment(), a.mounts(), a.readOnlyRootFs(), a.isolators()));
+        }
+        return new PrepareRequest(apps, r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
+            r.envFromFiles(), r.setEnv(), r.stage1ImageId(), r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation());
     }
 
     private static PrepareRequest withStage1(PrepareRequest r, String stage1) {

@@ -96,13 +96,18 @@ public final class LayerStore {
             throw new JrktException(what + ": digest mismatch: expected " + digest + ", got " + Digests.of(data));
         }
         if (hasBlob(digest)) return;
-        Path staged = tmp.resolve("blob-" + pid + "-" + UUID.randomUUID());
+        Path staged = tmp.resolve("import-" + pid + "-blob-" + UUID.randomUUID());
         try {
             Files.write(staged, data);
             publish(staged, blobPath(digest));
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /** A fresh directory for work in progress (an archive unpacked to read it), removed by the caller. */
+    public Path newWorkDir(String purpose) throws IOException {
+        return Files.createDirectory(tmp.resolve("import-" + pid + "-" + purpose + "-" + UUID.randomUUID()));
     }
 
     public byte[] readBlob(String digest) throws IOException { return Files.readAllBytes(blobPath(digest)); }
@@ -135,8 +140,8 @@ public final class LayerStore {
             progress.accept(size > 0 ? size : 0);
             return new Layer(digest, diffId, mediaType, Files.size(blobPath(digest)));
         }
-        Path stagedBlob = tmp.resolve("blob-" + pid + "-" + UUID.randomUUID());
-        Path stagedDir = tmp.resolve("layer-" + pid + "-" + UUID.randomUUID());
+        Path stagedBlob = tmp.resolve("import-" + pid + "-blob-" + UUID.randomUUID());
+        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + UUID.randomUUID());
         try {
             MessageDigest blobDigest = Digests.sha256();
             long read;
@@ -171,7 +176,7 @@ public final class LayerStore {
     }
 
     private void unpackFromBlob(String digest, String diffId, String what) throws IOException {
-        Path stagedDir = tmp.resolve("layer-" + pid + "-" + UUID.randomUUID());
+        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + UUID.randomUUID());
         try {
             Path blob = blobPath(digest);
             String actualDiffId;

@@ -199,6 +199,9 @@ public final class Store implements AutoCloseable {
 
     public List<ImageInfo> listImages() { return index.all(); }
 
+    /** The images of one name, most recently imported first. */
+    public List<ImageInfo> listImagesNamed(String name) { return index.findByName(name); }
+
     /**
      * Resolves what a user typed: a full ID ("sha512-<128 hex>"), an unambiguous ID prefix
      * ("sha512-1a2b" or "1a2b"...), or a name with labels ("name", "name:version",
