@@ -24,8 +24,12 @@ public final class FetchCommand extends BaseCommand {
     @Option(names = {"--quiet", "-q"}, description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--signature", paramLabel = "FILE", description = "the detached signature of the (one) local ACI file (default: FILE.asc beside it, if there)")
+    java.nio.file.Path signature;
+
     @Override public Integer call() throws IOException {
-        Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet);
+        if (signature != null && images.size() != 1) throw new jrkt.core.JrktException("--signature goes with exactly one image");
+        Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet, signature);
         for (String argument : images) {
             out().println(fetcher.fetch(argument).id());
             out().flush();

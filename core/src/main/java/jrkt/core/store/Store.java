@@ -199,6 +199,20 @@ public final class Store implements AutoCloseable {
 
     public List<ImageInfo> listImages() { return index.all(); }
 
+    /** The images fetched from a URL, most recently imported first. */
+    public List<ImageInfo> listImagesFrom(String url) { return index.findBySource(url); }
+
+    /** Records what a remote said of an image: its ETag and Cache-Control max-age, now. */
+    public void recordRemote(String imageId, String etag, long maxAgeSeconds) {
+        index.setRemote(imageId, etag, maxAgeSeconds, Instant.now());
+    }
+
+    /** When the remote last said the image was current; null when never. */
+    public Instant remoteTime(String imageId) {
+        long ms = index.remoteTime(imageId);
+        return ms == 0 ? null : Instant.ofEpochMilli(ms);
+    }
+
     /** The images of one name, most recently imported first. */
     public List<ImageInfo> listImagesNamed(String name) { return index.findByName(name); }
 

@@ -50,6 +50,9 @@ final class StoreIndex implements AutoCloseable {
             "CREATE INDEX oci_layers_by_digest ON oci_layers(digest)",
             "CREATE INDEX oci_layers_by_diff_id ON oci_layers(diff_id)",
             "CREATE TABLE oci_blobs (image_id TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (image_id, digest))",
+            // when the remote (source_url) last said the image was current: max_age counts from here
+            "ALTER TABLE images ADD COLUMN remote_time INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX images_by_source ON images(source_url)",
         });
 
     private static final String COLUMNS = "id, name, labels, import_time, last_used, size, source_url, etag, max_age";
@@ -250,6 +253,26 @@ final class StoreIndex implements AutoCloseable {
             List<String> out = new ArrayList<>();
             while (st.step()) out.add(st.getString(0));
             return out;
+        } catch (SqliteException e) {
+            throw failure("query", e);
+        }
+    }
+
+    /** The images fetched from this URL, most recently imported first. */
+    synchronized List<ImageInfo> findBySource(String url) {
+        return query("SELECT " + COLUMNS + " FROM images WHERE source_url = ? ORDER BY import_time DESC, rowid DESC", url);
+    }
+
+    /** Records what the remote said of an image (ETag, Cache-Control max-age) and when. */
+    synchronized void setRemote(String id, String etag, long maxAgeSeconds, Instant when) {
+        update("UPDATE images SET etag = ?, max_age = ?, remote_time = ? WHERE id = ?", etag, maxAgeSeconds, when.toEpochMilli(), id);
+    }
+
+    /** When the remote last said the image was current (epoch ms; 0 never). */
+    synchronized long remoteTime(String id) {
+        try (SqliteStatement st = db.prepare("SELECT remote_time FROM images WHERE id = ?")) {
+            st.bind(1, id);
+            return st.step() ? st.getLong(0) : 0;
         } catch (SqliteException e) {
             throw failure("query", e);
         }

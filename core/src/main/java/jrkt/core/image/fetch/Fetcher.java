@@ -25,7 +25,12 @@ import jrkt.core.store.Store;
 public final class Fetcher {
     public enum PullPolicy { NEW, UPDATE, NEVER }
 
-    public record Options(Set<String> insecure, PullPolicy pullPolicy, List<Path> configDirs, boolean quiet) {}
+    /** signature: the detached signature of a local ACI file (--signature), or null for FILE.asc if present. */
+    public record Options(Set<String> insecure, PullPolicy pullPolicy, List<Path> configDirs, boolean quiet, Path signature) {
+        public Options(Set<String> insecure, PullPolicy pullPolicy, List<Path> configDirs, boolean quiet) {
+            this(insecure, pullPolicy, configDirs, quiet, null);
+        }
+    }
 
     private final Store store;
     private final Options options;
@@ -46,6 +51,7 @@ public final class Fetcher {
             case ImageSource.LocalFile file -> {
                 if (!Files.exists(file.path())) throw new JrktException("image file " + file.path() + " does not exist");
                 if (Files.isDirectory(file.path())) throw new JrktException(file.path() + ": is a directory, not an ACI file");
+                verifyLocal(file.path(), what);
                 yield store.importAci(file.path(), file.sourceUrl());
             }
             case ImageSource.Docker docker -> {
@@ -73,11 +79,11 @@ public final class Fetcher {
                     default -> ArchiveSource.fetchDockerArchive(local.path(), local.tag(), store, importer(), what, url);
                 };
             }
-            case ImageSource.Remote remote -> throw new JrktException(switch (remote.scheme()) {
-                case "http", "https" -> "fetching ACIs over " + remote.scheme() + " is not supported yet: " + remote.location();
-                default -> "unsupported URL scheme '" + remote.scheme() + "' in " + remote.location()
-                    + "; use a file path, a file:// URL, docker://, oci-layout:, oci-archive: or docker-archive:";
-            });
+            case ImageSource.Remote remote when remote.scheme().equals("http") || remote.scheme().equals("https") ->
+                AciHttpSource.fetch(java.net.URI.create(remote.location()), store, Http.client(options.insecure().contains("tls")),
+                    options, trust(), Progress.toStderr(options.quiet()));
+            case ImageSource.Remote remote -> throw new JrktException("unsupported URL scheme '" + remote.scheme() + "' in "
+                + remote.location() + "; use a file path, a file:// URL, http(s)://, docker://, oci-layout:, oci-archive: or docker-archive:");
             // Without discovery, a name can only mean an image already in the store.
             case ImageSource.Name name -> {
                 try {
@@ -88,6 +94,24 @@ public final class Fetcher {
                 }
             }
         };
+    }
+
+    private AciTrust trust() { return new AciTrust(new jrkt.core.trust.TrustedKeys(options.configDirs())); }
+
+    /**
+     * A local ACI is checked when it comes with a signature: --signature FILE, or FILE.asc beside
+     * it (then a bad or untrusted signature refuses it, unless --insecure-options=image). A local
+     * file without one is the user's own and imported as it is.
+     */
+    private void verifyLocal(Path file, String what) throws IOException {
+        if (options.insecure().contains("image")) return;
+        Path asc = options.signature() != null ? options.signature() : file.resolveSibling(file.getFileName() + ".asc");
+        if (!Files.exists(asc)) {
+            if (options.signature() != null) throw new JrktException("--signature " + asc + ": no such file");
+            return;
+        }
+        if (Files.size(asc) > 1 << 20) throw new JrktException(what + ": signature " + asc + " is larger than 1MiB");
+        trust().verify(file, Files.readAllBytes(asc), what);
     }
 
     private OciImporter importer() { return new OciImporter(store, Progress.toStderr(options.quiet())); }
