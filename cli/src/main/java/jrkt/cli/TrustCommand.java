@@ -30,19 +30,30 @@ public final class TrustCommand extends BaseCommand {
     @Option(names = "--skip-fingerprint-review", description = "trust without showing the fingerprint and asking")
     boolean skipReview;
 
-    @Parameters(arity = "1..*", paramLabel = "KEYFILE", description = "armored OpenPGP public key files")
-    List<Path> keyFiles;
+    @Parameters(arity = "0..*", paramLabel = "KEYFILE",
+            description = "armored OpenPGP public key files; none with --prefix: the keys the prefix's discovery pages name")
+    List<Path> keyFiles = new java.util.ArrayList<>();
 
     @Override public Integer call() throws IOException {
         if ((prefix == null) == !root) throw new JrktException("give exactly one of --prefix PREFIX and --root");
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        java.util.Map<String, byte[]> sources = new java.util.LinkedHashMap<>();
+        if (keyFiles.isEmpty()) {
+            if (root) throw new JrktException("--root needs KEYFILEs (keys are discovered only for a --prefix)");
+            for (var key : jrkt().fetcher(jrkt.core.image.fetch.Fetcher.PullPolicy.UPDATE, true).discoverKeys(prefix)) {
+                sources.put(key.url(), key.data());
+            }
+        }
         for (Path file : keyFiles) {
-            byte[] data;
             try {
-                data = Files.readAllBytes(file);
+                sources.put(file.toString(), Files.readAllBytes(file));
             } catch (NoSuchFileException e) {
                 throw new JrktException("key file " + file + " does not exist");
             }
+        }
+        for (java.util.Map.Entry<String, byte[]> source : sources.entrySet()) {
+            String file = source.getKey();
+            byte[] data = source.getValue();
             for (TrustedKeys.Key key : TrustedKeys.read(data, file)) {
                 if (!skipReview) {
                     out().println((root ? "Root key" : "Prefix: \"" + prefix + "\"") + " from \"" + file + "\"");

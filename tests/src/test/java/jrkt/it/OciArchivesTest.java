@@ -1,6 +1,7 @@
 package jrkt.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -69,6 +70,39 @@ class OciArchivesTest {
         String aciId = other.run("fetch", aci.toString()).expectSuccess().out();
         assertTrue(aciId.startsWith("sha512-"), aciId);
         assertEquals("b", other.run("run", aciId).expectSuccess().out());
+    }
+
+    @Test
+    void anImageOfMoreLayersThanAnOverlayMountTakesRunsWithItsBottomLayersMerged() throws Exception {
+        Path deep = tmp.resolve("deep");
+        OciLayoutBuilder b = new OciLayoutBuilder(deep);
+        List<Layer> layers = new java.util.ArrayList<>(List.of(Layer.busybox().file("f", "0\n")));
+        for (int i = 1; i < 45; i++) {
+            Layer l = new Layer().file("f", i + "\n").file("f" + i, "here\n");
+            if (i == 3) l.file(".wh.f2", ""); // a whiteout inside the merged part
+            layers.add(l);
+        }
+        b.tags(List.of("1"), List.of(b.image(new OciLayoutBuilder.Image("amd64", layers, "\"Cmd\":[\"/bin/cat\",\"/f\"]"))));
+        String id = env.run("fetch", "oci-layout:" + deep + ":1").expectSuccess().out();
+        assertEquals("44", env.run("run", id).expectSuccess().out());
+        assertEquals("here\nhere", env.run("run", id, "--exec=/bin/cat", "--", "/f1", "/f44").expectSuccess().out());
+        assertEquals("1", env.run("run", id, "--exec=/bin/sh", "--", "-c", "test -e /f2; echo $?").expectSuccess().out());
+        String uuid = env.run("prepare", id).expectSuccess().out();
+        String plan = Files.readString(env.podDir(uuid).resolve("plan"));
+        assertEquals(40, plan.lines().filter(line -> line.startsWith("image ")).count(), plan);
+    }
+
+    @Test
+    void preparingAPodOfAStoredOciImageLoadsNoHttpRegistryOrOpenPgpClass() throws Exception {
+        String id = env.run("fetch", "oci-layout:" + layout + ":v1").expectSuccess().out();
+        Path log = tmp.resolve("classes.log");
+        env.jrkt().withEnv("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log).run("prepare", id).expectSuccess();
+        String loaded = Files.readString(log);
+        assertTrue(loaded.contains("jrkt.core.store.LayerStore"), "the log names the classes loaded");
+        for (String absent : List.of("java.net.http.", "org.bouncycastle.", "jrkt.core.image.fetch.RegistryClient",
+                "jrkt.core.trust.", "javax.net.ssl.SSLContext ")) {
+            assertFalse(loaded.contains(absent), absent + " was loaded");
+        }
     }
 
     @Test

@@ -333,6 +333,15 @@ public final class LayerStore {
         return out;
     }
 
+    /**
+     * The most layers a pod's overlay mount stacks. overlayfs takes 500 lower layers, but a kernel
+     * that cannot be given layers one by one (fsconfig "lowerdir+") takes them as one string of at
+     * most a page: about 45 store paths. An image with more layers has its bottom layers merged
+     * into one (applied in order, whiteouts resolved: nothing lies below them), made once and kept
+     * in {@code cas/layers/merged-<hex>} until image gc.
+     */
+    public static final int MAX_STACK = 40;
+
     /** The image's root for a pod: its unpacked layers, top first (unpacked again from their blobs if need be). */
     public ImageRoot root(String imageId) throws IOException {
         List<Layer> stack = layersOf(imageId);
@@ -340,7 +349,8 @@ public final class LayerStore {
         List<String> ids = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         try (Hold lock = importing()) {
-            for (int i = stack.size() - 1; i >= 0; i--) {
+            int bottom = stack.size() > MAX_STACK ? stack.size() - MAX_STACK + 1 : 0; // layers below this index are merged
+            for (int i = stack.size() - 1; i >= bottom; i--) {
                 Layer l = stack.get(i);
                 Path dir = layerDir(l.diffId());
                 if (!Files.isDirectory(dir)) {
@@ -353,8 +363,37 @@ public final class LayerStore {
                 ids.add(LAYER_PREFIX + dir.getFileName());
                 dirs.add(dir);
             }
+            if (bottom > 0) {
+                Path merged = merged(imageId, stack.subList(0, bottom));
+                ids.add(LAYER_PREFIX + merged.getFileName());
+                dirs.add(merged);
+            }
         }
         return new ImageRoot(ids, dirs);
+    }
+
+    /** The bottom layers applied one over the other into one directory, named by their diff IDs. */
+    private Path merged(String imageId, List<Layer> bottom) throws IOException {
+        MessageDigest chain = Digests.sha256();
+        for (Layer l : bottom) chain.update((l.diffId() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path dir = layers.resolve("merged-" + Digests.of(chain).substring(7) + (deviceNodes ? "-devices" : ""));
+        if (Files.isDirectory(dir)) return dir;
+        Path staged = tmp.resolve("import-" + pid + "-merged-" + UUID.randomUUID());
+        try {
+            SafeExtractor extractor = new SafeExtractor(Linux.get());
+            FreeSpace space = new FreeSpace(cas, limits.minFreeSpace(), "image " + imageId.substring(0, 19) + ": merging layers");
+            for (Layer l : bottom) {
+                try (InputStream in = Compression.decompress(new BufferedInputStream(Files.newInputStream(blobPath(l.digest())), 1 << 16))) {
+                    extractor.extract(in, staged, new SafeExtractor.Options("", null, deviceNodes, true, space::wrote));
+                }
+            }
+            try (FileLock lock = FileLock.exclusive(locks.resolve("layer-" + dir.getFileName()))) {
+                if (!Files.isDirectory(dir)) Files.move(staged, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return dir;
+        } finally {
+            if (Files.exists(staged, LinkOption.NOFOLLOW_LINKS)) Trees.delete(staged);
+        }
     }
 
     /** Unpacks the image's layers one over the other into target, whiteouts applied (a flat copy). */

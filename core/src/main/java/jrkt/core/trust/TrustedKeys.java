@@ -35,7 +35,7 @@ public final class TrustedKeys {
     public TrustedKeys(List<Path> configDirs) { this.configDirs = List.copyOf(configDirs); }
 
     /** A key ring read from a file, with its fingerprint and user IDs for review. */
-    public record Key(PGPPublicKeyRing ring, String fingerprint, List<String> userIds, Path file) {}
+    public record Key(PGPPublicKeyRing ring, String fingerprint, List<String> userIds, String source) {}
 
     /** The keys trusted for an image name: root keys and the keys of every prefix of it. */
     public List<Key> forImage(String imageName) {
@@ -62,15 +62,15 @@ public final class TrustedKeys {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 if (!Files.isRegularFile(f)) continue;
-                for (Key k : read(Files.readAllBytes(f), f)) into.put(base.relativize(f).toString(), k);
+                for (Key k : read(Files.readAllBytes(f), f.toString())) into.put(base.relativize(f).toString(), k);
             }
         } catch (IOException e) {
             throw new JrktException(dir + ": cannot read trusted keys: " + IoErrors.reason(e), e);
         }
     }
 
-    /** The key rings in an armored or binary key file. */
-    public static List<Key> read(byte[] data, Path file) {
+    /** The key rings in an armored or binary key file; source names it in messages (a path, a URL). */
+    public static List<Key> read(byte[] data, String source) {
         List<Key> keys = new ArrayList<>();
         try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(data))) {
             PGPPublicKeyRingCollection rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
@@ -79,12 +79,12 @@ public final class TrustedKeys {
                 PGPPublicKey primary = ring.getPublicKey();
                 List<String> ids = new ArrayList<>();
                 primary.getUserIDs().forEachRemaining(ids::add);
-                keys.add(new Key(ring, HexFormat.of().formatHex(primary.getFingerprint()), ids, file));
+                keys.add(new Key(ring, HexFormat.of().formatHex(primary.getFingerprint()), ids, source));
             }
         } catch (IOException | PGPException | RuntimeException e) {
-            throw new JrktException((file == null ? "key" : file.toString()) + ": not an OpenPGP public key: " + e.getMessage(), e);
+            throw new JrktException(source + ": not an OpenPGP public key: " + e.getMessage(), e);
         }
-        if (keys.isEmpty()) throw new JrktException((file == null ? "key" : file.toString()) + ": holds no OpenPGP public key");
+        if (keys.isEmpty()) throw new JrktException(source + ": holds no OpenPGP public key");
         return keys;
     }
 

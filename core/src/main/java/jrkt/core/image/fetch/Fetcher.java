@@ -80,20 +80,103 @@ public final class Fetcher {
                 };
             }
             case ImageSource.Remote remote when remote.scheme().equals("http") || remote.scheme().equals("https") ->
-                AciHttpSource.fetch(java.net.URI.create(remote.location()), store, Http.client(options.insecure().contains("tls")),
-                    options, trust(), Progress.toStderr(options.quiet()));
+                withDependencies(AciHttpSource.fetch(java.net.URI.create(remote.location()), store,
+                    Http.client(options.insecure().contains("tls")), options, trust(), Progress.toStderr(options.quiet())), new java.util.HashSet<>());
             case ImageSource.Remote remote -> throw new JrktException("unsupported URL scheme '" + remote.scheme() + "' in "
                 + remote.location() + "; use a file path, a file:// URL, http(s)://, docker://, oci-layout:, oci-archive: or docker-archive:");
-            // Without discovery, a name can only mean an image already in the store.
-            case ImageSource.Name name -> {
-                try {
-                    yield store.resolve(name.reference());
-                } catch (JrktException notStored) {
-                    throw new JrktException("no file named '" + name.reference() + "', and no stored image matches it ("
-                        + notStored.getMessage() + "); for a registry image use docker://" + name.reference());
+            case ImageSource.Name name -> fetchName(name.reference(), what, new java.util.HashSet<>());
+        };
+    }
+
+    /**
+     * A name: the stored image when the pull policy keeps it (an ID or ID prefix always means the
+     * store), else appc discovery.
+     */
+    private ImageInfo fetchName(String reference, String what, Set<String> visiting) throws IOException {
+        ImageInfo stored = null;
+        JrktException notStored = null;
+        try {
+            stored = store.resolve(reference);
+        } catch (JrktException e) {
+            notStored = e;
+        }
+        boolean isId = reference.startsWith("sha512-") || reference.startsWith("sha256-")
+            || jrkt.core.image.aci.ImageReference.looksLikeImageId(reference);
+        if (stored != null && (options.pullPolicy() != PullPolicy.UPDATE || isId)) return stored;
+        if (isId || options.pullPolicy() == PullPolicy.NEVER) {
+            throw new JrktException("no file named '" + reference + "', and no stored image matches it (" + notStored.getMessage() + ")");
+        }
+        jrkt.core.image.aci.ImageReference ref = jrkt.core.image.aci.ImageReference.parse(reference);
+        return discover(ref, what, visiting);
+    }
+
+    private ImageInfo discover(jrkt.core.image.aci.ImageReference ref, String what, Set<String> visiting) throws IOException {
+        HttpClient http = Http.client(options.insecure().contains("tls"));
+        Discovery.Endpoints found = Discovery.discover(ref, http, options.insecure().contains("http"), what);
+        if (found.aciUrls().isEmpty()) throw new JrktException(what + ": discovery found keys but no image template for " + ref);
+        JrktException last = null;
+        for (String url : found.aciUrls()) {
+            try {
+                Fetcher viaUrl = new Fetcher(store, new Options(options.insecure(), options.pullPolicy(), options.configDirs(),
+                    options.quiet(), null));
+                ImageInfo image = AciHttpSource.fetch(java.net.URI.create(url), store, http, viaUrl.options, trust(),
+                    Progress.toStderr(options.quiet()));
+                return withDependencies(image, visiting);
+            } catch (JrktException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** Fetches, by discovery, the dependencies of a fetched ACI that the store does not hold; recursively. */
+    private ImageInfo withDependencies(ImageInfo image, Set<String> visiting) throws IOException {
+        if (jrkt.core.store.LayerStore.isOciId(image.id()) || !visiting.add(image.id())) return image;
+        if (visiting.size() > 256) throw new JrktException("image " + image.name() + ": more than 256 images in its dependency graph");
+        for (jrkt.core.image.aci.ImageManifest.Dependency dep : store.manifest(image.id()).dependencies()) {
+            jrkt.core.image.aci.ImageReference ref = new jrkt.core.image.aci.ImageReference(dep.imageName(),
+                dep.labels() == null ? java.util.Map.of() : dep.labels());
+            boolean present = false;
+            for (ImageInfo candidate : store.listImagesNamed(dep.imageName())) {
+                if (ref.matches(candidate.name(), candidate.labels()) && (dep.imageId() == null || dep.imageId().equals(candidate.id()))) {
+                    present = true;
+                    break;
                 }
             }
-        };
+            if (!present) discover(ref, "dependency " + ref + " of image " + image.name(), visiting);
+        }
+        return image;
+    }
+
+    /** A key found by discovery: where it came from and its bytes. */
+    public record DiscoveredKey(String url, byte[] data) {}
+
+    /** The keys a prefix's discovery pages name ({@code ac-discovery-pubkeys}), fetched (for jrkt trust --prefix without files). */
+    public List<DiscoveredKey> discoverKeys(String prefix) throws IOException {
+        HttpClient http = Http.client(options.insecure().contains("tls"));
+        String what = "keys of prefix " + prefix;
+        Discovery.Endpoints found = Discovery.discover(jrkt.core.image.aci.ImageReference.parse(prefix), http,
+            options.insecure().contains("http"), what);
+        if (found.pubkeys().isEmpty()) throw new JrktException(what + ": discovery found no ac-discovery-pubkeys meta tag");
+        List<DiscoveredKey> keys = new java.util.ArrayList<>();
+        for (String url : found.pubkeys()) {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getScheme().equals("http") && !options.insecure().contains("http")) {
+                throw new JrktException(what + ": " + url + " is plain HTTP; that needs --insecure-options=http");
+            }
+            try {
+                java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(uri).GET()
+                    .timeout(Duration.ofSeconds(60)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) throw new JrktException(what + ": " + url + " answered " + r.statusCode());
+                keys.add(new DiscoveredKey(url, r.body()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JrktException(what + ": interrupted");
+            } catch (IOException e) {
+                throw new JrktException(what + ": cannot fetch " + url + ": " + e.getMessage(), e);
+            }
+        }
+        return keys;
     }
 
     private AciTrust trust() { return new AciTrust(new jrkt.core.trust.TrustedKeys(options.configDirs())); }
