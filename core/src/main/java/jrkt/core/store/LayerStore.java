@@ -152,6 +152,10 @@ public final class LayerStore {
                 actualDiffId = unpack(new BufferedInputStream(tee, 1 << 16), stagedDir, tee, what);
                 tee.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole blob
                 read = tee.count;
+            } catch (SysException e) {
+                throw new JrktException(what + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new JrktException(what + ": the download broke off: " + IoErrors.reason(e), e);
             }
             String actual = Digests.of(blobDigest);
             if (size >= 0 && read != size) {

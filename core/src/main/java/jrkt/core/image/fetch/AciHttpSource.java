@@ -35,6 +35,12 @@ final class AciHttpSource {
 
     static ImageInfo fetch(URI url, Store store, HttpClient http, Fetcher.Options options, AciTrust trust, Progress progress)
             throws IOException {
+        return fetch(url, URI.create(url + ".asc"), store, http, options, trust, progress);
+    }
+
+    /** ascUrl: where the signature is (discovery's template with ext "aci.asc"). */
+    static ImageInfo fetch(URI url, URI ascUrl, Store store, HttpClient http, Fetcher.Options options, AciTrust trust, Progress progress)
+            throws IOException {
         String what = "image " + url;
         if (url.getScheme().equalsIgnoreCase("http") && !options.insecure().contains("http")) {
             throw new JrktException(what + ": plain HTTP needs --insecure-options=http (use https)");
@@ -84,7 +90,6 @@ final class AciHttpSource {
                 progress.finish();
             }
             if (!options.insecure().contains("image")) {
-                URI ascUrl = URI.create(url + ".asc");
                 HttpResponse<InputStream> asc = send(http, HttpRequest.newBuilder(ascUrl).GET().timeout(Duration.ofMinutes(1))
                     .header("User-Agent", "jrkt").build(), what, "fetching the signature");
                 byte[] signature;

@@ -115,11 +115,11 @@ public final class Fetcher {
         Discovery.Endpoints found = Discovery.discover(ref, http, options.insecure().contains("http"), what);
         if (found.aciUrls().isEmpty()) throw new JrktException(what + ": discovery found keys but no image template for " + ref);
         JrktException last = null;
-        for (String url : found.aciUrls()) {
+        for (int i = 0; i < found.aciUrls().size(); i++) {
+            String url = found.aciUrls().get(i);
+            java.net.URI asc = java.net.URI.create(found.ascUrls().get(i));
             try {
-                Fetcher viaUrl = new Fetcher(store, new Options(options.insecure(), options.pullPolicy(), options.configDirs(),
-                    options.quiet(), null));
-                ImageInfo image = AciHttpSource.fetch(java.net.URI.create(url), store, http, viaUrl.options, trust(),
+                ImageInfo image = AciHttpSource.fetch(java.net.URI.create(url), asc, store, http, options, trust(),
                     Progress.toStderr(options.quiet()));
                 return withDependencies(image, visiting);
             } catch (JrktException e) {

@@ -1,7 +1,6 @@
 package jrkt.core.image.oci;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -19,13 +18,8 @@ public final class Digests {
         return digest.substring("sha256:".length());
     }
 
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** SHA-256, by libcrypto when it is there (see {@link jrkt.sys.crypto.NativeSha256}). */
+    public static MessageDigest sha256() { return jrkt.sys.crypto.NativeSha256.create(); }
 
     public static String of(byte[] data) { return "sha256:" + HexFormat.of().formatHex(sha256().digest(data)); }
 
