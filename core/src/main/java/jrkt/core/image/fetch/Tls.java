@@ -34,19 +34,56 @@ final class Tls {
                 context.init(null, new TrustManager[] {new TrustAll()}, null);
                 return context;
             }
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            int n = 0;
-            n += add(trusted, SYSTEM_BUNDLE, n);
-            String extra = System.getenv("SSL_CERT_FILE");
-            if (extra != null && !extra.isEmpty()) n += add(trusted, Path.of(extra), n);
-            if (n == 0) return SSLContext.getDefault();
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trusted);
-            context.init(null, tmf.getTrustManagers(), null);
+            // the CA bundle is read at the first TLS handshake: a plain-HTTP fetch never pays for it
+            context.init(null, new TrustManager[] {new LazyTrust()}, null);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new JrktException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust manager of the system bundle and $SSL_CERT_FILE (the JDK's own list when neither is there). */
+    private static X509TrustManager load() throws GeneralSecurityException, IOException {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        int n = 0;
+        n += add(trusted, SYSTEM_BUNDLE, n);
+        String extra = System.getenv("SSL_CERT_FILE");
+        if (extra != null && !extra.isEmpty()) n += add(trusted, Path.of(extra), n);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(n == 0 ? null : trusted);
+        for (TrustManager tm : tmf.getTrustManagers()) if (tm instanceof X509TrustManager x) return x;
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    private static final class LazyTrust implements X509TrustManager {
+        private X509TrustManager delegate;
+
+        private synchronized X509TrustManager delegate() throws java.security.cert.CertificateException {
+            if (delegate == null) {
+                try {
+                    delegate = load();
+                } catch (GeneralSecurityException | IOException e) {
+                    throw new java.security.cert.CertificateException("cannot read the trusted CAs: " + e.getMessage(), e);
+                }
+            }
+            return delegate;
+        }
+
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            delegate().checkClientTrusted(chain, authType);
+        }
+
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            delegate().checkServerTrusted(chain, authType);
+        }
+
+        @Override public X509Certificate[] getAcceptedIssuers() {
+            try {
+                return delegate().getAcceptedIssuers();
+            } catch (java.security.cert.CertificateException e) {
+                return new X509Certificate[0];
+            }
         }
     }
 
