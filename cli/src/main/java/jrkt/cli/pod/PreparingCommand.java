@@ -145,6 +145,14 @@ abstract class PreparingCommand extends BaseCommand {
     /** --interactive: the one app gets this terminal; run and prepare declare the flag. */
     abstract boolean interactive();
 
+    @Option(names = "--pull-policy", paramLabel = "new|update|never", defaultValue = "new",
+            converter = jrkt.cli.image.PullPolicyConverter.class,
+            description = "for images given as docker://, oci-*:, files: new: use a stored one if there is one (default); update: fetch again; never: only the store")
+    jrkt.core.image.fetch.Fetcher.PullPolicy pullPolicy;
+
+    @Option(names = {"--quiet", "-q"}, description = "no progress bar while fetching")
+    boolean quiet;
+
     /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
     boolean startsAtOnce() { return false; }
 
@@ -157,6 +165,12 @@ abstract class PreparingCommand extends BaseCommand {
         }
         // A pod started at once gets its network namespace made meanwhile (EarlyNetworks).
         EarlyNetworks networks = startsAtOnce() && parsed.net().hasNetworks() ? EarlyNetworks.begin() : EarlyNetworks.none();
+        try {
+            parsed = fetchImages(parsed);
+        } catch (RuntimeException | IOException e) {
+            networks.abandon(e);
+            throw e;
+        }
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
@@ -245,6 +259,22 @@ abstract class PreparingCommand extends BaseCommand {
         }
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
+            r.privateUsers(), r.idPool());
+    }
+
+    /** Every app image given as something to fetch (docker://, a file, oci-layout:...) is fetched, then named by its ID. */
+    private PrepareRequest fetchImages(PrepareRequest r) throws IOException {
+        if (r.apps().stream().noneMatch(a -> jrkt.core.image.fetch.Fetcher.isFetchable(a.image()))) return r;
+        jrkt.core.image.fetch.Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet);
+        List<AppSpec> apps = new ArrayList<>();
+        for (AppSpec a : r.apps()) {
+            if (!jrkt.core.image.fetch.Fetcher.isFetchable(a.image())) { apps.add(a); continue; }
+            String id = fetcher.fetch(a.image()).id();
+            apps.add(new AppSpec(id, a.name(), a.exec(), a.args(), a.user(), a.group(), a.supplementaryGids(), a.workingDirectory(),
+                a.environment(), a.mounts(), a.readOnlyRootFs(), a.isolators()));
+        }
+        return new PrepareRequest(apps, r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
+            r.envFromFiles(), r.setEnv(), r.stage1ImageId(), r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
             r.privateUsers(), r.idPool());
     }
 

@@ -33,6 +33,7 @@ import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.Lease;
+import jrkt.core.store.ImageRoot;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
 
@@ -187,8 +188,8 @@ public final class PodPreparer {
 
         List<PreparedApp> apps = new ArrayList<>();
         for (int i = 0; i < r.apps().size(); i++) {
-            RenderedTree tree = lease.render(infos.get(i).id());
-            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
+            ImageRoot root = lease.imageRoot(infos.get(i).id());
+            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), root, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
@@ -206,7 +207,7 @@ public final class PodPreparer {
         for (PreparedApp a : apps) {
             Files.createDirectory(pod.resolve("apps").resolve(a.name()));
             writeAppRootfs(pod, a, r.noOverlay(), userns);
-            trees.add(a.treeId());
+            trees.addAll(a.root().ids());
         }
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
@@ -232,10 +233,9 @@ public final class PodPreparer {
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
-                                          ImageManifest manifest, RenderedTree tree, Map<String, VolumeSpec> volumes) {
+                                          ImageManifest manifest, ImageRoot rootfs, Map<String, VolumeSpec> volumes) {
         ImageManifest.App image = manifest.app() != null ? manifest.app()
             : new ImageManifest.App(List.of(), "0", "0", List.of(), null, List.of(), List.of(), List.of(), List.of(), List.of());
-        Path rootfs = tree.rootfs();
 
         Map<String, String> env = Environment.compose(name, r.inheritedEnv(), image.environment(), r.envFromFiles(),
             r.setEnv(), spec.environment());
@@ -275,7 +275,7 @@ public final class PodPreparer {
         boolean hasPreStart = image.eventHandlers().stream().anyMatch(h -> h.name().equals("pre-start"));
         AppStartCheck.check(name, info.name(), rootfs, exec.get(0), workdir, hasPreStart, mounts, volumes);
 
-        return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
+        return new PreparedApp(name, info.id(), info.name(), info.labels(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
             image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
     }
@@ -299,7 +299,8 @@ public final class PodPreparer {
                                            List<VolumeSpec> volumes) {
         if (r.privateUsers() == PrivateUsers.NONE) return null;
         if (r.privateUsers() == PrivateUsers.IDMAP) {
-            for (PreparedApp a : apps) if (!r.noOverlay()) IdmapSupport.require(a.treeRootfs(), "the image tree of app " + a.name());
+            for (PreparedApp a : apps)
+                if (!r.noOverlay()) for (Path layer : a.root().layers()) IdmapSupport.require(layer, "the image of app " + a.name());
             IdmapSupport.require(pod, "the pod directory");
             for (VolumeSpec v : volumes)
                 if (v.kind() == VolumeSpec.Kind.HOST) IdmapSupport.require(Path.of(v.source()), "the source of volume " + v.name());
@@ -329,10 +330,11 @@ public final class PodPreparer {
         }
     }
 
-    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay, PodUserNamespace userns) throws IOException {
+    private void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay, PodUserNamespace userns) throws IOException {
         if (noOverlay || (userns != null && userns.mode() == PrivateUsers.CHOWN)) {
             Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
-            TreeCopy.copy(a.treeRootfs(), copy);
+            if (!jrkt.core.store.LayerStore.isOciId(a.imageId())) TreeCopy.copy(a.root().top(), copy);
+            else store.layers().flattenInto(a.imageId(), copy); // an OCI image: its layers applied in order
             // the rkt way: every file of the copy moved into the pod's id range, once per pod
             if (userns != null && userns.mode() == PrivateUsers.CHOWN) TreeCopy.shiftOwners(copy, userns.ids().uid(), userns.ids().gid());
             return;
@@ -342,7 +344,7 @@ public final class PodPreparer {
         Files.createDirectory(dir.resolve("work"));
         // The merged root takes the upper directory's owner and mode: make them the image's, as the
         // pod sees them (its id range on the host, when it has one: the upper layer is not idmapped).
-        TreeCopy.copyOwnerAndMode(a.treeRootfs(), upper);
+        TreeCopy.copyOwnerAndMode(a.root().top(), upper);
         if (userns != null) TreeCopy.shiftOwners(upper, userns.ids().uid(), userns.ids().gid());
     }
 
@@ -366,7 +368,7 @@ public final class PodPreparer {
 
     /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */
     private static String imageResolvConf(PreparedApp a) throws IOException {
-        Path file = RootfsPath.resolveHost(a.treeRootfs(), "/etc/resolv.conf");
+        Path file = RootfsPath.resolveHost(a.root(), "/etc/resolv.conf");
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file) : "";
     }
 

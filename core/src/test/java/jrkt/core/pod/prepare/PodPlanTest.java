@@ -38,7 +38,7 @@ class PodPlanTest {
         env.put("PATH", Environment.DEFAULT_PATH);
         env.put("GREETING", "hello world");
         env.put("AC_APP_NAME", name);
-        return new PreparedApp(name, "sha512-abc", "example.com/" + name, Map.of(), "deps-sha512-abc", tree,
+        return new PreparedApp(name, "sha512-abc", "example.com/" + name, Map.of(), new jrkt.core.store.ImageRoot(List.of("deps-sha512-abc"), List.of(tree)),
             List.of("/bin/sh", "-c", "echo hi"), "0", "0", 0, 0, List.of(10, 20), "/", env,
             List.of(new ImageManifest.EventHandler("pre-start", List.of("/bin/true"))), mps, List.of(), List.of(),
             mounts, readOnlyRoot);
