@@ -33,6 +33,7 @@ public final class Stage1Images {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(DEFAULT_NAME, "stage1/target/stage1-default.aci");
         m.put("jrkt.io/stage1-fly", "stage1/target/stage1-fly.aci");
+        m.put("jrkt.io/stage1-kvm", "stage1/target/stage1-kvm.aci");
         return java.util.Collections.unmodifiableMap(m);
     }
 
