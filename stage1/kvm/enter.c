@@ -96,8 +96,34 @@ static void say(int port, const char *fmt, ...)
         frame_write(port, FRAME_STDERR, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1);
 }
 
+/* The host's "term" (jrkt stop, or SIGTERM to run): the supervisor forwards it to the apps. */
+static void read_control(int control_fd, pid_t supervisor)
+{
+    char buf[256];
+    ssize_t n = read(control_fd, buf, sizeof buf);
+    if (n > 0 && memmem(buf, (size_t) n, "term", 4))
+        kill(supervisor, SIGTERM);
+}
+
+/* Writes the stdin frames the reader holds to the command; an empty one is the end of it. */
+static void feed_stdin(struct frame_reader *r, int *in_w)
+{
+    static char data[FRAME_MAX];
+    char type;
+    size_t len;
+    while (frame_next(r, &type, data, &len)) {
+        if (type != FRAME_STDIN || *in_w < 0)
+            continue;
+        if (len == 0 || s1_write_all(*in_w, data, len) < 0) {
+            close(*in_w);
+            *in_w = -1;
+        }
+    }
+}
+
 /* One enter: request is APP NUL ARG0 NUL ...; relays until the command ended. */
-static void serve_enter(struct plan *plan, int port, struct frame_reader *r, char *request, size_t len)
+static void serve_enter(struct plan *plan, int port, struct frame_reader *r, char *request, size_t len, int control_fd,
+                        pid_t supervisor)
 {
     char *argv[256];
     int argc = 0;
@@ -124,24 +150,18 @@ static void serve_enter(struct plan *plan, int port, struct frame_reader *r, cha
     int in_w = in[1];
     bool out_open = true, err_open = true, host = true;
     static char data[FRAME_MAX];
+    feed_stdin(r, &in_w); /* what came with the request */
     while (child > 0 && (out_open || err_open)) {
-        struct pollfd fds[3] = { { .fd = host ? port : -1, .events = POLLIN }, { .fd = out_open ? out[0] : -1, .events = POLLIN },
-                                 { .fd = err_open ? errp[0] : -1, .events = POLLIN } };
-        if (poll(fds, 3, -1) < 0 && errno != EINTR)
+        struct pollfd fds[4] = { { .fd = host ? port : -1, .events = POLLIN }, { .fd = out_open ? out[0] : -1, .events = POLLIN },
+                                 { .fd = err_open ? errp[0] : -1, .events = POLLIN }, { .fd = control_fd, .events = POLLIN } };
+        if (poll(fds, 4, -1) < 0 && errno != EINTR)
             break;
-        if (fds[0].revents & POLLIN) {
-            ssize_t n = frame_fill(r, port);
-            char type;
-            size_t flen;
-            while (n > 0 && frame_next(r, &type, data, &flen)) {
-                if (type != FRAME_STDIN || in_w < 0)
-                    continue;
-                if (flen == 0 || s1_write_all(in_w, data, flen) < 0) {
-                    close(in_w);
-                    in_w = -1;
-                }
-            }
-        } else if (fds[0].revents & (POLLHUP | POLLERR)) {
+        if (fds[3].revents & POLLIN)
+            read_control(control_fd, supervisor);
+        ssize_t got = fds[0].revents & POLLIN ? frame_fill(r, port) : -1;
+        if (got > 0) {
+            feed_stdin(r, &in_w);
+        } else if (got == 0 || (fds[0].revents & (POLLHUP | POLLERR))) {
             /* the host went away: so does the command */
             host = false;
             kill(child, SIGKILL);
@@ -183,12 +203,8 @@ void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor
         int ready = poll(fds, 2, host_there ? -1 : 200);
         if (ready < 0 && errno != EINTR)
             _exit(S1_EXIT_FAILURE);
-        if (fds[0].revents & POLLIN) {
-            char buf[256];
-            ssize_t n = read(control_fd, buf, sizeof buf);
-            if (n > 0 && memmem(buf, (size_t) n, "term", 4))
-                kill(supervisor, SIGTERM);
-        }
+        if (fds[0].revents & POLLIN)
+            read_control(control_fd, supervisor);
         if (!host_there) {
             host_there = true;
             continue;
@@ -199,7 +215,7 @@ void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor
             size_t len;
             while (n > 0 && frame_next(&r, &type, data, &len))
                 if (type == FRAME_REQUEST)
-                    serve_enter(plan, enter_fd, &r, data, len);
+                    serve_enter(plan, enter_fd, &r, data, len, control_fd, supervisor);
             if (n == 0)
                 host_there = false;
         } else if (fds[1].revents & (POLLHUP | POLLERR)) {

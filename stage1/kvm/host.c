@@ -520,7 +520,7 @@ int cmd_kvm(int argc, char **argv)
             break;
         if (r == 0 && !ended) {
             if (!st.booted && !timed_out) {
-                s1_fail(&err, 0, "kvm: the VM did not boot within %ld s (its console: %s)", boot_timeout_ms(vm.hardware) / 1000,
+                s1_fail(&err, 0, "kvm: the VM did not boot within %g s (its console: %s)", boot_timeout_ms(vm.hardware) / 1000.0,
                         KVM_CONSOLE_LOG);
                 timed_out = true;
             } else if (st.booted) {
