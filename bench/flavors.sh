@@ -28,7 +28,7 @@ for f in default fly kvm; do
         example.com/busybox:1.0 --exec=/bin/sleep -- 600 2>/dev/null)
     sleep 3
     for file in /sys/fs/cgroup/memory/jrkt-bench/"$uuid"/memory.usage_in_bytes /sys/fs/cgroup/jrkt-bench/"$uuid"/memory.current; do
-        [ -f "$file" ] && echo "$f: $(( $(cat "$file") / 1024 / 1024 )) MiB"
+        [ -f "$file" ] && echo "$f: $(( $(cat "$file") / 1024 )) KiB"
     done
     ./jrkt --dir="$data" stop --force "$uuid" >/dev/null
     sleep 1
