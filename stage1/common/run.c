@@ -75,6 +75,19 @@ int bring_up_loopback(struct s1_error *err)
     return 0;
 }
 
+int join_pod_network(const struct plan *plan, int pod_fd, struct s1_error *err)
+{
+    /* a pod path stays in the pod directory; a host path is stage0's choice */
+    cleanup_close int fd = plan->net_path[0] == '/' ? open(plan->net_path, O_RDONLY | O_CLOEXEC)
+                                                     : path_open_pod(pod_fd, plan->net_path, O_RDONLY, true, err);
+    if (fd < 0)
+        return plan->net_path[0] == '/' ? s1_fail(err, errno, "open network namespace %s", plan->net_path)
+                                        : s1_wrap(err, "network namespace");
+    if (setns(fd, CLONE_NEWNET) < 0)
+        return s1_fail(err, errno, "join network namespace %s", plan->net_path);
+    return 0;
+}
+
 static int enter_namespaces(const struct flavor *flavor, const struct plan *plan, int pod_fd, struct s1_error *err)
 {
     if (!flavor->own_namespaces) {
@@ -89,14 +102,8 @@ static int enter_namespaces(const struct flavor *flavor, const struct plan *plan
     }
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
     if (plan->net == NET_JOIN) {
-        /* a pod path stays in the pod directory; a host path is stage0's choice */
-        cleanup_close int fd = plan->net_path[0] == '/' ? open(plan->net_path, O_RDONLY | O_CLOEXEC)
-                                                         : path_open_pod(pod_fd, plan->net_path, O_RDONLY, true, err);
-        if (fd < 0)
-            return plan->net_path[0] == '/' ? s1_fail(err, errno, "open network namespace %s", plan->net_path)
-                                            : s1_wrap(err, "network namespace");
-        if (setns(fd, CLONE_NEWNET) < 0)
-            return s1_fail(err, errno, "join network namespace %s", plan->net_path);
+        if (join_pod_network(plan, pod_fd, err) < 0)
+            return -1;
     } else if (plan->net == NET_NONE)
         flags |= CLONE_NEWNET;
     if (unshare(flags) < 0)

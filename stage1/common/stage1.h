@@ -313,6 +313,8 @@ int parse_args(int argc, char **argv, struct run_opts *o, struct s1_error *err);
 /* Keeps only stdio and the lock fd (made close-on-exec). */
 int close_inherited_fds(int lock_fd, struct s1_error *err);
 int bring_up_loopback(struct s1_error *err);
+/* Joins the network namespace of the plan's "net join PATH" (PATH in the pod directory, or absolute). */
+int join_pod_network(const struct plan *plan, int pod_fd, struct s1_error *err);
 /* --detach: returns in a new session whose stdout and stderr are stage1.log; the caller's
  * process waits for the report (s1_report_fd) and exits. */
 int detach(const char *uuid, int pod_fd, struct s1_error *err);

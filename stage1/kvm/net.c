@@ -176,14 +176,9 @@ int kvm_net_host(const struct plan *plan, int pod_fd, struct kvm_net *net, struc
     memset(net, 0, sizeof *net);
     if (plan->net != NET_JOIN)
         return 0;
-    cleanup_close int ns = plan->net_path[0] == '/' ? open(plan->net_path, O_RDONLY | O_CLOEXEC)
-                                                     : path_open_pod(pod_fd, plan->net_path, O_RDONLY, true, err);
-    if (ns < 0)
-        return plan->net_path[0] == '/' ? s1_fail(err, errno, "open network namespace %s", plan->net_path)
-                                        : s1_wrap(err, "network namespace");
     /* QEMU itself stays in the pod's namespace: the tap devices are there, the host sees none */
-    if (setns(ns, CLONE_NEWNET) < 0)
-        return s1_fail(err, errno, "join network namespace %s", plan->net_path);
+    if (join_pod_network(plan, pod_fd, err) < 0)
+        return -1;
     cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (sock < 0)
         return s1_fail(err, errno, "socket");
