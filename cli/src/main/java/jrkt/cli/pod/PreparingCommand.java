@@ -15,6 +15,8 @@ import jrkt.core.JrktException;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
+import jrkt.core.metadata.MetadataMode;
+import jrkt.core.metadata.PodAnnotations;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
 import jrkt.core.pod.Pods;
@@ -116,6 +118,14 @@ abstract class PreparingCommand extends BaseCommand {
                 + " with shifted owners")
     PrivateUsersMode privateUsers;
 
+    @Option(names = "--mds-register", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "the appc metadata service (AC_METADATA_URL) for the pod: true fails a pod that cannot have it before any"
+                + " app starts, false gives it none (default: served when the pod has a network of its own)")
+    Boolean mdsRegister;
+
+    @Option(names = "--user-annotation", paramLabel = "NAME=VALUE", description = "an annotation of the pod (repeatable)")
+    List<String> userAnnotations = new ArrayList<>();
+
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "write the pod's UUID to FILE")
     Path uuidFileSave;
 
@@ -192,8 +202,8 @@ abstract class PreparingCommand extends BaseCommand {
         String tty = interactive() ? terminal() : null;
         PrivateUsers userns = privateUsers == null ? PrivateUsers.NONE : PrivateUsers.parse(privateUsers.name());
         return new PrepareRequest(apps, parsedVolumes, hostname, netMode, dnsConfig, hosts, inherited, fromFiles, set,
-            stage1Id, noOverlay, interactive(), tty, Map.of(), isolation(), userns,
-            userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()));
+            stage1Id, noOverlay, interactive(), tty, PodAnnotations.parse("--user-annotation", userAnnotations), isolation(), userns,
+            userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()), MetadataMode.ofFlag(mdsRegister));
     }
 
     /** The pod's limits, --cgroup-parent and the run-time --insecure-options. */
@@ -216,7 +226,7 @@ abstract class PreparingCommand extends BaseCommand {
         }
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
-            r.privateUsers(), r.idPool());
+            r.privateUsers(), r.idPool(), r.metadata());
     }
 
     /** This command's flag names without the app flags (which its help group also declares). */

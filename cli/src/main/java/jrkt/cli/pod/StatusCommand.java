@@ -13,6 +13,7 @@ import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
 import jrkt.core.isolation.IsolationStatus;
+import jrkt.core.metadata.PodMetadata;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.json.Json;
 import jrkt.core.pod.Pod;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
  * and per app {@code app-NAME=STATUS} (its exit status, running, oom-killed, or the error that kept
- * it from starting); {@code insecure-options} and {@code not-applied} when the pod has any.
+ * it from starting); {@code insecure-options} and {@code not-applied} when the pod has any;
+ * {@code metadata-service}: the appc metadata service's URL, or why the pod has none.
  */
 @Command(name = "status", description = {
         "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
@@ -118,6 +120,7 @@ public final class StatusCommand extends BaseCommand {
         if (exited) s.put("exit", pod.exitStatus());
         PodUserNamespace userns = PodUserNamespace.read(pod.dir());
         s.put("user-namespace", userns == null ? null : userns.mapping());
+        s.put("metadata-service", PodMetadata.status(pod.dir()));
         IsolationStatus isolation = IsolationStatus.read(pod.dir());
         s.put("insecure-options", isolation.insecureOptions());
         s.put("not-applied", isolation.notApplied());

@@ -10,6 +10,7 @@ import java.util.Set;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
+import jrkt.core.metadata.PodKeys;
 import jrkt.core.pod.userns.IdRanges;
 
 /** {@code jrkt rm}: removes pods that are not running, undoing what stage1 left behind first. */
@@ -58,11 +59,12 @@ public final class PodRemover {
     }
 
     /**
-     * With the pod's lock held and the pod in garbage/: stage1 gc (when the pod has a stage1),
+     * With the pod's lock held and the pod in garbage/: its signing key, stage1 gc (when the pod has a stage1),
      * then the pod's cgroups, then unmount and delete. A failing stage1 gc or a cgroup that stays
      * busy keeps the pod, so that what it should have undone is not forgotten; the next gc tries again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
+        PodKeys.destroy(dirs, uuid); // first: a pod half deleted no longer verifies
         if (Files.exists(garbageDir.resolve(Stage1Entrypoints.MANIFEST))) {
             Path gc = Stage1Entrypoints.read(garbageDir).gc();
             if (gc != null) {

@@ -20,6 +20,8 @@ import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.CgroupHost;
 import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.isolation.Isolators;
+import jrkt.core.metadata.PodKeys;
+import jrkt.core.metadata.PodMetadata;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -94,6 +96,11 @@ public final class PodPreparer {
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
+            try {
+                PodKeys.destroy(dirs, uuid);
+            } catch (RuntimeException destroy) {
+                e.addSuppressed(destroy);
+            }
             if (request.privateUsers() != PrivateUsers.NONE) {
                 try {
                     IdRanges.release(dirs, uuid);
@@ -114,6 +121,7 @@ public final class PodPreparer {
         Set<String> names = new HashSet<>();
         for (VolumeSpec v : r.volumes())
             if (!names.add(v.name())) throw new JrktException("--volume " + v.name() + ": two volumes have this name");
+        PodMetadata.check(r.metadata(), r.net() == NetMode.HOST);
         if (r.interactive() && r.apps().size() != 1)
             throw new JrktException("--interactive needs exactly one app, got " + r.apps().size());
         if (r.hostname() != null && !r.hostname().matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})"))
@@ -177,6 +185,8 @@ public final class PodPreparer {
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
+        PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
+            manifests, store::manifestBytes);
         isolation.write(pod);
         writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
@@ -190,7 +200,7 @@ public final class PodPreparer {
         writeEtcFiles(pod, apps, hostname, r, shiftOf(userns));
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
-        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).build();
+        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
     }
 
