@@ -4,9 +4,9 @@
  * server before any app starts. The address exists only in the pod's network namespace, so a
  * connection to it can only come from a process of this pod (or host root entering it): that,
  * not anything a request says, is what names the pod. The server is the one part of stage1 that
- * parses what apps send, so it runs as nobody, without capabilities, in an empty read-only root,
- * under a seccomp filter, holding only its listening socket and its end of the socket pair to
- * the run process, which keeps the pod's key and signs. What it answers to GET comes from the
+ * parses what apps send, so it runs as nobody, without capabilities, under a seccomp filter that
+ * lets it open nothing, holding only its listening socket and its end of the socket pair to the
+ * run process, which keeps the pod's key and signs. What it answers to GET comes from the
  * resource table stage0 wrote: stage1 decides no content and no path. */
 #define _GNU_SOURCE
 #include "stage1.h"
@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -368,15 +367,17 @@ bool mds_reaped(pid_t pid, int wstatus)
 
 /* ---- the server: privileges ---- */
 
-/* The system calls the server makes; anything else kills it. */
+/* The system calls the server makes, and anything else kills it: no open, no exec, no new
+ * socket, so the server reaches no file and nothing but its two sockets and its clients. */
 static int install_server_filter(struct s1_error *err)
 {
 #if defined(__x86_64__)
 #define SERVER_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define SERVER_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "the metadata server's seccomp filter needs this architecture's AUDIT_ARCH"
 #endif
-#ifdef SERVER_ARCH
     static const int allowed[] = {
         __NR_read, __NR_write, __NR_close, __NR_accept4, __NR_sendto, __NR_recvfrom, __NR_sendmsg,
         __NR_recvmsg, __NR_setsockopt, __NR_shutdown, __NR_fcntl, __NR_ppoll, __NR_clock_gettime,
@@ -401,12 +402,11 @@ static int install_server_filter(struct s1_error *err)
     struct sock_fprog fprog = { .len = (unsigned short) i, .filter = prog };
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
         return s1_fail(err, errno, "install the server's seccomp filter");
-#endif
     return 0;
 }
 
-/* Becomes nobody in an empty read-only root, with nothing inherited but the two sockets
- * (as fds 3 and 4) and /dev/null on 0, 1 and 2: no terminal an app could reach through us. */
+/* Becomes nobody without capabilities, with nothing inherited but the two sockets (as fds 3
+ * and 4) and /dev/null on 0, 1 and 2: no terminal an app could reach through us. */
 static int drop_privileges(int *listen_fd, int *run_fd, int *ready_fd, int null_fd, struct s1_error *err)
 {
     sigset_t none;
@@ -430,18 +430,6 @@ static int drop_privileges(int *listen_fd, int *run_fd, int *ready_fd, int null_
     if (close_range(6, ~0U, 0) < 0)
         return s1_fail(err, errno, "close inherited fds");
 
-    /* an empty, read-only tmpfs as root: nothing of the pod's apps to read */
-    int fs = (int) syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-    if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
-        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return s1_fail(err, errno, "make the server's empty root");
-    int mnt = (int) syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-    close(fs);
-    if (mnt < 0 || fchdir(mnt) < 0 || chroot(".") < 0 || chdir("/") < 0)
-        return s1_fail(err, errno, "enter the server's empty root");
-    close(mnt);
-
     for (unsigned long cap = 0; cap < 64; cap++)
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
             break;
@@ -455,14 +443,6 @@ static int drop_privileges(int *listen_fd, int *run_fd, int *ready_fd, int null_
 
 /* ---- the server: HTTP ---- */
 
-struct connection {
-    int fd;
-    char *buf;
-    size_t len;
-    long long deadline;
-    bool continued;      /* "100 Continue" sent */
-};
-
 struct request {
     char method[16];
     char path[HEADER_MAX];
@@ -472,6 +452,15 @@ struct request {
     bool chunked;
     bool expect_continue;
     char content_type[256];
+};
+
+struct connection {
+    int fd;
+    char *buf;
+    size_t len;
+    long long deadline;
+    bool continued;      /* "100 Continue" sent */
+    struct request *rq;  /* once the head is whole: parsed once (parsing writes into buf) */
 };
 
 struct form {
@@ -896,44 +885,50 @@ static bool progress(const struct metadata *m, int run_fd, struct connection *c)
         c->len += (size_t) n;
     }
     c->buf[c->len] = '\0';
-    char *end = strstr(c->buf, "\r\n\r\n");
-    size_t sep = 4;
-    char *lf = strstr(c->buf, "\n\n");
-    if (lf && (!end || lf < end))
-        end = lf, sep = 2;
-    if (!end) {
-        if (c->len >= HEADER_MAX) {
+    if (!c->rq) {
+        char *end = strstr(c->buf, "\r\n\r\n");
+        size_t sep = 4;
+        char *lf = strstr(c->buf, "\n\n");
+        if (lf && (!end || lf < end))
+            end = lf, sep = 2;
+        size_t head_len = end ? (size_t) (end - c->buf) + sep : c->len;
+        /* a head may arrive whole and long in one read: its length is what counts */
+        if (head_len > HEADER_MAX) {
             respond_text(c->fd, 431, NULL, "the request's head is longer than 8192 bytes");
             return false;
         }
-        return !eof;
+        if (!end)
+            return !eof;
+        c->rq = malloc(sizeof *c->rq);
+        if (!c->rq)
+            return false;
+        char saved = c->buf[head_len];
+        c->buf[head_len] = '\0';
+        int status = parse_head(c->buf, c->rq);
+        c->buf[head_len] = saved;
+        c->rq->header_len = head_len;
+        if (status) {
+            respond_text(c->fd, status, NULL, "malformed request");
+            return false;
+        }
     }
-    struct request rq;
-    size_t head_len = (size_t) (end - c->buf) + sep;
-    char saved = c->buf[head_len];
-    c->buf[head_len] = '\0';
-    int status = parse_head(c->buf, &rq);
-    c->buf[head_len] = saved;
-    rq.header_len = head_len;
-    if (status) {
-        respond_text(c->fd, status, NULL, "malformed request");
-        return false;
-    }
-    if (!strcmp(rq.method, "POST")) {
-        if (rq.chunked || !rq.has_length) {
+    struct request *rq = c->rq;
+    size_t head_len = rq->header_len;
+    if (!strcmp(rq->method, "POST")) {
+        if (rq->chunked || !rq->has_length) {
             respond_text(c->fd, 411, NULL, "send the form with a Content-Length");
             return false;
         }
-        if (rq.content_length > BODY_MAX) {
+        if (rq->content_length > BODY_MAX) {
             respond_text(c->fd, 413, NULL, "the body is longer than 262144 bytes");
             return false;
         }
-        if (c->len < head_len + (size_t) rq.content_length) {
+        if (c->len < head_len + (size_t) rq->content_length) {
             if (eof) {
                 respond_text(c->fd, 400, NULL, "the body is shorter than its Content-Length");
                 return false;
             }
-            if (rq.expect_continue && !c->continued) {
+            if (rq->expect_continue && !c->continued) {
                 static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
                 c->continued = true;
                 if (send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
@@ -942,9 +937,9 @@ static bool progress(const struct metadata *m, int run_fd, struct connection *c)
             return true;
         }
     } else {
-        rq.content_length = 0;
+        rq->content_length = 0;
     }
-    answer(m, run_fd, c, &rq);
+    answer(m, run_fd, c, rq);
     return false;
 }
 
@@ -952,8 +947,10 @@ static void close_connection(struct connection *c)
 {
     close(c->fd);
     free(c->buf);
+    free(c->rq);
     c->fd = -1;
     c->buf = NULL;
+    c->rq = NULL;
 }
 
 static __attribute__((noreturn)) void serve(struct metadata *m, int listen_fd, int run_fd, int ready_fd, int null_fd)

@@ -691,7 +691,7 @@ test_metadata() {
         v "content=hello+world&uuid=$uuid&signature=%21%21"
         v "content=hello+world&uuid=$uuid"
         for f in Uid CapEff CapBnd NoNewPrivs Seccomp; do grep "^$f:" /proc/2/status | tr -s "\t" " "; done
-        ls -A /proc/2/root/ | wc -l; ls /proc/2/fd | wc -l'
+        ls /proc/2/fd | wc -l'
     run_pod
     local sig
     sig=$(expected_signature "$UUID" "hello world")
@@ -703,10 +703,38 @@ test_metadata() {
         "HTTP/1.1 405 Method Not Allowed" "Allow: GET, HEAD" \
         "HTTP/1.1 200 OK" "HTTP/1.1 403 Forbidden" "HTTP/1.1 403 Forbidden" "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" \
         "Uid: 65534 65534 65534 65534" "CapEff: 0000000000000000" "CapBnd: 0000000000000000" "NoNewPrivs: 1" "Seccomp: 2" \
-        0 5)" "$(cat "$POD/out")"
+        5)" "$(cat "$POD/out")"
     expect_eq "metadata: the signature is HMAC-SHA512 with the pod's key over its UUID and the content" "$sig" "$(cat "$POD/vol/sig")"
     expect_eq "metadata: status says where the service was" "http://$MDS_ADDR:18112" "$(cat "$POD/metadata-service")"
     expect_eq "metadata: the pod ran as its app said" 0 "$RC"
+}
+
+test_metadata_hostile_requests() {
+    # what an app may send the server: each gets its status, and the server goes on serving
+    metadata_pod required 'raw() { nc '$MDS_ADDR' 18112 | tr -d "\r" | head -1; }
+        (sleep 5 | nc '$MDS_ADDR' 18112 >/dev/null) & # a client that says nothing holds one connection
+        printf "GARBAGE\r\n\r\n" | raw
+        printf "GET /acMetadata/v1/pod/uuid HTTP/9.9\r\n\r\n" | raw
+        printf "GET /acMetadata/v1/pod/%%zz HTTP/1.1\r\n\r\n" | raw
+        (printf "GET /acMetadata/v1/pod/uuid HTTP/1.1\r\nX-Long: "; head -c 9000 /dev/zero | tr "\0" a; printf "\r\n\r\n") | raw
+        (printf "GET /"; head -c 20000 /dev/zero | tr "\0" a; printf " HTTP/1.1\r\n\r\n") | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\n\r\ncontent=x" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n9\r\ncontent=x\r\n0\r\n\r\n" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 300000\r\n\r\n" | raw
+        (printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 70009\r\n\r\ncontent="; head -c 70001 /dev/zero | tr "\0" a) | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 20\r\n\r\ncontent=x" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 9\r\n\r\n--b\r\nxxxx" | raw
+        printf "GET /acMetadata/v1/pod/uuid HTTP/1.1\r\n\r\n" | raw'
+    run_pod
+    expect_eq "metadata: hostile requests get their statuses and the server serves on" "$(printf '%s\n' \
+        "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" \
+        "HTTP/1.1 431 Request Header Fields Too Large" "HTTP/1.1 431 Request Header Fields Too Large" \
+        "HTTP/1.1 411 Length Required" "HTTP/1.1 411 Length Required" \
+        "HTTP/1.1 413 Content Too Large" "HTTP/1.1 413 Content Too Large" "HTTP/1.1 400 Bad Request" \
+        "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" "HTTP/1.1 200 OK")" "$(cat "$POD/out")"
+    expect_eq "metadata: the server was never killed (by its seccomp filter or otherwise)" "http://$MDS_ADDR:18112" \
+        "$(cat "$POD/metadata-service")"
 }
 
 test_metadata_key_missing() {
@@ -776,7 +804,8 @@ test_metadata_bad_plan() {
 TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers
        sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc
        overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups userns_idmap
-       fly fly_refuses_private_namespaces metadata metadata_key_missing metadata_address_taken metadata_bad_plan)
+       fly fly_refuses_private_namespaces metadata metadata_hostile_requests metadata_key_missing
+       metadata_address_taken metadata_bad_plan)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 
