@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
  * pods' signatures for a party outside them. Runs in the foreground until SIGTERM or SIGINT.
  */
 @Command(name = "metadata-service", description = {
-        "Verify the signatures of pods for parties outside them: POST /acMetadata/v1/pod/hmac/verify, as in a pod.",
-        "Every pod's own stage1 serves its apps (AC_METADATA_URL); this service is needed only to verify from the host",
-        "or the network. Prints the address it listens on, then one line a request; runs until SIGTERM or SIGINT."})
+        "Verify the signatures of pods for parties outside them (POST /acMetadata/v1/pod/hmac/verify, as in a pod).",
+        "Each pod's own stage1 serves its apps (AC_METADATA_URL): this is needed only to verify from the host or the network.",
+        "Prints the address it listens on, then one line a request on stderr; runs until SIGTERM or SIGINT."})
 public final class MetadataServiceCommand extends BaseCommand {
     @Option(names = "--listen-address", paramLabel = "IP", defaultValue = "127.0.0.1",
             description = "the address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every address of the host)")
