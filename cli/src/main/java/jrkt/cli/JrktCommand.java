@@ -55,7 +55,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
         "rm", RmCommand.class, "gc", GcCommand.class, "metadata-service", MetadataServiceCommand.class,
         "version", VersionCommand.class,
-        "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+        "config", ConfigCommand.class, "trust", TrustCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Global options that take a value, for finding the subcommand in a command line. */
     private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options", "--limit");
@@ -149,6 +149,18 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     public synchronized Store openStoreToFree() throws IOException {
         if (store == null) store = Store.openToFree(dataDir());
         return store;
+    }
+
+    /** The fetcher of fetch, run and prepare, with this command's config directories and insecure options. */
+    public jrkt.core.image.fetch.Fetcher fetcher(jrkt.core.image.fetch.Fetcher.PullPolicy policy, boolean quiet) throws IOException {
+        return fetcher(policy, quiet, null);
+    }
+
+    /** signature: --signature of fetch (a local ACI's detached signature), or null. */
+    public jrkt.core.image.fetch.Fetcher fetcher(jrkt.core.image.fetch.Fetcher.PullPolicy policy, boolean quiet, Path signature)
+            throws IOException {
+        return new jrkt.core.image.fetch.Fetcher(openStore(), new jrkt.core.image.fetch.Fetcher.Options(
+            insecureOptions(), policy, List.of(systemConfig(), localConfig()), quiet, signature));
     }
 
     @Override public synchronized void close() {

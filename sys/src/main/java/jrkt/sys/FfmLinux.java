@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -37,6 +38,9 @@ final class FfmLinux implements Linux {
 
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
+    private static final int AF_INET = 2, SOCK_DGRAM = 2, SOCK_CLOEXEC = 02000000;
+    private static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914;
+    private static final int IFNAMSIZ = 16, IFREQ_BYTES = 40, IFREQ_FLAGS_OFFSET = 16, IFF_UP = 1;
     private static final int CLOSE_RANGE_CLOEXEC = 4, SIG_SETMASK = 2, SIGSET_BYTES = 128;
 
     private static final Fn MOUNT = errnoFn("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
@@ -61,6 +65,9 @@ final class FfmLinux implements Linux {
     private static final Fn GETPID = new Fn("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final Fn GETEUID = new Fn("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final Fn KILL = errnoFn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final Fn SOCKET = errnoFn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final Fn IOCTL = new Fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final Fn CHDIR = errnoFn("chdir", JAVA_INT, ADDRESS);
     private static final Fn EXECVE = errnoFn("execve", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     private static final Fn CLOSE_RANGE = errnoFn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
@@ -502,6 +509,38 @@ final class FfmLinux implements Linux {
             } catch (Throwable t) { throw unexpected(t); }
             if (rc != 0) throw failure("kill", "pid " + pid, state);
         }
+    }
+
+    @Override
+    public void setLinkUp(String name) throws SysException {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw failure("setLinkUp", name, Errno.EINVAL);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = callState(arena);
+            int fd;
+            try {
+                fd = (int) SOCKET.handle().invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            } catch (Throwable t) { throw unexpected(t); }
+            if (fd < 0) throw failure("socket", "AF_INET for " + name, state);
+            try {
+                MemorySegment ifreq = arena.allocate(IFREQ_BYTES); // zeroed: the name stays NUL-terminated
+                ifreq.asSlice(0, bytes.length).copyFrom(MemorySegment.ofArray(bytes));
+                ioctl(state, fd, SIOCGIFFLAGS, ifreq, name);
+                short flags = ifreq.get(JAVA_SHORT, IFREQ_FLAGS_OFFSET);
+                ifreq.set(JAVA_SHORT, IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP));
+                ioctl(state, fd, SIOCSIFFLAGS, ifreq, name);
+            } finally {
+                close(fd);
+            }
+        }
+    }
+
+    private static void ioctl(MemorySegment state, int fd, long request, MemorySegment argument, String subject) throws SysException {
+        int rc;
+        try {
+            rc = (int) IOCTL.handle().invokeExact(state, fd, request, argument);
+        } catch (Throwable t) { throw unexpected(t); }
+        if (rc != 0) throw failure("ioctl", subject + " 0x" + Long.toHexString(request), state);
     }
 
     @Override

@@ -79,6 +79,12 @@ public interface Linux {
     int geteuid();
     void kill(int pid, int signal) throws SysException;
 
+    /**
+     * Sets the network interface {@code name} up (IFF_UP, through SIOCGIFFLAGS/SIOCSIFFLAGS on an
+     * AF_INET socket), in the network namespace of the calling thread.
+     */
+    void setLinkUp(String name) throws SysException;
+
     /** chdir(2): changes the whole process's working directory (only sensible right before execve). */
     void chdir(String path) throws SysException;
 

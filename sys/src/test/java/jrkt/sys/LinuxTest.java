@@ -164,6 +164,36 @@ class LinuxTest {
     }
 
     @Test
+    void setLinkUpBringsLoopbackUpInTheThreadsOwnNetworkNamespace() throws Exception {
+        // unshare(CLONE_NEWNET) moves only the calling thread; a child started from it lives there too.
+        java.util.concurrent.atomic.AtomicReference<Object> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                linux.unshare(Linux.CLONE_NEWNET);
+                String before = ipLinkLo();
+                linux.setLinkUp("lo");
+                seen.set(List.of(before, ipLinkLo()));
+            } catch (Exception e) {
+                seen.set(e);
+            }
+        });
+        t.join();
+        if (seen.get() instanceof Exception e) throw e;
+        @SuppressWarnings("unchecked") List<String> states = (List<String>) seen.get();
+        assertTrue(states.get(0).contains("DOWN"), "a new namespace's lo starts down: " + states);
+        assertTrue(states.get(1).contains(",UP"), "then it is up: " + states);
+        SysException e = assertThrows(SysException.class, () -> linux.setLinkUp("nosuchlink0"));
+        assertEquals(Errno.ENODEV, e.errno());
+    }
+
+    private static String ipLinkLo() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ip", "-o", "link", "show", "lo").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
     void chdirToAMissingDirectoryFails() {
         String missing = dir.resolve("missing").toString();
         SysException e = assertThrows(SysException.class, () -> linux.chdir(missing));

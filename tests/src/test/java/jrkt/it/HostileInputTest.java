@@ -180,10 +180,18 @@ class HostileInputTest {
             oneLineError(env.run("run", IMAGE, "--exec=/etc/passwd")));
         assertEquals(List.of(), env.allPods(), "nothing was left prepared");
 
-        // below an empty volume only stage1 can tell; status shows what it recorded
-        String uuid = env.runDetached("--volume=d,kind=empty", IMAGE, "--mount=volume=d,target=/d", "--working-dir=/d/missing",
-            "--exec=/bin/true");
+        // below an empty volume only stage1 can tell: it says why, a detached run still names the
+        // pod, and status shows what stage1 recorded
+        Jrkt.Result detached = env.run("run", "--detach", "--volume=d,kind=empty", IMAGE, "--mount=volume=d,target=/d",
+            "--working-dir=/d/missing", "--exec=/bin/true");
+        assertEquals(254, detached.exitCode(), detached.toString());
+        assertEquals("stage1: app shell: workdir /d/missing: No such file or directory", detached.stderr().strip());
+        String uuid = detached.out();
         var status = env.awaitState(uuid, "exited", 60);
         assertEquals("error: workdir /d/missing: No such file or directory", status.get("app-shell"), status.toString());
+        Jrkt.Result foreground = env.run("run", "--volume=d,kind=empty", IMAGE, "--mount=volume=d,target=/d",
+            "--working-dir=/d/missing", "--exec=/bin/true");
+        assertEquals(254, foreground.exitCode(), foreground.toString());
+        assertEquals("stage1: app shell: workdir /d/missing: No such file or directory", foreground.stderr().strip());
     }
 }

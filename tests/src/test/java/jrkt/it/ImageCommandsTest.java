@@ -60,7 +60,7 @@ class ImageCommandsTest {
         }
         assertOneLineError(jrkt.run("image", "cat-manifest", "example.com/bb:2.0"), "example.com/bb:2.0");
         assertOneLineError(jrkt.run("fetch", tmp.resolve("missing.aci").toString()), "missing.aci");
-        assertOneLineError(jrkt.run("fetch", "https://127.0.0.1/x.aci"), "https", "not supported");
+        assertOneLineError(jrkt.run("fetch", "ftp://127.0.0.1/x.aci"), "ftp", "unsupported URL scheme");
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class Table {
         public Column hidden() { return new Column(field, header, kind, false); }
     }
 
+    /** A value shown as its text in tables (and sorted by it) and as a JSON structure in JSON output. */
+    public record Structured(String text, Object json) {
+        @Override public String toString() { return text; }
+    }
+
     public static Column text(String field, String header) { return new Column(field, header, Kind.TEXT, true); }
     public static Column id(String field, String header) { return new Column(field, header, Kind.ID, true); }
     public static Column time(String field, String header) { return new Column(field, header, Kind.TIME, true); }
@@ -181,8 +186,9 @@ public final class Table {
             case ID -> value.toString();
             case TIME -> toInstant(value).toString();
             case SIZE -> ((Number) value).longValue();
-            case TEXT -> value instanceof Map || value instanceof List || value instanceof Number
-                    || value instanceof Boolean ? value : value.toString();
+            case TEXT -> value instanceof Structured s ? s.json()
+                    : value instanceof Map || value instanceof List || value instanceof Number || value instanceof Boolean ? value
+                    : value.toString();
         };
     }
 

@@ -1,11 +1,11 @@
 package jrkt.cli.pod;
 
-import java.nio.file.Files;
 import java.util.List;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.output.ListingOptions;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.Pods;
@@ -58,13 +58,11 @@ public final class ListCommand extends BaseCommand {
         return values.isEmpty() ? null : String.join(",", values);
     }
 
-    /** What the pod's network setup recorded ({@code <pod>/networks}, one NAME:ip4=ADDR a line), or none. */
-    private static String networks(Pod pod) {
-        try {
-            List<String> lines = Files.readAllLines(pod.dir().resolve("networks")).stream().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? null : String.join(",", lines);
-        } catch (java.io.IOException e) {
-            return null;
-        }
+    /** The pod's networks with their addresses ("default:ip4=172.16.28.5,..."; objects in JSON), or none. */
+    private static Table.Structured networks(Pod pod) {
+        List<PodNetworks.NetworkStatus> networks = PodNetworks.status(pod.dir());
+        if (networks.isEmpty()) return null;
+        return new Table.Structured(String.join(",", networks.stream().map(PodNetworks.NetworkStatus::line).toList()),
+            StatusCommand.json(networks));
     }
 }

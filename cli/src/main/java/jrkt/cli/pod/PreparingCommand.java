@@ -17,6 +17,8 @@ import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.metadata.MetadataMode;
 import jrkt.core.metadata.PodAnnotations;
+import jrkt.core.net.EarlyNetworks;
+import jrkt.core.net.NetworkConfigs;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodRemover;
 import jrkt.core.pod.Pods;
@@ -62,10 +64,14 @@ abstract class PreparingCommand extends BaseCommand {
             description = "a pod volume: NAME,kind=host,source=PATH[,readOnly=true][,recursive=false] or NAME,kind=empty[,readOnly=true][,mode=0755][,uid=N][,gid=N] (repeatable)")
     List<String> volumes = new ArrayList<>();
 
-    @Option(names = "--net", paramLabel = "none|host", converter = NetConverter.class,
-            description = "the pod's network: none (only lo, in its own namespace) or host (default: none; once"
-                + " container networking lands the default becomes 'default')")
-    NetMode net;
+    @Option(names = "--net", paramLabel = "NAME[:ARGS],...",
+            description = "the pod's networks: default (the default), default-restricted, CNI networks of net.d by name"
+                + " (NAME:K=V;K2=V2 gives CNI_ARGS), all, host, or none (only lo) (repeatable)")
+    List<String> net = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "NAME:[HOSTIP:]HOSTPORT",
+            description = "forward HOSTPORT (on HOSTIP only, if given) to the app port called NAME (repeatable)")
+    List<String> ports = new ArrayList<>();
 
     @Option(names = "--hostname", paramLabel = "NAME", description = "the pod's host name (default: jrkt-<uuid>)")
     String hostname;
@@ -149,6 +155,17 @@ abstract class PreparingCommand extends BaseCommand {
     /** --interactive: the one app gets this terminal; run and prepare declare the flag. */
     abstract boolean interactive();
 
+    @Option(names = "--pull-policy", paramLabel = "new|update|never", defaultValue = "new",
+            converter = jrkt.cli.image.PullPolicyConverter.class,
+            description = "for images given as docker://, oci-*:, files: new: use a stored one if there is one (default); update: fetch again; never: only the store")
+    jrkt.core.image.fetch.Fetcher.PullPolicy pullPolicy;
+
+    @Option(names = {"--quiet", "-q"}, description = "no progress bar while fetching")
+    boolean quiet;
+
+    /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
+    boolean startsAtOnce() { return false; }
+
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
@@ -156,14 +173,30 @@ abstract class PreparingCommand extends BaseCommand {
             checkWritableParent(uuidFileSave);
             Pods.checkUuidFileSave(uuidFileSave); // before the pod exists: a device node fails nothing half-done
         }
-        Store store = store();
+        // A pod started at once gets its network namespace made meanwhile (EarlyNetworks).
+        EarlyNetworks networks = startsAtOnce() && parsed.net().hasNetworks() ? EarlyNetworks.begin() : EarlyNetworks.none();
+        try {
+            parsed = fetchImages(parsed);
+        } catch (RuntimeException | IOException e) {
+            networks.abandon(e);
+            throw e;
+        }
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
-        try (Lease lease = store.lease()) {
+        try (Lease lease = store().lease()) {
+            Store store = store();
             String stage1 = new Stage1Images(store, VersionInfo.home()).select(lease, stage1Path, stage1Name, stage1Hash,
-                Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig()));
-            uuid = new PodPreparer(store, dirs).prepare(withStage1(parsed, stage1, store), lease);
+                configuredStage1());
+            PrepareRequest request = withStage1(parsed, stage1, store);
+            if (!request.net().hasNetworks()) {
+                networks.abandon(new JrktException("the stage1 flavor gives the pod no network of its own"));
+                networks = EarlyNetworks.none();
+            }
+            uuid = new PodPreparer(store, dirs).prepareToRun(request, lease, networks);
+        } catch (RuntimeException | IOException e) {
+            networks.abandon(e);
+            throw e;
         }
         // appc: an executor makes known which isolators it did not apply
         for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
@@ -172,15 +205,21 @@ abstract class PreparingCommand extends BaseCommand {
                 Pods.saveUuidFile(uuidFileSave, uuid);
             } catch (JrktException e) {
                 // the pod nobody can name is of no use: take it back
-                try {
-                    new PodRemover(dirs, jrkt().debug()).remove(new Pods(dirs).resolve(uuid));
-                } catch (JrktException removing) {
-                    e.addSuppressed(removing);
-                }
+                removeAfterFailure(uuid, e);
                 throw e;
             }
         }
         return uuid;
+    }
+
+    /** Removes a pod this command prepared and that failed afterwards; a failure to remove joins the first. */
+    void removeAfterFailure(String uuid, JrktException failure) {
+        PodDirs dirs = new PodDirs(jrkt().dataDir());
+        try {
+            new PodRemover(dirs, jrkt().debug()).remove(new Pods(dirs).resolve(uuid));
+        } catch (JrktException removing) {
+            failure.addSuppressed(removing);
+        }
     }
 
     /** The request from the flags; every flag is checked here, before anything is imported or written. */
@@ -191,7 +230,9 @@ abstract class PreparingCommand extends BaseCommand {
         List<AppSpec> apps = AppArgs.parse(appArgs, podFlagNames());
         List<VolumeSpec> parsedVolumes = new ArrayList<>();
         for (String v : volumes) parsedVolumes.add(VolumeSpec.parse(v));
-        NetMode netMode = net == null ? NetMode.NONE : net;
+        // without --net: the default network, or the host's for a flavor known to give a pod none (fly)
+        NetMode netMode = net.isEmpty() && !Stage1Images.givesNetwork(stage1Path, stage1Name, stage1Hash, configuredStage1())
+            ? NetMode.HOST : NetMode.fromFlags(net, ports, new NetworkConfigs(jrkt().localConfig(), jrkt().systemConfig(), jrkt().dataDir()));
         DnsConfig dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
         List<String> hosts = new ArrayList<>();
         for (String h : hostsEntries) hosts.add(HostsEntries.parse(h));
@@ -205,6 +246,8 @@ abstract class PreparingCommand extends BaseCommand {
             stage1Id, noOverlay, interactive(), tty, PodAnnotations.parse("--user-annotation", userAnnotations), isolation(), userns,
             userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()), MetadataMode.ofFlag(mdsRegister));
     }
+
+    private String configuredStage1() { return Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig()); }
 
     /** The pod's limits, --cgroup-parent and the run-time --insecure-options. */
     private IsolationRequest isolation() {
@@ -220,12 +263,28 @@ abstract class PreparingCommand extends BaseCommand {
     private PrepareRequest withStage1(PrepareRequest r, String stage1, Store store) {
         NetMode netMode = r.net();
         DnsConfig dnsConfig = r.dns();
-        if (net == null && !Stage1Images.isolates(store, stage1).contains("network")) {
+        if (net.isEmpty() && netMode != NetMode.HOST && !Stage1Images.isolates(store, stage1).contains("network")) {
             netMode = NetMode.HOST;
             dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
         }
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
+            r.privateUsers(), r.idPool(), r.metadata());
+    }
+
+    /** Every app image given as something to fetch (docker://, a file, oci-layout:...) is fetched, then named by its ID. */
+    private PrepareRequest fetchImages(PrepareRequest r) throws IOException {
+        if (r.apps().stream().noneMatch(a -> jrkt.core.image.fetch.Fetcher.isFetchable(a.image()))) return r;
+        jrkt.core.image.fetch.Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet);
+        List<AppSpec> apps = new ArrayList<>();
+        for (AppSpec a : r.apps()) {
+            if (!jrkt.core.image.fetch.Fetcher.isFetchable(a.image())) { apps.add(a); continue; }
+            String id = fetcher.fetch(a.image()).id();
+            apps.add(new AppSpec(id, a.name(), a.exec(), a.args(), a.user(), a.group(), a.supplementaryGids(), a.workingDirectory(),
+                a.environment(), a.mounts(), a.readOnlyRootFs(), a.isolators()));
+        }
+        return new PrepareRequest(apps, r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
+            r.envFromFiles(), r.setEnv(), r.stage1ImageId(), r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
             r.privateUsers(), r.idPool(), r.metadata());
     }
 
@@ -252,18 +311,6 @@ abstract class PreparingCommand extends BaseCommand {
             return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/console") ? t : null;
         } catch (IOException | UnsupportedOperationException e) {
             return null;
-        }
-    }
-
-    static final class NetConverter implements CommandLine.ITypeConverter<NetMode> {
-        @Override public NetMode convert(String value) {
-            return switch (value) {
-                case "none" -> NetMode.NONE;
-                case "host" -> NetMode.HOST;
-                case "default" -> throw new CommandLine.TypeConversionException(
-                    "--net=default: container networking is not there yet; use none or host");
-                default -> throw new CommandLine.TypeConversionException("--net=" + value + ": expected none or host");
-            };
         }
     }
 }

@@ -1,6 +1,7 @@
 package jrkt.cli.pod;
 
 import java.io.IOException;
+import jrkt.core.JrktException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,8 @@ public final class RunCommand extends PreparingCommand {
 
     @Override boolean interactive() { return interactive; }
 
+    @Override boolean startsAtOnce() { return true; }
+
     @Override public Integer call() throws IOException {
         long start = System.nanoTime();
         String uuid = preparePod();
@@ -30,6 +33,12 @@ public final class RunCommand extends PreparingCommand {
             err().printf("jrkt: pod %s prepared in %d ms, %d ms after the JVM started%n",
                 uuid, (System.nanoTime() - start) / 1_000_000, jvmMillis);
         }
-        return RunPreparedCommand.start(jrkt(), out(), uuid, detach);
+        try {
+            return RunPreparedCommand.start(jrkt(), out(), uuid, detach);
+        } catch (JrktException e) {
+            // This run made the pod and could not start it (its networks failed, say): it is of no use to anyone.
+            removeAfterFailure(uuid, e);
+            throw e;
+        }
     }
 }

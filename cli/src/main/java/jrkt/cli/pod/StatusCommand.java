@@ -16,6 +16,7 @@ import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.metadata.PodMetadata;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.json.Json;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.Pod;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodState;
@@ -27,12 +28,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
- * and per app {@code app-NAME=STATUS} (its exit status, running, oom-killed, or the error that kept
- * it from starting); {@code insecure-options} and {@code not-applied} when the pod has any;
- * {@code metadata-service}: the appc metadata service's URL, or why the pod has none.
+ * networks ({@code NAME:ip4=ADDRESS,...}, once the pod started on CNI networks), user-namespace, and per
+ * app {@code app-NAME=STATUS} (its exit status, running, oom-killed, or the error that kept it from starting);
+ * {@code insecure-options} and {@code not-applied} when the pod has any; {@code metadata-service}: the appc
+ * metadata service's URL, or why the pod has none.
  */
 @Command(name = "status", description = {
-        "Print the state of a pod as key=value lines: state, created, started, pid, exited, app-NAME=STATUS.",
+        "Print the state of a pod as key=value lines: state, created, started, pid, exited, networks, app-NAME=STATUS.",
         "An app's STATUS is its exit status once it exited, 'oom-killed' when the kernel's OOM killer ended it at its memory limit,",
         "'running', or 'error: WHY' when it could not start. insecure-options= names the protections the pod runs without,",
         "not-applied= the isolators jrkt could not apply (one line each, 'app NAME: ISOLATOR: why')."})
@@ -67,6 +69,11 @@ public final class StatusCommand extends BaseCommand {
         if (format == null) {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
+                if (e.getKey().equals("networks")) {
+                    List<String> lines = PodNetworks.status(pod.dir()).stream().map(PodNetworks.NetworkStatus::line).toList();
+                    if (!lines.isEmpty()) out().println("networks=" + Quote.escape(String.join(",", lines)));
+                    continue;
+                }
                 if (e.getValue() instanceof List<?> list) {
                     if (e.getKey().equals("not-applied")) list.forEach(v -> out().println(e.getKey() + "=" + Quote.escape(String.valueOf(v))));
                     else if (!list.isEmpty()) out().println(e.getKey() + "=" + Quote.escape(String.join(",", list.stream().map(Object::toString).toList())));
@@ -118,6 +125,7 @@ public final class StatusCommand extends BaseCommand {
         boolean exited = pod.state() == PodState.EXITED || pod.state() == PodState.EXITED_GARBAGE;
         s.put("exited", exited);
         if (exited) s.put("exit", pod.exitStatus());
+        s.put("networks", json(PodNetworks.status(pod.dir())));
         PodUserNamespace userns = PodUserNamespace.read(pod.dir());
         s.put("user-namespace", userns == null ? null : userns.mapping());
         s.put("metadata-service", PodMetadata.status(pod.dir()));
@@ -143,6 +151,19 @@ public final class StatusCommand extends BaseCommand {
         }
         s.put("apps", apps);
         return s;
+    }
+
+    /** Networks as JSON objects: name, and ip4 and ip6 when the network gave one (list shares it). */
+    static List<Object> json(List<PodNetworks.NetworkStatus> networks) {
+        List<Object> out = new ArrayList<>();
+        for (PodNetworks.NetworkStatus n : networks) {
+            Map<String, Object> net = new LinkedHashMap<>();
+            net.put("name", n.name());
+            if (n.ip4() != null) net.put("ip4", n.ip4());
+            if (n.ip6() != null) net.put("ip6", n.ip6());
+            out.add(net);
+        }
+        return out;
     }
 
     private static String time(Instant t) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.net.PodNetworks;
 
 /**
  * {@code jrkt gc}, as rkt does it: marks exited pods as exited-garbage and prepared pods that
@@ -56,11 +57,15 @@ public final class PodGc {
             Instant created = createdOf(dir);
             if (created != null && !created.plus(options.expirePrepared()).isAfter(Instant.now())) {
                 mark(remover, PodDirs.PREPARED, uuid, PodDirs.GARBAGE, "expired prepared", r);
+            } else {
+                releaseAbandonedNetworks(PodDirs.PREPARED, uuid, r);
             }
         }
         for (String uuid : pods.uuidsIn(PodDirs.PREPARE)) {
             if (untouchedFor(dirs.pod(PodDirs.PREPARE, uuid), ABANDONED_AFTER)) {
                 mark(remover, PodDirs.PREPARE, uuid, PodDirs.GARBAGE, "aborted prepare", r);
+            } else {
+                releaseAbandonedNetworks(PodDirs.PREPARE, uuid, r);
             }
         }
         for (String uuid : pods.uuidsIn(PodDirs.EMBRYO)) {
@@ -118,6 +123,22 @@ public final class PodGc {
 
     private static boolean failed(Result r, String uuid) {
         return r.failures().stream().anyMatch(f -> f.startsWith("pod " + uuid + ": "));
+    }
+
+    /**
+     * A {@code jrkt run} killed before it started its pod leaves the networks it set up meanwhile
+     * (jrkt.core.net.PodNetworks.setUpAbandoned): they go now, not when the pod expires.
+     */
+    private void releaseAbandonedNetworks(String state, String uuid, Result r) {
+        Path dir = dirs.pod(state, uuid);
+        if (!PodNetworks.setUpAbandoned(dir)) return;
+        try (PodLock lock = lockOrNull(dir)) {
+            if (lock == null || !PodNetworks.setUpAbandoned(dir)) return; // someone is on it
+            PodNetworks.tearDown(dir, uuid);
+            progress.accept("Released the networks of pod " + uuid + ", whose start was interrupted");
+        } catch (JrktException e) {
+            r.failures().add("pod " + uuid + ": " + e.getMessage());
+        }
     }
 
     private static PodLock lockOrNull(Path dir) {

@@ -11,6 +11,7 @@ import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
 import jrkt.core.metadata.PodKeys;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.userns.IdRanges;
 
 /** {@code jrkt rm}: removes pods that are not running, undoing what stage1 left behind first. */
@@ -59,22 +60,38 @@ public final class PodRemover {
     }
 
     /**
+     * The pod's stage1 gc entrypoint, or null when there is none to run: the pod has no stage1, or
+     * it never started (no pid) and its stage1 is unusable because a preparation killed while
+     * copying it left it incomplete; stage1 then has nothing to undo.
+     */
+    private static Path stage1Gc(Path podDir) {
+        if (!Files.exists(podDir.resolve(Stage1Entrypoints.MANIFEST))) return null;
+        boolean neverStarted = !Files.exists(podDir.resolve("pid"));
+        try {
+            Path gc = Stage1Entrypoints.read(podDir).gc();
+            return gc != null && neverStarted && !Files.isExecutable(gc) ? null : gc;
+        } catch (JrktException unreadable) {
+            if (neverStarted) return null;
+            throw unreadable;
+        }
+    }
+
+    /**
      * With the pod's lock held and the pod in garbage/: its signing key, stage1 gc (when the pod has a stage1),
-     * then the pod's cgroups, then unmount and delete. A failing stage1 gc or a cgroup that stays
-     * busy keeps the pod, so that what it should have undone is not forgotten; the next gc tries again.
+     * then the pod's cgroups, the networks' teardown (CNI DEL, the namespace), then unmount and
+     * delete. A failing stage1 gc, a cgroup that stays busy or a failing DEL keeps the pod, so that
+     * what it should have undone is not forgotten; the next gc tries again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
         PodKeys.destroy(dirs, uuid); // first: a pod half deleted no longer verifies
-        if (Files.exists(garbageDir.resolve(Stage1Entrypoints.MANIFEST))) {
-            Path gc = Stage1Entrypoints.read(garbageDir).gc();
-            if (gc != null) {
-                List<String> args = new ArrayList<>();
-                if (debug) args.add("--debug");
-                args.add(uuid);
-                int status = Stage1Process.run(garbageDir, gc, args);
-                if (status != 0) {
-                    throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
-                }
+        Path gc = stage1Gc(garbageDir);
+        if (gc != null) {
+            List<String> args = new ArrayList<>();
+            if (debug) args.add("--debug");
+            args.add(uuid);
+            int status = Stage1Process.run(garbageDir, gc, args);
+            if (status != 0) {
+                throw new JrktException("stage1 gc of pod " + uuid + " failed with status " + status + "; the pod stays in " + garbageDir);
             }
             // stage1's work is done: a deletion that stops half-way (an immutable file) must not
             // leave a manifest naming a gc entrypoint that is already deleted, or no gc could go on.
@@ -85,6 +102,11 @@ public final class PodRemover {
             }
         }
         Cgroups.removeFor(garbageDir);
+        try {
+            PodNetworks.tearDown(garbageDir, uuid);
+        } catch (JrktException e) {
+            throw new JrktException(e.getMessage() + "; the pod stays in " + garbageDir, e);
+        }
         PodDeleter.delete(garbageDir);
         IdRanges.release(dirs, uuid); // after the files: a crash in between leaves a record the next allocation drops
     }

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
+import jrkt.core.net.PodNetworks;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 
 /**
- * Starts a prepared pod: takes its lock, moves it from prepared/ to run/, and replaces this
- * process (the JVM) with stage1's {@code run} entrypoint, which inherits the locked fd.
+ * Starts a prepared pod: takes its lock, moves it from prepared/ to run/, sets up its CNI
+ * networks (jrkt.core.net.PodNetworks), and replaces this process (the JVM) with stage1's
+ * {@code run} entrypoint, which inherits the locked fd.
  */
 public final class PodRunner {
     private final PodDirs dirs;
@@ -35,6 +37,7 @@ public final class PodRunner {
         try {
             Path exe = Stage1Entrypoints.require(Stage1Entrypoints.read(runDir).run(), runDir, "run");
             Cgroups.createFor(runDir); // stage1 only moves processes into them
+            PodNetworks.setUp(runDir, uuid); // undoes itself when it fails
             lock.inheritAcrossExec();
             Linux linux = Linux.get();
             linux.chdir(runDir.toString());
@@ -42,6 +45,11 @@ public final class PodRunner {
             throw new JrktException("execve of stage1 " + exe + " returned");
         } catch (SysException | RuntimeException e) {
             // Put the pod back where it was so that it can be retried, then let the lock go.
+            try {
+                PodNetworks.tearDown(runDir, uuid); // a no-op unless execve itself failed
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
             try {
                 Files.move(runDir, dirs.pod(PodDirs.PREPARED, uuid), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException moveBack) {

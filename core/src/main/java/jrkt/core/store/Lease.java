@@ -61,6 +61,13 @@ public final class Lease implements AutoCloseable {
         }
     }
 
+    /** Holds the image (with what its root is made of) and gives its root: a rendered tree, or an OCI image's layers. */
+    public ImageRoot imageRoot(String imageId) throws IOException {
+        if (!LayerStore.isOciId(imageId)) return ImageRoot.of(render(imageId));
+        image(imageId); // image gc keeps the layers of every image it keeps
+        return store.imageRoot(imageId);
+    }
+
     private void hold(String name) throws IOException {
         if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
     }

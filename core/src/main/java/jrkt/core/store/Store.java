@@ -68,6 +68,7 @@ public final class Store implements AutoCloseable {
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
+    private final LayerStore layerStore;
     private final ImageLimits limits;
     private final boolean deviceNodes;
     private final long pid = ProcessHandle.current().pid();
@@ -87,6 +88,25 @@ public final class Store implements AutoCloseable {
         }
         checkWritable(cas);
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
+        try {
+            this.layerStore = new LayerStore(cas, index, limits, deviceNodes);
+        } catch (IOException e) {
+            index.close();
+            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The OCI part of the store: blobs by digest and unpacked layers (see {@link LayerStore}). */
+    public LayerStore layers() { return layerStore; }
+
+    /** The read-only root of an image for a pod: its rendered tree (an ACI) or its layers (OCI). */
+    public ImageRoot imageRoot(String imageId) throws IOException {
+        if (LayerStore.isOciId(imageId)) {
+            ImageRoot root = layerStore.root(imageId);
+            markUsed(imageId);
+            return root;
+        }
+        return ImageRoot.of(render(imageId));
     }
 
     /**
@@ -251,6 +271,23 @@ public final class Store implements AutoCloseable {
 
     public List<ImageInfo> listImages() { return index.all(); }
 
+    /** The images fetched from a URL, most recently imported first. */
+    public List<ImageInfo> listImagesFrom(String url) { return index.findBySource(url); }
+
+    /** Records what a remote said of an image: its ETag and Cache-Control max-age, now. */
+    public void recordRemote(String imageId, String etag, long maxAgeSeconds) {
+        index.setRemote(imageId, etag, maxAgeSeconds, Instant.now());
+    }
+
+    /** When the remote last said the image was current; null when never. */
+    public Instant remoteTime(String imageId) {
+        long ms = index.remoteTime(imageId);
+        return ms == 0 ? null : Instant.ofEpochMilli(ms);
+    }
+
+    /** The images of one name, most recently imported first. */
+    public List<ImageInfo> listImagesNamed(String name) { return index.findByName(name); }
+
     /**
      * Resolves what a user typed: a full ID ("sha512-<128 hex>"), an unambiguous ID prefix
      * ("sha512-1a2b" or "1a2b"...), or a name with labels ("name", "name:version",
@@ -262,6 +299,13 @@ public final class Store implements AutoCloseable {
      * is asked for.
      */
     public ImageInfo resolve(String reference) {
+        if (reference.startsWith(LayerStore.ID_PREFIX)) {
+            String hex = reference.substring(LayerStore.ID_PREFIX.length());
+            if (!HEX.matcher(hex).matches()) {
+                throw new JrktException("image ID \"" + reference + "\" is not of the form sha256-<hex>");
+            }
+            return byIdPrefix(reference, reference);
+        }
         if (reference.startsWith(ID_PREFIX)) {
             String hex = reference.substring(ID_PREFIX.length());
             if (!HEX.matcher(hex).matches()) {
@@ -270,8 +314,13 @@ public final class Store implements AutoCloseable {
             return byIdPrefix(reference, reference);
         }
         if (reference.length() >= 4 && HEX.matcher(reference).matches()) {
-            List<ImageInfo> byId = index.findByIdPrefix(ID_PREFIX + reference);
-            if (!byId.isEmpty()) return byIdPrefix(reference, ID_PREFIX + reference);
+            List<ImageInfo> byId = new ArrayList<>(index.findByIdPrefix(ID_PREFIX + reference));
+            byId.addAll(index.findByIdPrefix(LayerStore.ID_PREFIX + reference));
+            if (byId.size() == 1) return byId.get(0);
+            if (byId.size() > 1) {
+                throw new JrktException("image ID prefix \"" + reference + "\" is ambiguous: " + byId.size()
+                        + " images match; give more digits");
+            }
         }
         ImageReference query = ImageReference.parse(reference);
         for (ImageInfo candidate : index.findByName(query.name())) {
@@ -335,6 +384,7 @@ public final class Store implements AutoCloseable {
 
     /** The lock a lease holds shared on an image (by ID) or a tree (by tree ID). */
     static String useLockName(String imageOrTreeId) {
+        if (LayerStore.isOciId(imageOrTreeId)) return "use-" + imageOrTreeId; // "sha256-<hex>": a name already
         return "use-" + (imageOrTreeId.startsWith(ID_PREFIX) ? hexOf(imageOrTreeId) : imageOrTreeId);
     }
 
@@ -342,11 +392,13 @@ public final class Store implements AutoCloseable {
 
     /** Whether the image has its row and its blob. */
     boolean isStored(String imageId) {
+        if (LayerStore.isOciId(imageId)) return index.find(imageId) != null; // its blobs and layers: the layer store's
         return index.find(imageId) != null && Files.exists(blobs.resolve(hexOf(imageId)));
     }
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
     private boolean removeLocked(String imageId) throws IOException {
+        if (LayerStore.isOciId(imageId)) return layerStore.remove(imageId);
         String hex = hexOf(imageId);
         try (FileLock image = FileLock.exclusive(imageLock(hex))) {
             boolean listed = index.delete(imageId);
@@ -402,6 +454,9 @@ public final class Store implements AutoCloseable {
                 removedTrees.add(name);
             }
         }
+        long[] layersFreed = {0};
+        removedTrees.addAll(layerStore.gc(treesInUse, layersFreed));
+        freed += layersFreed[0];
         return new GcReport(removedImages, removedTrees, freed);
     }
 
@@ -480,6 +535,10 @@ public final class Store implements AutoCloseable {
     }
 
     private void unpack(List<DependencyChain.Node> chain, Path rootfs) throws IOException {
+        if (chain.size() == 1 && LayerStore.isOciId(chain.get(0).imageId())) { // an OCI image: its layers, flattened
+            layerStore.flattenInto(chain.get(0).imageId(), rootfs);
+            return;
+        }
         List<RenderSelection.Layer> layers = new ArrayList<>();
         for (DependencyChain.Node node : chain) {
             layers.add(new RenderSelection.Layer(node.level(), node.manifest().pathWhitelist(), rootfsEntries(node)));

@@ -36,6 +36,23 @@ final class StoreIndex implements AutoCloseable {
                 + " etag TEXT,"
                 + " max_age INTEGER NOT NULL DEFAULT 0)",
             "CREATE INDEX images_by_name ON images(name)",
+        },
+        // OCI and Docker images: their layers, bottom first (the image row's ID is "sha256-<config hex>")
+        new String[] {
+            "CREATE TABLE oci_layers ("
+                + " image_id TEXT NOT NULL,"
+                + " position INTEGER NOT NULL,"     // 0 is the bottom layer
+                + " digest TEXT NOT NULL,"          // of the blob as stored: "sha256:<hex>"
+                + " diff_id TEXT NOT NULL,"         // of the uncompressed tar: names the unpacked layer
+                + " media_type TEXT NOT NULL,"
+                + " size INTEGER NOT NULL,"
+                + " PRIMARY KEY (image_id, position))",
+            "CREATE INDEX oci_layers_by_digest ON oci_layers(digest)",
+            "CREATE INDEX oci_layers_by_diff_id ON oci_layers(diff_id)",
+            "CREATE TABLE oci_blobs (image_id TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (image_id, digest))",
+            // when the remote (source_url) last said the image was current: max_age counts from here
+            "ALTER TABLE images ADD COLUMN remote_time INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX images_by_source ON images(source_url)",
         });
 
     private static final String COLUMNS = "id, name, labels, import_time, last_used, size, source_url, etag, max_age";
@@ -132,6 +149,133 @@ final class StoreIndex implements AutoCloseable {
             throw failure("insert " + id, e);
         }
         return find(id);
+    }
+
+    /** One layer of an OCI image as the index records it. */
+    record Layer(String digest, String diffId, String mediaType, long size) {}
+
+    /**
+     * Inserts an OCI image: its row, its layers and its other blobs (config, manifest) in one
+     * transaction; an image already listed only gets the new source.
+     */
+    synchronized ImageInfo insertOci(String id, String name, Map<String, String> labels, byte[] manifest, long size,
+                                     String sourceUrl, Instant now, List<Layer> layers, List<String> otherBlobs) {
+        try {
+            inWriteTransaction(() -> {
+                boolean listed;
+                try (SqliteStatement st = db.prepare("SELECT 1 FROM images WHERE id = ?")) {
+                    st.bind(1, id);
+                    listed = st.step();
+                }
+                try (SqliteStatement st = db.prepare(
+                        "INSERT INTO images (id, name, labels, manifest, import_time, last_used, size, source_url)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET source_url = excluded.source_url")) {
+                    st.bind(1, id).bind(2, name).bind(3, Json.write(labels)).bind(4, manifest)
+                      .bind(5, now.toEpochMilli()).bind(6, now.toEpochMilli()).bind(7, size).bind(8, sourceUrl);
+                    st.step();
+                }
+                if (!listed) {
+                    for (int i = 0; i < layers.size(); i++) {
+                        Layer l = layers.get(i);
+                        try (SqliteStatement st = db.prepare("INSERT INTO oci_layers VALUES (?, ?, ?, ?, ?, ?)")) {
+                            st.bind(1, id).bind(2, (long) i).bind(3, l.digest()).bind(4, l.diffId()).bind(5, l.mediaType()).bind(6, l.size());
+                            st.step();
+                        }
+                    }
+                }
+                for (String digest : otherBlobs) {
+                    try (SqliteStatement st = db.prepare("INSERT OR IGNORE INTO oci_blobs VALUES (?, ?)")) {
+                        st.bind(1, id).bind(2, digest);
+                        st.step();
+                    }
+                }
+                return null;
+            });
+        } catch (SqliteException e) {
+            throw failure("insert " + id, e);
+        }
+        return find(id);
+    }
+
+    /** The layers of an OCI image, bottom first; empty for an ACI. */
+    synchronized List<Layer> layers(String id) {
+        try (SqliteStatement st = db.prepare(
+                "SELECT digest, diff_id, media_type, size FROM oci_layers WHERE image_id = ? ORDER BY position")) {
+            st.bind(1, id);
+            List<Layer> out = new ArrayList<>();
+            while (st.step()) out.add(new Layer(st.getString(0), st.getString(1), st.getString(2), st.getLong(3)));
+            return out;
+        } catch (SqliteException e) {
+            throw failure("read layers of " + id, e);
+        }
+    }
+
+    /** The other blobs (config, manifests) of an OCI image. */
+    synchronized List<String> ociBlobs(String id) {
+        return strings("SELECT digest FROM oci_blobs WHERE image_id = ?", id);
+    }
+
+    /** Every blob digest and diff ID some OCI image still lists. */
+    synchronized java.util.Set<String> referencedBlobs() {
+        java.util.Set<String> out = new java.util.HashSet<>(strings("SELECT digest FROM oci_layers"));
+        out.addAll(strings("SELECT digest FROM oci_blobs"));
+        return out;
+    }
+
+    synchronized java.util.Set<String> referencedDiffIds() {
+        return new java.util.HashSet<>(strings("SELECT diff_id FROM oci_layers"));
+    }
+
+    /** Removes an OCI image's row with its layer and blob rows; returns whether it was listed. */
+    synchronized boolean deleteOci(String id) {
+        try {
+            return inWriteTransaction(() -> {
+                for (String sql : List.of("DELETE FROM oci_layers WHERE image_id = ?", "DELETE FROM oci_blobs WHERE image_id = ?")) {
+                    try (SqliteStatement st = db.prepare(sql)) {
+                        st.bind(1, id);
+                        st.step();
+                    }
+                }
+                try (SqliteStatement st = db.prepare("DELETE FROM images WHERE id = ?")) {
+                    st.bind(1, id);
+                    st.step();
+                    return db.changes() > 0;
+                }
+            });
+        } catch (SqliteException e) {
+            throw failure("delete " + id, e);
+        }
+    }
+
+    private List<String> strings(String sql, Object... args) {
+        try (SqliteStatement st = db.prepare(sql)) {
+            bind(st, args);
+            List<String> out = new ArrayList<>();
+            while (st.step()) out.add(st.getString(0));
+            return out;
+        } catch (SqliteException e) {
+            throw failure("query", e);
+        }
+    }
+
+    /** The images fetched from this URL, most recently imported first. */
+    synchronized List<ImageInfo> findBySource(String url) {
+        return query("SELECT " + COLUMNS + " FROM images WHERE source_url = ? ORDER BY import_time DESC, rowid DESC", url);
+    }
+
+    /** Records what the remote said of an image (ETag, Cache-Control max-age) and when. */
+    synchronized void setRemote(String id, String etag, long maxAgeSeconds, Instant when) {
+        update("UPDATE images SET etag = ?, max_age = ?, remote_time = ? WHERE id = ?", etag, maxAgeSeconds, when.toEpochMilli(), id);
+    }
+
+    /** When the remote last said the image was current (epoch ms; 0 never). */
+    synchronized long remoteTime(String id) {
+        try (SqliteStatement st = db.prepare("SELECT remote_time FROM images WHERE id = ?")) {
+            st.bind(1, id);
+            return st.step() ? st.getLong(0) : 0;
+        } catch (SqliteException e) {
+            throw failure("query", e);
+        }
     }
 
     synchronized ImageInfo find(String id) {

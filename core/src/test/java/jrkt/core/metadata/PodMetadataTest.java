@@ -46,7 +46,8 @@ class PodMetadataTest {
     }
 
     private PodMetadata prepare(MetadataMode mode, boolean hostNetwork) throws Exception {
-        PreparedApp web = new PreparedApp("web", "sha512-abc", "example.com/web", Map.of(), "deps-sha512-abc", tmp, List.of("/bin/sh"),
+        PreparedApp web = new PreparedApp("web", "sha512-abc", "example.com/web", Map.of(),
+            new jrkt.core.store.ImageRoot(List.of("deps-sha512-abc"), List.of(tmp)), List.of("/bin/sh"),
             "0", "0", 0, 0, List.of(), "/", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false);
         return PodMetadata.prepare(dirs, pod, uuid, mode, hostNetwork, Map.of("owner", "me"), List.of(web),
             List.of(ImageManifest.parse(imageManifest)), id -> imageManifest);

@@ -91,6 +91,26 @@ class PodGcTest {
         }
     }
 
+    @Test void aPreparationKilledWhileCopyingStage1IsStillRemovedButAPodThatRanNeedsItsStage1Gc() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        // the manifest names a gc entrypoint that the interrupted copy never wrote
+        String stage1Manifest = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"s1\",\"annotations\":["
+            + "{\"name\":\"jrkt.io/stage1/run\",\"value\":\"/init\"},{\"name\":\"jrkt.io/stage1/gc\",\"value\":\"/gc\"}]}";
+        Path aborted = PodTestSupport.makePod(dirs, PodDirs.PREPARE, ABORTED);
+        Files.createDirectories(aborted.resolve("stage1/rootfs"));
+        Files.writeString(aborted.resolve("stage1/manifest"), stage1Manifest);
+        new PodRemover(dirs, false).remove(new Pods(dirs).resolve(ABORTED));
+        assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, ABORTED)));
+
+        Path ran = PodTestSupport.makePod(dirs, PodDirs.RUN, EXITED);
+        Files.createDirectories(ran.resolve("stage1/rootfs"));
+        Files.writeString(ran.resolve("stage1/manifest"), stage1Manifest);
+        Files.writeString(ran.resolve("pid"), "12345");
+        JrktException e = assertThrows(JrktException.class, () -> new PodRemover(dirs, false).remove(new Pods(dirs).resolve(EXITED)));
+        assertTrue(e.getMessage().contains("gc is missing or not executable"), e.getMessage());
+        assertTrue(Files.isDirectory(dirs.pod(PodDirs.GARBAGE, EXITED)), "what stage1 should undo is not forgotten");
+    }
+
     @Test void rmRefusesARunningPodAndRemovesAnExitedOne() throws Exception {
         PodDirs dirs = new PodDirs(data);
         Path running = PodTestSupport.makePod(dirs, PodDirs.RUN, RUNNING);

@@ -28,7 +28,7 @@ public final class AciBuilder {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final String[] APPLETS = {"sh", "echo", "cat", "ls", "id", "hostname", "mount", "ps", "sleep", "touch",
         "mkdir", "env", "grep", "wc", "true", "false", "test", "pwd", "readlink", "stat", "kill", "rm", "head", "tail",
-        "sed", "awk", "tr", "mv", "cp", "date", "printf", "find", "umount", "ln", "chmod", "whoami", "cut", "sort", "uname", "nc", "ip"};
+        "sed", "awk", "tr", "mv", "cp", "date", "printf", "find", "umount", "ln", "chmod", "whoami", "cut", "sort", "uname", "nc", "ip", "ping", "httpd", "wget"};
 
     private final String name;
     private final Map<String, String> labels = new LinkedHashMap<>();

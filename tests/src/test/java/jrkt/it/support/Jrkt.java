@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  * Runs the real jrkt launcher as a separate process, against a data directory of the test's own.
  * Pods it runs or prepares put their cgroups below a parent of their own ({@link #cgroupParent()}),
  * unless the test gives --cgroup-parent itself, so that a test's cleanup finds everything.
+ *
+ * <p>{@code run} and {@code prepare} without a {@code --net} flag get {@code --net=none}: jrkt's
+ * own default, the {@code default} CNI network, is shared by every jrkt on the host, and tests
+ * that do not test networking stay fast and independent of each other that way. The networking
+ * tests say {@code --net} themselves, or use {@link #withJrktsDefaultNetwork()}; a pod of the fly
+ * flavor, which has no network of its own, gets nothing added.
  */
 public final class Jrkt {
     public static final Path LAUNCHER = Path.of(System.getProperty("jrkt.launcher", "../jrkt")).toAbsolutePath().normalize();
@@ -23,30 +29,46 @@ public final class Jrkt {
     private final Map<String, String> extraEnv;
     private final List<String> removedEnv;
     private final String cgroupParent;
+    private final boolean netNoneUnlessGiven;
+    private final List<String> prefix;
 
-    public Jrkt(Path dataDir) { this(dataDir, Map.of(), List.of(), "jrkt-test-" + Long.toHexString(System.nanoTime())); }
+    public Jrkt(Path dataDir) { this(dataDir, Map.of(), List.of(), "jrkt-test-" + Long.toHexString(System.nanoTime()), true, List.of()); }
 
-    private Jrkt(Path dataDir, Map<String, String> extraEnv, List<String> removedEnv, String cgroupParent) {
+    private Jrkt(Path dataDir, Map<String, String> extraEnv, List<String> removedEnv, String cgroupParent,
+                 boolean netNoneUnlessGiven, List<String> prefix) {
         this.dataDir = dataDir;
         this.localConfig = dataDir.resolve("etc");
         this.extraEnv = extraEnv;
         this.removedEnv = removedEnv;
         this.cgroupParent = cgroupParent;
+        this.netNoneUnlessGiven = netNoneUnlessGiven;
+        this.prefix = prefix;
     }
 
     /** The same jrkt, with one more variable in the environment of the jrkt process. */
     public Jrkt withEnv(String name, String value) {
         Map<String, String> env = new LinkedHashMap<>(extraEnv);
         env.put(name, value);
-        return new Jrkt(dataDir, Map.copyOf(env), removedEnv, cgroupParent);
+        return new Jrkt(dataDir, Map.copyOf(env), removedEnv, cgroupParent, netNoneUnlessGiven, prefix);
     }
 
     /** The same jrkt, without these variables in its environment (as under a bare systemd unit). */
     public Jrkt withoutEnv(String... names) {
         List<String> removed = new ArrayList<>(removedEnv);
         removed.addAll(List.of(names));
-        return new Jrkt(dataDir, extraEnv, List.copyOf(removed), cgroupParent);
+        return new Jrkt(dataDir, extraEnv, List.copyOf(removed), cgroupParent, netNoneUnlessGiven, prefix);
     }
+
+    /** The same jrkt, whose run and prepare without --net get jrkt's own default network. */
+    public Jrkt withJrktsDefaultNetwork() { return new Jrkt(dataDir, extraEnv, removedEnv, cgroupParent, false, prefix); }
+
+    /** The same jrkt, run in this network namespace (as if it were the host's). */
+    public Jrkt in(HostNetwork.Namespace namespace) {
+        return new Jrkt(dataDir, extraEnv, removedEnv, cgroupParent, netNoneUnlessGiven, namespace.wrap());
+    }
+
+    /** {@code --local-config} of every command: net.d of the networks a test defines is in it. */
+    public Path localConfig() { return localConfig; }
 
     public Path dataDir() { return dataDir; }
 
@@ -65,14 +87,21 @@ public final class Jrkt {
     public Result run(String... args) { return runWithStdin(null, args); }
 
     private List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(LAUNCHER.toString());
         cmd.add("--dir=" + dataDir);
         cmd.add("--local-config=" + localConfig);
-        cmd.addAll(List.of(args));
-        boolean preparing = args.length > 0 && (args[0].equals("run") || args[0].equals("prepare"));
-        if (preparing && List.of(args).stream().noneMatch(a -> a.startsWith("--cgroup-parent"))) {
-            cmd.add(cmd.indexOf(args[0]) + 1, "--cgroup-parent=" + cgroupParent);
+        List<String> given = List.of(args);
+        boolean podCommand = !given.isEmpty() && (given.getFirst().equals("run") || given.getFirst().equals("prepare"));
+        boolean netGiven = given.stream().anyMatch(a -> a.equals("--net") || a.startsWith("--net=")
+            || a.equals("--stage1-name=jrkt.io/stage1-fly"));
+        if (podCommand) {
+            cmd.add(given.getFirst());
+            if (netNoneUnlessGiven && !netGiven) cmd.add("--net=none");
+            if (given.stream().noneMatch(a -> a.startsWith("--cgroup-parent"))) cmd.add("--cgroup-parent=" + cgroupParent);
+            cmd.addAll(given.subList(1, given.size()));
+        } else {
+            cmd.addAll(given);
         }
         return cmd;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -27,10 +28,13 @@ public final class PodEnv implements AutoCloseable {
     private final List<Jrkt.Background> background = new ArrayList<>();
     private int images;
 
-    public PodEnv(Path tmp) {
+    public PodEnv(Path tmp) { this(tmp, UnaryOperator.identity()); }
+
+    /** With a jrkt made otherwise, e.g. {@code j -> j.in(namespace)}; cleanup uses the same. */
+    public PodEnv(Path tmp, UnaryOperator<Jrkt> configure) {
         this.tmp = tmp;
         this.data = tmp.resolve("data");
-        this.jrkt = new Jrkt(data);
+        this.jrkt = configure.apply(new Jrkt(data));
     }
 
     public Path tmp() { return tmp; }

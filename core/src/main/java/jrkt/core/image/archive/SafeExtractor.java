@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -48,6 +49,7 @@ import jrkt.sys.Linux;
 public final class SafeExtractor {
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
+    private static final String OVERLAY_XATTRS = "trusted.overlay.";
     /** The largest pax header or GNU long name read; far above any path a limit lets through. */
     public static final int MAX_METADATA = 1 << 20;
 
@@ -60,11 +62,25 @@ public final class SafeExtractor {
      * @param whiteouts   honour OCI whiteouts (.wh.NAME, .wh..wh..opq): they remove what the
      *                    target held before, never what this archive extracted
      * @param written     told the bytes of each chunk of file content written (free-space checks); may be null
+     * @param overlayLayer write an OCI layer as an overlayfs lower layer instead of applying it: a
+     *                    whiteout .wh.NAME becomes the character device 0:0 NAME, an opaque
+     *                    .wh..wh..opq the xattr trusted.overlay.opaque=y on its directory; the
+     *                    archive's own trusted.overlay.* xattrs are dropped (they would steer overlayfs)
+     * @param check       called with each entry before it is written (limits); may be null
      */
     public record Options(String stripPrefix, Predicate<String> include, boolean devices, boolean whiteouts,
-                          LongConsumer written) {
+                          LongConsumer written, boolean overlayLayer, Consumer<TarReader.Entry> check) {
+        public Options(String stripPrefix, Predicate<String> include, boolean devices, boolean whiteouts, LongConsumer written) {
+            this(stripPrefix, include, devices, whiteouts, written, false, null);
+        }
+
         public static Options aciRootfs(Predicate<String> include, boolean devices, LongConsumer written) {
             return new Options("rootfs/", include, devices, false, written);
+        }
+
+        /** An OCI layer unpacked on its own, as an overlay lower layer. */
+        public static Options overlayLayer(boolean devices, LongConsumer written, Consumer<TarReader.Entry> check) {
+            return new Options("", null, devices, false, written, true, check);
         }
     }
 
@@ -132,6 +148,7 @@ public final class SafeExtractor {
             String relative = stripPrefix(EntryNames.normalize(name));
             if (relative == null) return;
             if (!relative.isEmpty() && options.include() != null && !options.include().test(relative)) return;
+            if (options.check() != null) options.check().accept(entry);
 
             if (relative.isEmpty()) {
                 if (!entry.isDirectory()) throw unsafe(name, "would replace the target directory with a non-directory");
@@ -141,6 +158,10 @@ public final class SafeExtractor {
             String baseName = EntryNames.baseName(relative);
             if (options.whiteouts() && baseName.startsWith(WHITEOUT_PREFIX)) {
                 whiteout(name, relative, baseName);
+                return;
+            }
+            if (options.overlayLayer() && baseName.startsWith(WHITEOUT_PREFIX)) {
+                overlayWhiteout(name, relative, baseName);
                 return;
             }
             if ((entry.isCharacterDevice() || entry.isBlockDevice()) && !options.devices()) return;
@@ -269,6 +290,7 @@ public final class SafeExtractor {
             linux.lchown(path, (int) entry.uid(), (int) entry.gid());
             if (!entry.isSymbolicLink()) linux.chmod(path, entry.mode() & 07777);
             for (Map.Entry<String, byte[]> xattr : entry.xattrs().entrySet()) {
+                if (options.overlayLayer() && xattr.getKey().startsWith(OVERLAY_XATTRS)) continue;
                 linux.lsetxattr(path, xattr.getKey(), xattr.getValue());
             }
             long mtime = entry.mtimeNanos();
@@ -288,6 +310,28 @@ public final class SafeExtractor {
             String victim = baseName.substring(WHITEOUT_PREFIX.length());
             if (victim.isEmpty()) throw unsafe(name, "is a whiteout of nothing");
             removeEarlier(EntryNames.child(directory, victim));
+        }
+
+        /**
+         * In an overlay lower layer: .wh.NAME is the whiteout device NAME (0:0), .wh..wh..opq makes
+         * its directory opaque; either hides what lower layers hold there.
+         */
+        private void overlayWhiteout(String name, String relative, String baseName) throws IOException {
+            walkParents(name, relative, Walk.CREATE);
+            String directory = EntryNames.parent(relative);
+            if (baseName.equals(OPAQUE_WHITEOUT)) {
+                linux.lsetxattr(resolve(directory), OVERLAY_XATTRS + "opaque", new byte[] {'y'});
+                return;
+            }
+            String victim = baseName.substring(WHITEOUT_PREFIX.length());
+            if (victim.isEmpty() || victim.startsWith(WHITEOUT_PREFIX)) throw unsafe(name, "is a whiteout of nothing");
+            String target = EntryNames.child(directory, victim);
+            Path path = resolve(target);
+            BasicFileAttributes existing = lstat(path);
+            if (existing != null && existing.isDirectory()) throw unsafe(name, "whites out a directory this layer made");
+            if (existing != null) Files.delete(path);
+            linux.mknod(path, Linux.S_IFCHR, 0);
+            markExtracted(target);
         }
 
         /** Deletes relative unless this archive extracted it; keeps what this archive put inside it. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.store.ImageRoot;
 import jrkt.core.Quote;
 
 /**
@@ -18,7 +19,7 @@ import jrkt.core.Quote;
 final class AppStartCheck {
     private AppStartCheck() {}
 
-    static void check(String app, String image, Path rootfs, String command, String workdir, boolean hasPreStart,
+    static void check(String app, String image, ImageRoot rootfs, String command, String workdir, boolean hasPreStart,
                       List<MountSpec> mounts, Map<String, VolumeSpec> volumes) {
         if (!hasPreStart) {
             Path exec = locate(rootfs, command, mounts, volumes);
@@ -37,7 +38,7 @@ final class AppStartCheck {
     }
 
     /** Where the app will find path on the host; null when that cannot be known before it runs. */
-    private static Path locate(Path rootfs, String path, List<MountSpec> mounts, Map<String, VolumeSpec> volumes) {
+    private static Path locate(ImageRoot rootfs, String path, List<MountSpec> mounts, Map<String, VolumeSpec> volumes) {
         String inImage = RootfsPath.resolve(rootfs, path);
         for (MountSpec m : mounts) {
             String target = RootfsPath.resolve(rootfs, m.target());

@@ -5,22 +5,26 @@ import jrkt.core.JrktException;
 
 /**
  * What goes into each app's /etc/resolv.conf: the image's own file (IMAGE), the host's
- * (HOST), or one jrkt writes from --dns, --dns-search, --dns-opt and --dns-domain (GENERATED).
+ * (HOST), one jrkt writes from --dns, --dns-search, --dns-opt and --dns-domain (GENERATED), or,
+ * on CNI networks without any of these flags, one written from the networks' DNS settings when
+ * the pod starts (NETWORK; until then, and when the networks give none, a copy of the image's).
  */
 public record DnsConfig(Mode mode, List<String> servers, List<String> search, List<String> options, String domain) {
-    public enum Mode { IMAGE, HOST, GENERATED }
+    public enum Mode { IMAGE, HOST, GENERATED, NETWORK }
 
     public static final DnsConfig IMAGE = new DnsConfig(Mode.IMAGE, List.of(), List.of(), List.of(), null);
     public static final DnsConfig HOST = new DnsConfig(Mode.HOST, List.of(), List.of(), List.of(), null);
+    public static final DnsConfig NETWORK = new DnsConfig(Mode.NETWORK, List.of(), List.of(), List.of(), null);
 
     /**
      * From the flags: {@code --dns=host} takes the host's file, {@code --dns=none} keeps the
-     * image's, addresses make jrkt write one. Without any flag: the host's with host networking
-     * (the pod sees the host's resolvers anyway), else the image's.
+     * image's (and ignores the networks' DNS), addresses make jrkt write one. Without any flag:
+     * the host's with host networking (the pod sees the host's resolvers anyway), the networks'
+     * on CNI networks, else the image's.
      */
     public static DnsConfig fromFlags(List<String> dns, List<String> search, List<String> options, String domain, NetMode net) {
         boolean other = !search.isEmpty() || !options.isEmpty() || domain != null;
-        if (dns.isEmpty() && !other) return net == NetMode.HOST ? HOST : IMAGE;
+        if (dns.isEmpty() && !other) return net == NetMode.HOST ? HOST : net.hasNetworks() ? NETWORK : IMAGE;
         if (dns.equals(List.of("host"))) {
             if (other) throw new JrktException("--dns=host cannot be combined with --dns-search, --dns-opt or --dns-domain");
             return HOST;

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.store.ImageRoot;
 
 /** Finds an app's command inside its rootfs, as a shell would with the app's PATH. */
 public final class Executables {
@@ -15,6 +16,11 @@ public final class Executables {
      * the rootfs). The returned path is as written in PATH, so that argv[0] looks as usual.
      */
     public static String resolve(String app, Path rootfs, String command, Map<String, String> env) {
+        return resolve(app, new ImageRoot(java.util.List.of(), java.util.List.of(rootfs)), command, env);
+    }
+
+    /** {@link #resolve(String, Path, String, Map)} in an image root of one tree or of stacked layers. */
+    public static String resolve(String app, ImageRoot rootfs, String command, Map<String, String> env) {
         if (command.isEmpty()) throw new JrktException("app " + app + ": the command is empty");
         if (command.indexOf('/') >= 0) {
             if (!command.startsWith("/")) throw new JrktException("app " + app + ": command " + command + " is a relative path; give an absolute one or a bare name");

@@ -1,5 +1,6 @@
 package jrkt.core.pod.prepare;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +88,13 @@ final class PodPlan {
         if (request.noOverlay() || (userns != null && userns.mode() == PrivateUsers.CHOWN)) {
             plan.line("rootfs", n, "dir", "apps-rootfs/" + n);
         } else {
-            plan.line("image", n, a.treeRootfs().toAbsolutePath().toString());
+            for (Path layer : a.root().layers()) plan.line("image", n, layer.toAbsolutePath().toString()); // top first
             plan.line("rootfs", n, "overlay", "overlay/" + n + "/upper", "overlay/" + n + "/work");
         }
         plan.line("file", n, "/etc/hosts", "etc/" + n + "/hosts");
         if (request.dns().mode() != DnsConfig.Mode.IMAGE) plan.line("file", n, "/etc/resolv.conf", "etc/" + n + "/resolv.conf");
         for (MountSpec m : a.mounts()) {
-            if (RootfsPath.resolve(a.treeRootfs(), m.target()).equals("/"))
+            if (RootfsPath.resolve(a.root(), m.target()).equals("/"))
                 throw new JrktException("app " + n + ": " + m.target() + " is the app's root and cannot be a mount target");
             VolumeSpec v = volumes.get(m.volume());
             List<String> options = new ArrayList<>();

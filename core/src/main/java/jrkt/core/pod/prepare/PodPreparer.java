@@ -22,6 +22,8 @@ import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.isolation.Isolators;
 import jrkt.core.metadata.PodKeys;
 import jrkt.core.metadata.PodMetadata;
+import jrkt.core.net.EarlyNetworks;
+import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -33,6 +35,7 @@ import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.Lease;
+import jrkt.core.store.ImageRoot;
 import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
 
@@ -46,7 +49,8 @@ import jrkt.core.store.Store;
  * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
  * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
  * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line),
- * and the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan).
+ * the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan),
+ * and on CNI networks {@code net/networks.json} (docs/networking.md).
  */
 public final class PodPreparer {
     private final Store store;
@@ -60,7 +64,7 @@ public final class PodPreparer {
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         try (Lease lease = store.lease()) {
-            return prepare(request, lease);
+            return prepareToRun(request, lease, EarlyNetworks.none());
         }
     }
 
@@ -68,12 +72,19 @@ public final class PodPreparer {
      * Prepares the pod with the images and trees it uses held by lease (image gc leaves them
      * alone) until the pod lists its trees; the caller may have leased the stage1 image already.
      */
-    public String prepare(PrepareRequest request, Lease lease) {
-        validate(request);
+    public String prepare(PrepareRequest request, Lease lease) { return prepareToRun(request, lease, EarlyNetworks.none()); }
+
+    /**
+     * Prepares a pod that is started right after ({@code jrkt run}): its networks are set up while
+     * it is prepared, with the namespace begun by the caller, so that the start does not wait for
+     * the CNI plugins. On a failure they are undone, as is the pod.
+     */
+    public String prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks) {
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
         try {
+            validate(request);
             PrivateDirs.ensure(dirs.root()); // overlay upper dirs and app trees: root's alone
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
             Files.createDirectories(embryo.getParent());
@@ -87,14 +98,17 @@ public final class PodPreparer {
             Files.createDirectories(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
+            // Without port forwards the networks need nothing of the images: they start at once.
+            if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
-            build(pod, uuid, request, lease);
+            build(pod, uuid, request, lease, networks);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
             Files.createDirectories(prepared.getParent());
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
+            networks.abandon(e);
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             try {
                 PodKeys.destroy(dirs, uuid);
@@ -132,7 +146,7 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r, Lease lease) throws IOException {
+    private void build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every image first: an unknown image fails before anything is rendered.
@@ -147,6 +161,14 @@ public final class PodPreparer {
         List<String> explicit = new ArrayList<>();
         for (AppSpec a : r.apps()) explicit.add(a.name());
         List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
+        if (!r.net().ports().isEmpty()) {
+            Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                ImageManifest.App app = manifests.get(i).app();
+                ports.put(names.get(i), app == null ? List.of() : app.ports());
+            }
+            planNetworks(pod, uuid, r, ports, networks);
+        }
 
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
@@ -174,8 +196,8 @@ public final class PodPreparer {
 
         List<PreparedApp> apps = new ArrayList<>();
         for (int i = 0; i < r.apps().size(); i++) {
-            RenderedTree tree = lease.render(infos.get(i).id());
-            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), tree, volumes));
+            ImageRoot root = lease.imageRoot(infos.get(i).id());
+            apps.add(prepareApp(r, r.apps().get(i), names.get(i), infos.get(i), manifests.get(i), root, volumes));
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
@@ -195,20 +217,35 @@ public final class PodPreparer {
         for (PreparedApp a : apps) {
             Files.createDirectory(pod.resolve("apps").resolve(a.name()));
             writeAppRootfs(pod, a, r.noOverlay(), userns);
-            trees.add(a.treeId());
+            trees.addAll(a.root().ids());
         }
-        writeEtcFiles(pod, apps, hostname, r, shiftOf(userns));
+        writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
+        networks.finish(); // after the etc files, which the networks' DNS and addresses update
+        // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it
+        IdRange shift = shiftOf(userns);
+        if (shift.count() > 0) for (PreparedApp a : apps) TreeCopy.shiftOwners(pod.resolve("etc").resolve(a.name()), shift.uid(), shift.gid());
+    }
+
+    /**
+     * Writes the pod's network plan (jrkt.core.net.PodNetworks) and starts setting the networks up
+     * when the pod is prepared to run at once; appPorts are the apps' ports from their images.
+     */
+    private static void planNetworks(Path pod, String uuid, PrepareRequest r, Map<String, List<ImageManifest.Port>> appPorts,
+                                     EarlyNetworks networks) throws IOException {
+        if (!r.net().hasNetworks()) return;
+        PodNetworks.prepare(pod, r.net().networks(), r.net().pluginPath(), r.net().ports(), appPorts,
+            r.dns().mode() == DnsConfig.Mode.NETWORK);
+        networks.start(pod, uuid);
     }
 
     private static PreparedApp prepareApp(PrepareRequest r, AppSpec spec, String name, ImageInfo info,
-                                          ImageManifest manifest, RenderedTree tree, Map<String, VolumeSpec> volumes) {
+                                          ImageManifest manifest, ImageRoot rootfs, Map<String, VolumeSpec> volumes) {
         ImageManifest.App image = manifest.app() != null ? manifest.app()
             : new ImageManifest.App(List.of(), "0", "0", List.of(), null, List.of(), List.of(), List.of(), List.of(), List.of());
-        Path rootfs = tree.rootfs();
 
         Map<String, String> env = Environment.compose(name, r.inheritedEnv(), image.environment(), r.envFromFiles(),
             r.setEnv(), spec.environment());
@@ -248,7 +285,7 @@ public final class PodPreparer {
         boolean hasPreStart = image.eventHandlers().stream().anyMatch(h -> h.name().equals("pre-start"));
         AppStartCheck.check(name, info.name(), rootfs, exec.get(0), workdir, hasPreStart, mounts, volumes);
 
-        return new PreparedApp(name, info.id(), info.name(), info.labels(), tree.treeId(), rootfs, List.copyOf(exec),
+        return new PreparedApp(name, info.id(), info.name(), info.labels(), rootfs, List.copyOf(exec),
             user, group, uid, gid, List.copyOf(groups), workdir, env, image.eventHandlers(), image.mountPoints(),
             image.ports(), Isolators.merge(image.isolators(), spec.isolators()), List.copyOf(mounts), spec.readOnlyRootFs());
     }
@@ -256,7 +293,7 @@ public final class PodPreparer {
     /** What the pod asks for must be something the stage1 flavor gives (fly: the host's namespaces but mount). */
     private static void checkFlavorIsolates(PrepareRequest r, List<String> isolates, String stage1) {
         if (r.net() != NetMode.HOST && !isolates.contains("network"))
-            throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net().name().toLowerCase()
+            throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net()
                 + " needs a flavor that gives a pod its own (jrkt.io/stage1-default)");
         if (r.privateUsers() != PrivateUsers.NONE && !isolates.contains("user"))
             throw new JrktException("stage1 " + stage1 + " gives a pod no user namespace: --private-users needs jrkt.io/stage1-default");
@@ -272,7 +309,8 @@ public final class PodPreparer {
                                            List<VolumeSpec> volumes) {
         if (r.privateUsers() == PrivateUsers.NONE) return null;
         if (r.privateUsers() == PrivateUsers.IDMAP) {
-            for (PreparedApp a : apps) if (!r.noOverlay()) IdmapSupport.require(a.treeRootfs(), "the image tree of app " + a.name());
+            for (PreparedApp a : apps)
+                if (!r.noOverlay()) for (Path layer : a.root().layers()) IdmapSupport.require(layer, "the image of app " + a.name());
             IdmapSupport.require(pod, "the pod directory");
             for (VolumeSpec v : volumes)
                 if (v.kind() == VolumeSpec.Kind.HOST) IdmapSupport.require(Path.of(v.source()), "the source of volume " + v.name());
@@ -302,10 +340,11 @@ public final class PodPreparer {
         }
     }
 
-    private static void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay, PodUserNamespace userns) throws IOException {
+    private void writeAppRootfs(Path pod, PreparedApp a, boolean noOverlay, PodUserNamespace userns) throws IOException {
         if (noOverlay || (userns != null && userns.mode() == PrivateUsers.CHOWN)) {
             Path copy = Files.createDirectories(pod.resolve("apps-rootfs").resolve(a.name()));
-            TreeCopy.copy(a.treeRootfs(), copy);
+            if (!jrkt.core.store.LayerStore.isOciId(a.imageId())) TreeCopy.copy(a.root().top(), copy);
+            else store.layers().flattenInto(a.imageId(), copy); // an OCI image: its layers applied in order
             // the rkt way: every file of the copy moved into the pod's id range, once per pod
             if (userns != null && userns.mode() == PrivateUsers.CHOWN) TreeCopy.shiftOwners(copy, userns.ids().uid(), userns.ids().gid());
             return;
@@ -315,27 +354,32 @@ public final class PodPreparer {
         Files.createDirectory(dir.resolve("work"));
         // The merged root takes the upper directory's owner and mode: make them the image's, as the
         // pod sees them (its id range on the host, when it has one: the upper layer is not idmapped).
-        TreeCopy.copyOwnerAndMode(a.treeRootfs(), upper);
+        TreeCopy.copyOwnerAndMode(a.root().top(), upper);
         if (userns != null) TreeCopy.shiftOwners(upper, userns.ids().uid(), userns.ids().gid());
     }
 
     /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
-    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r, IdRange shift)
-            throws IOException {
+    private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r) throws IOException {
         String hosts = HostsEntries.render(hostname, r.hostsEntries());
         if (hosts == null) hosts = Files.readString(Path.of("/etc/hosts"));
         String resolv = switch (r.dns().mode()) {
             case IMAGE -> null;
             case HOST -> Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
             case GENERATED -> r.dns().render();
+            case NETWORK -> null; // each app's own image file, until the networks' DNS replaces it at start
         };
         for (PreparedApp a : apps) {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
             Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
             if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
-            // the apps' own copies: root's as the pod sees it
-            if (shift.count() > 0) TreeCopy.shiftOwners(dir, shift.uid(), shift.gid());
+            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) Files.writeString(dir.resolve("resolv.conf"), imageResolvConf(a));
         }
+    }
+
+    /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */
+    private static String imageResolvConf(PreparedApp a) throws IOException {
+        Path file = RootfsPath.resolveHost(a.root(), "/etc/resolv.conf");
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.readString(file) : "";
     }
 
     private static String oneLine(Throwable e) {

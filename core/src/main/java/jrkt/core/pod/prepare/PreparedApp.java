@@ -1,9 +1,9 @@
 package jrkt.core.pod.prepare;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.image.aci.ImageManifest;
+import jrkt.core.store.ImageRoot;
 
 /**
  * One app of a pod after every override and lookup: what the pod manifest records and the
@@ -14,8 +14,7 @@ public record PreparedApp(
         String imageId,
         String imageName,
         Map<String, String> imageLabels,
-        String treeId,
-        Path treeRootfs,
+        ImageRoot root,                    // the image's read-only root: a rendered tree or OCI layers
         List<String> exec,                 // exec[0] resolved through PATH
         String user, String group,         // as given (manifest or flags)
         int uid, int gid,

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.ArrayList;
 import jrkt.core.JrktException;
+import jrkt.core.store.ImageRoot;
 
 /**
  * Resolves a path as a process chrooted into a rootfs would see it: symlinks are followed
@@ -26,7 +27,11 @@ public final class RootfsPath {
      * for {@code path} as seen from inside. Components past the first missing one are kept as
      * written.
      */
-    public static String resolve(Path rootfs, String path) {
+    public static String resolve(Path rootfs, String path) { return resolve(new ImageRoot(List.of(), List.of(rootfs)), path); }
+
+    /** {@link #resolve(Path, String)} in an image root of one tree or of stacked layers. */
+    public static String resolve(ImageRoot root, String path) {
+        Path rootfs = root.top();
         Deque<String> todo = new ArrayDeque<>(split(path));
         List<String> done = new ArrayList<>();
         int links = 0;
@@ -37,8 +42,10 @@ public final class RootfsPath {
                 if (!done.isEmpty()) done.remove(done.size() - 1);
                 continue;
             }
-            Path host = host(rootfs, done).resolve(c);
-            if (Files.isSymbolicLink(host)) {
+            List<String> next = new ArrayList<>(done);
+            next.add(c);
+            Path host = root.locate(next);
+            if (host != null && Files.isSymbolicLink(host)) {
                 if (++links > MAX_LINKS) throw new JrktException("too many symlinks resolving " + path + " in " + rootfs);
                 String target;
                 try {
@@ -59,6 +66,19 @@ public final class RootfsPath {
     /** The host path of {@link #resolve}. */
     public static Path resolveHost(Path rootfs, String path) {
         return host(rootfs, split(resolve(rootfs, path)));
+    }
+
+    /**
+     * The host path of {@link #resolve(ImageRoot, String)}: where the file lies in the layer that
+     * shows it, or a path in the top layer that does not exist when no layer shows it.
+     */
+    public static Path resolveHost(ImageRoot root, String path) {
+        List<String> components = split(resolve(root, path));
+        Path found = root.locate(components);
+        if (found != null) return found;
+        Path missing = root.top();
+        for (String c : components) missing = missing.resolve(c);
+        return Files.exists(missing, LinkOption.NOFOLLOW_LINKS) ? root.top().resolve(".jrkt-whiteout-" + System.nanoTime()) : missing;
     }
 
     /** Whether the resolved path exists inside the rootfs (without following a final link, which resolve already did). */

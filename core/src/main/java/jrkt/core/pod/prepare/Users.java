@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import jrkt.core.JrktException;
+import jrkt.core.store.ImageRoot;
 
 /**
  * Turns an app's user and group (appc: a number, a name from the image's /etc/passwd and
@@ -19,14 +20,22 @@ public final class Users {
     private static final long MAX_DB_SIZE = 16 << 20;
 
     public static int resolveUser(String app, Path rootfs, String user) {
-        return resolve(app, rootfs, user, "user", "/etc/passwd", "unix:uid");
+        return resolveUser(app, new ImageRoot(List.of(), List.of(rootfs)), user);
     }
 
     public static int resolveGroup(String app, Path rootfs, String group) {
+        return resolveGroup(app, new ImageRoot(List.of(), List.of(rootfs)), group);
+    }
+
+    public static int resolveUser(String app, ImageRoot rootfs, String user) {
+        return resolve(app, rootfs, user, "user", "/etc/passwd", "unix:uid");
+    }
+
+    public static int resolveGroup(String app, ImageRoot rootfs, String group) {
         return resolve(app, rootfs, group, "group", "/etc/group", "unix:gid");
     }
 
-    private static int resolve(String app, Path rootfs, String value, String what, String db, String ownerAttr) {
+    private static int resolve(String app, ImageRoot rootfs, String value, String what, String db, String ownerAttr) {
         if (value == null || value.isEmpty()) throw new JrktException("app " + app + ": the " + what + " is empty");
         if (value.matches("[0-9]+")) return number(app, what, value);
         if (value.startsWith("/")) {

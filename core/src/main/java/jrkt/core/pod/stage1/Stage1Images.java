@@ -92,6 +92,20 @@ public final class Stage1Images {
         return store.importAci(file, source).id();
     }
 
+    /** The built-in flavors that give a pod no network of its own. */
+    static final java.util.Set<String> HOST_NETWORK = java.util.Set.of("jrkt.io/stage1-fly");
+
+    /**
+     * Whether the stage1 the flags will pick gives a pod a network of its own, as far as it can be
+     * told without the store (a built-in flavor by name); a stage1 given by path or ID counts as one
+     * that does, and prepare checks its annotation.
+     */
+    public static boolean givesNetwork(Path path, String name, String hash, String configuredDefault) {
+        if (path != null || hash != null) return true;
+        String wanted = name != null ? name : configuredDefault != null ? configuredDefault : DEFAULT_NAME;
+        return !HOST_NETWORK.contains(wanted);
+    }
+
     /** The namespaces a stage1 image gives a pod (its {@code jrkt.io/stage1/isolates}; absent: all). */
     public static List<String> isolates(Store store, String stage1Id) {
         String isolates = store.manifest(stage1Id).annotations().get(jrkt.core.pod.Stage1Entrypoints.ISOLATES);

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import jrkt.core.JrktException;
+import jrkt.core.net.NetworkConfigs;
+import jrkt.core.net.PortForward;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,6 +146,22 @@ class OptionsTest {
             assertThrows(JrktException.class, () -> DnsConfig.fromFlags(List.of("dns.google"), List.of(), List.of(), null, NetMode.NONE)).getMessage());
         assertEquals("--dns-search=a b: must be one word without spaces, '#' or ';'",
             assertThrows(JrktException.class, () -> DnsConfig.fromFlags(List.of("1.1.1.1"), List.of("a b"), List.of(), null, NetMode.NONE)).getMessage());
+    }
+
+    @Test
+    void withoutNetThePodIsOnTheDefaultNetworkWhoseDnsItsAppsGet() {
+        NetworkConfigs configs = new NetworkConfigs(Path.of("/nonexistent"), Path.of("/nonexistent"), Path.of("/nonexistent"));
+        NetMode net = NetMode.fromFlags(List.of(), List.of("http:8080"), configs);
+        assertEquals(List.of("default"), net.networks().stream().map(NetworkConfigs.SelectedNetwork::name).toList());
+        assertEquals(List.of(PortForward.parse("http:8080")), net.ports());
+        assertEquals(DnsConfig.NETWORK, DnsConfig.fromFlags(List.of(), List.of(), List.of(), null, net));
+        assertEquals(DnsConfig.IMAGE, DnsConfig.fromFlags(List.of("none"), List.of(), List.of(), null, net), "--dns=none ignores the networks' DNS");
+        assertEquals(NetMode.HOST, NetMode.fromFlags(List.of("host"), List.of(), configs));
+        assertEquals(NetMode.NONE, NetMode.fromFlags(List.of("none"), List.of(), configs));
+        assertEquals("--port needs a CNI network (e.g. --net=default); with --net=none the pod has no network to forward to",
+            assertThrows(JrktException.class, () -> NetMode.fromFlags(List.of("none"), List.of("http:80"), configs)).getMessage());
+        assertEquals("--port needs a CNI network (e.g. --net=default); with --net=host the apps use the host's ports directly",
+            assertThrows(JrktException.class, () -> NetMode.fromFlags(List.of("host"), List.of("http:80"), configs)).getMessage());
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.Map;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.CgroupHost;
 import jrkt.core.isolation.IsolationPlan;
+import jrkt.core.net.NetworkConfigs;
+import jrkt.core.net.NetworkSelection;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ class PodPlanTest {
         env.put("PATH", Environment.DEFAULT_PATH);
         env.put("GREETING", "hello world");
         env.put("AC_APP_NAME", name);
-        return new PreparedApp(name, "sha512-abc", "example.com/" + name, Map.of(), "deps-sha512-abc", tree,
+        return new PreparedApp(name, "sha512-abc", "example.com/" + name, Map.of(), new jrkt.core.store.ImageRoot(List.of("deps-sha512-abc"), List.of(tree)),
             List.of("/bin/sh", "-c", "echo hi"), "0", "0", 0, 0, List.of(10, 20), "/", env,
             List.of(new ImageManifest.EventHandler("pre-start", List.of("/bin/true"))), mps, List.of(), List.of(),
             mounts, readOnlyRoot);
@@ -119,9 +121,15 @@ class PodPlanTest {
         assertTrue(lines.contains("mount web logs /logs ro"));
     }
 
+    /** CNI networks: the built-in default (no net.d exists at the path given). */
+    private static NetMode onDefaultNetwork() {
+        Path none = Path.of("/nonexistent");
+        return NetMode.networks(new NetworkConfigs(none, none, none).select(NetworkSelection.DEFAULT), List.of(), List.of());
+    }
+
     @Test
     void noOverlayUsesTheAppCopyAndInteractiveNamesTheConsole() {
-        List<String> lines = plan(request(NetMode.JOIN, DnsConfig.IMAGE, true, true), List.of(app("web", List.of(), false, List.of())), Map.of());
+        List<String> lines = plan(request(onDefaultNetwork(), DnsConfig.IMAGE, true, true), List.of(app("web", List.of(), false, List.of())), Map.of());
         assertTrue(lines.contains("net join netns"));
         assertTrue(lines.contains("console /dev/pts/7"));
         assertTrue(lines.contains("rootfs web dir apps-rootfs/web"));

@@ -1,0 +1,110 @@
+package jrkt.it.support;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's docker-registry, started on 127.0.0.1 with a free port and its storage in a test
+ * directory; optionally with htpasswd (Basic) or token (Bearer) auth. Images get into it with
+ * skopeo from OCI layouts. Stopped (and its process gone) on close.
+ */
+public final class TestRegistry implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private TestRegistry(Path dir, String authYaml) throws IOException {
+        this.dir = dir;
+        this.port = freePort();
+        Files.createDirectories(dir);
+        Path config = dir.resolve("config.yml");
+        Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
+            + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n  secret: test-secret\n" + authYaml);
+        process = new ProcessBuilder("docker-registry", "serve", config.toString())
+            .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        awaitUp();
+    }
+
+    public static TestRegistry anonymous(Path dir) throws IOException { return new TestRegistry(dir, ""); }
+
+    /** Basic auth: one user with this password (bcrypt through htpasswd). */
+    public static TestRegistry basic(Path dir, String user, String password) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path htpasswd = dir.resolve("htpasswd");
+        Process p = new ProcessBuilder("htpasswd", "-Bbc", htpasswd.toString(), user, password).redirectErrorStream(true).start();
+        if (p.waitFor() != 0) throw new IOException("htpasswd failed: " + new String(p.getInputStream().readAllBytes()));
+        return new TestRegistry(dir, "auth:\n  htpasswd:\n    realm: test\n    path: " + htpasswd + "\n");
+    }
+
+    /** Token auth: the registry trusts tokens signed by rootCert's key, issued by issuer for service. */
+    public static TestRegistry token(Path dir, String realm, String service, String issuer, Path rootCert) throws IOException {
+        return new TestRegistry(dir, "auth:\n  token:\n    realm: " + realm + "\n    service: " + service + "\n    issuer: " + issuer
+            + "\n    rootcertbundle: " + rootCert + "\n");
+    }
+
+    public int port() { return port; }
+
+    /** "127.0.0.1:PORT". */
+    public String host() { return "127.0.0.1:" + port; }
+
+    public Path dir() { return dir; }
+
+    /** Pushes the image tagged tag in an OCI layout as REPO:TAG (with --all: every platform of an index). */
+    public void push(Path layout, String tag, String repoAndTag, String... credentials) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"));
+        if (credentials.length == 2) cmd.add("--dest-creds=" + credentials[0] + ":" + credentials[1]);
+        cmd.add("oci:" + layout + ":" + tag);
+        cmd.add("docker://" + host() + "/" + repoAndTag);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("skopeo copy failed: " + out);
+    }
+
+    /** The path of a blob in the registry's storage (to damage it). */
+    public Path blobFile(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return dir.resolve("data/docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+    }
+
+    private void awaitUp() throws IOException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) throw new IOException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.getResponseCode();
+                c.disconnect();
+                return;
+            } catch (IOException notYet) {
+                try { Thread.sleep(100); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+            }
+        }
+        close();
+        throw new IOException("docker-registry did not answer on " + host());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
