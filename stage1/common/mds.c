@@ -1,9 +1,9 @@
 /* The appc metadata service inside the pod (docs/metadata.md, docs/stage1-abi.md "metadata").
  *
  * PID 1 puts the service's address on the pod's own loopback, listens there and forks the
- * server before any app starts. The address exists only in the pod's network namespace, so a
- * connection to it can only come from a process of this pod (or host root entering it): that,
- * not anything a request says, is what names the pod. The server is the one part of stage1 that
+ * server before any app starts. The address exists only in the pod's network namespace and the
+ * socket hears only what comes through lo, so a connection can only come from a process of this
+ * pod (or host root entering it): that, not anything a request says, is what names the pod. The server is the one part of stage1 that
  * parses what apps send, so it runs as nobody, without capabilities, under a seccomp filter that
  * lets it open nothing, holding only its listening socket and its end of the socket pair to the
  * run process, which keeps the pod's key and signs. What it answers to GET comes from the
@@ -251,6 +251,14 @@ static int listen_on(const struct metadata *m, struct s1_error *err)
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return s1_fail(err, errno, "socket");
+    /* The kernel takes a packet for any of its addresses on any interface: a pod on the same
+     * bridge could send one for ADDRESS to this pod's eth0. Bound to lo, the socket hears only
+     * what comes through lo, which is what processes of this network namespace send. */
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3) < 0) {
+        int e = errno;
+        close(fd);
+        return s1_fail(err, e, "bind the metadata service to lo");
+    }
     if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
         int e = errno;
         close(fd);

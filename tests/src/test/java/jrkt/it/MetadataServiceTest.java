@@ -25,6 +25,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import jrkt.it.support.AciBuilder;
+import jrkt.it.support.HostNetwork;
 import jrkt.it.support.Jrkt;
 import jrkt.it.support.PodEnv;
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +257,37 @@ class MetadataServiceTest {
         check(response("first"), 404, TEXT, null);
         assertFalse(response("manifest").text().contains("\"first\""), "the second pod's manifest names no app of the first: " + r);
         env.run("stop", first).expectSuccess();
+    }
+
+    @Test
+    void aPodOnTheSameBridgeCannotReachAnotherPodsServiceByRoutingTheAddressToIt() throws Exception {
+        try (HostNetwork.Subnet bridged = HostNetwork.claimSubnet()) {
+            Path netd = Files.createDirectories(env.jrkt().localConfig().resolve("net.d"));
+            Files.writeString(netd.resolve("10-bridged.conf"), "{\"cniVersion\":\"1.0.0\",\"name\":\"bridged\",\"type\":\"bridge\","
+                + "\"bridge\":\"" + bridged.bridge() + "\",\"ipam\":{\"type\":\"host-local\",\"subnet\":\"" + bridged.cidr() + "\"}}");
+            String victim = env.runDetached(args("--net=bridged", sh(WEB, "exec sleep 300", "--name=victim")));
+            try {
+                String victimIp = env.status(victim).get("networks").replaceFirst("^bridged:ip4=", "");
+                // the attacker drops the address from its own lo and sends what is meant for it to the
+                // victim's interface on the shared bridge: the kernel takes a packet for any of its
+                // addresses on any interface, so only the service's binding to lo keeps it out
+                Jrkt.Result attack = env.run(args("run", "--net=bridged", sh(DB,
+                    "ip addr del 169.254.169.255/32 dev lo && ip route add 169.254.169.255/32 via " + victimIp + " dev eth0 && "
+                        + "ip route get 169.254.169.255 | grep -q 'via " + victimIp + "' && echo routed; "
+                        + "printf 'GET /acMetadata/v1/pod/uuid HTTP/1.0\\r\\n\\r\\n' | nc 169.254.169.255 18112; echo; echo done",
+                    "--caps-retain=CAP_NET_ADMIN")));
+                assertEquals("routed", attack.out().lines().findFirst().orElse(""), "the attack is set up: " + attack);
+                assertFalse(attack.out().contains(victim), "a pod read another pod's UUID: " + attack);
+                assertFalse(attack.out().contains("HTTP/1.1"), "another pod's service answered: " + attack);
+                assertEquals(victim, env.run("enter", victim, "sh", "-c", "wget -qO- $AC_METADATA_URL/acMetadata/v1/pod/uuid")
+                    .expectSuccess().out(), "the victim's own apps are served");
+            } finally {
+                // before the bridge goes: the pods' networks are torn down while it exists
+                env.run("stop", "--force", victim);
+                env.awaitState(victim, "exited", 60);
+                env.run("gc", "--grace-period=0s").expectSuccess();
+            }
+        }
     }
 
     @Test
