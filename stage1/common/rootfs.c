@@ -313,8 +313,8 @@ static int make_app_root_mount(const struct app *app, int pod_fd, int app_dir, i
     return r;
 }
 
-int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd,
-                         const struct host_sources *hs, struct s1_error *err)
+/* Makes /opt/stage2/NAME/rootfs below the pod root and mounts the app's root on it. */
+static int mount_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd, int idmap, struct s1_error *err)
 {
     /* the pod's root is our own fresh tmpfs: plain *at calls below it cannot be redirected */
     cleanup_close int stage2 = openat(pod_root_fd, "opt/stage2", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -322,18 +322,58 @@ int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod
         return s1_fail(err, errno, "app %s: open /opt/stage2", app->name);
     cleanup_close int app_dir = make_in_fresh(stage2, app->name, true, 0755, err);
     cleanup_close int target = app_dir < 0 ? -1 : make_in_fresh(app_dir, "rootfs", true, 0755, err);
-    int idmap = idmap_of(plan, hs);
-    cleanup_close int root = target < 0 ? -1 : make_app_root_mount(app, pod_fd, app_dir, idmap, target, err);
+    (void) plan;
+    int root = target < 0 ? -1 : make_app_root_mount(app, pod_fd, app_dir, idmap, target, err);
     if (root < 0)
         return s1_wrap(err, "app %s: root", app->name);
+    return root;
+}
 
+/* The standard environment, the masks and read-only paths, and a read-only root. */
+static int finish_app_root(struct plan *plan, struct app *app, int root, const struct host_sources *hs, struct s1_error *err)
+{
     if (mount_std(root, "/proc", "proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0 ||
         mount_std(root, "/sys", "sysfs", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err) < 0 ||
-        make_dev(plan, root, app->interactive, hs, err) < 0 || make_cgroup_view(plan, app, root, err) < 0 ||
-        make_files(app, pod_fd, root, idmap, err) < 0 || make_volume_mounts(plan, app, pod_fd, root, idmap, err) < 0 ||
-        make_masks(app, root, hs, err) < 0)
+        make_dev(plan, root, app->interactive, hs, err) < 0 || make_cgroup_view(plan, app, root, err) < 0)
+        return s1_wrap(err, "app %s", app->name);
+    return 0;
+}
+
+static int protect_app_root(struct app *app, int root, const struct host_sources *hs, struct s1_error *err)
+{
+    if (make_masks(app, root, hs, err) < 0)
         return s1_wrap(err, "app %s", app->name);
     if (app->readonly_rootfs && mount_set_attrs(root, false, MOUNT_ATTR_RDONLY, err) < 0)
         return s1_wrap(err, "app %s: read-only root", app->name);
     return 0;
+}
+
+int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd,
+                         const struct host_sources *hs, struct s1_error *err)
+{
+    int idmap = idmap_of(plan, hs);
+    cleanup_close int root = mount_app_root(plan, app, pod_fd, pod_root_fd, idmap, err);
+    if (root < 0 || finish_app_root(plan, app, root, hs, err) < 0)
+        return -1;
+    if (make_files(app, pod_fd, root, idmap, err) < 0 || make_volume_mounts(plan, app, pod_fd, root, idmap, err) < 0)
+        return s1_wrap(err, "app %s", app->name);
+    return protect_app_root(app, root, hs, err);
+}
+
+int rootfs_make_shared_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd, struct s1_error *err)
+{
+    cleanup_close int root = mount_app_root(plan, app, pod_fd, pod_root_fd, -1, err);
+    if (root < 0)
+        return -1;
+    if (make_files(app, pod_fd, root, -1, err) < 0 || make_volume_mounts(plan, app, pod_fd, root, -1, err) < 0)
+        return s1_wrap(err, "app %s", app->name);
+    return 0;
+}
+
+int rootfs_finish_shared_app_root(struct plan *plan, struct app *app, int root, const struct host_sources *hs,
+                                  struct s1_error *err)
+{
+    if (finish_app_root(plan, app, root, hs, err) < 0)
+        return -1;
+    return protect_app_root(app, root, hs, err);
 }

@@ -20,13 +20,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-struct run_opts {
-    bool detach;
-    int lock_fd;
-    const char *uuid;
-};
-
-static int parse_args(int argc, char **argv, struct run_opts *o, struct s1_error *err)
+int parse_args(int argc, char **argv, struct run_opts *o, struct s1_error *err)
 {
     o->lock_fd = -1;
     for (int i = 1; i < argc; i++) {
@@ -54,7 +48,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, struct s1_error
 }
 
 /* Keep only stdio and the lock: nothing else of the caller's may leak into the pod. */
-static int close_inherited_fds(int lock_fd, struct s1_error *err)
+int close_inherited_fds(int lock_fd, struct s1_error *err)
 {
     if (fcntl(lock_fd, F_GETFD) < 0)
         return s1_fail(err, errno, "lock fd %d", lock_fd);
@@ -66,7 +60,7 @@ static int close_inherited_fds(int lock_fd, struct s1_error *err)
     return 0;
 }
 
-static int bring_up_loopback(struct s1_error *err)
+int bring_up_loopback(struct s1_error *err)
 {
     cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (sock < 0)
@@ -382,7 +376,7 @@ static __attribute__((noreturn)) void pod_init(const struct flavor *flavor, stru
 }
 
 /* --detach: the foreground waits until the apps are up (or stage1 failed), then returns. */
-static int detach(const char *uuid, int pod_fd, struct s1_error *err)
+int detach(const char *uuid, int pod_fd, struct s1_error *err)
 {
     int report[2];
     if (pipe2(report, O_CLOEXEC) < 0)
@@ -438,7 +432,7 @@ static int detach(const char *uuid, int pod_fd, struct s1_error *err)
 
 /* With --detach the apps' output goes to logs/NAME.log; the files are opened here, by the
  * process that holds the pod directory, and inherited by PID 1 as plain file fds. */
-static int open_logs(struct plan *plan, int pod_fd, struct s1_error *err)
+int open_logs(struct plan *plan, int pod_fd, struct s1_error *err)
 {
     if (mkdirat(pod_fd, "logs", 0750) < 0 && errno != EEXIST)
         return s1_fail(err, errno, "mkdir logs");
@@ -454,7 +448,7 @@ static int open_logs(struct plan *plan, int pod_fd, struct s1_error *err)
 }
 
 /* The pod's PID 1 goes into the flavor's cgroup (`stage1`) of every hierarchy. */
-static int place_pid1(const struct plan *plan, pid_t pid, struct s1_error *err)
+int place_pid1(const struct plan *plan, pid_t pid, struct s1_error *err)
 {
     for (size_t i = 0; i < plan->ncgroups; i++) {
         const struct cgroup *cg = &plan->cgroups[i];
@@ -468,15 +462,6 @@ static int place_pid1(const struct plan *plan, pid_t pid, struct s1_error *err)
     return 0;
 }
 
-/* Reads what PID 1 reports; returns -1 at EOF. Lines longer than the buffer are dropped. */
-struct channel {
-    int fd;
-    char buf[4096];
-    size_t len;
-    bool eof;
-    char failed[1100];   /* "stage1: app NAME: WHY" lines of apps that could not start */
-    size_t nfailed;
-};
 
 /* Keeps the line a detached foreground prints for an app that could not start. */
 static void note_failure(struct channel *ch, struct plan *plan, const char *line)
@@ -493,7 +478,7 @@ static void note_failure(struct channel *ch, struct plan *plan, const char *line
         ch->nfailed = ch->nfailed + (size_t) n < sizeof ch->failed ? ch->nfailed + (size_t) n : sizeof ch->failed - 1;
 }
 
-static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
+void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
 {
     ssize_t n = read(ch->fd, ch->buf + ch->len, sizeof ch->buf - 1 - ch->len);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -506,7 +491,9 @@ static void channel_read(struct channel *ch, struct plan *plan, int pod_fd)
     char *start = ch->buf, *nl;
     while ((nl = memchr(start, '\n', ch->len - (size_t) (start - ch->buf)))) {
         *nl = '\0';
-        if (!strncmp(start, "fatal ", 6)) {
+        if (ch->flavor_line && ch->flavor_line(ch->flavor_data, start)) {
+            /* a message of the flavor's own, handled */
+        } else if (!strncmp(start, "fatal ", 6)) {
             if (s1_report_fd >= 0) {
                 /* a detached foreground is waiting for the reason */
                 char line[1300];

@@ -257,6 +257,13 @@ int rootfs_make_pod_root(int pod_fd, struct s1_error *err);
 /* Builds the app's root at /opt/stage2/NAME/rootfs below the pod root, as the plan says. */
 int rootfs_make_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd,
                          const struct host_sources *hs, struct s1_error *err);
+/* A flavor that builds an app's root in two places (kvm: on the host, shared with a VM, and in
+ * the VM's own kernel) calls these instead. The first mounts the root with the app's `file` and
+ * `mount` lines; the second, where the app will run, adds the standard environment (over any
+ * volume below /proc, /sys or /dev), the masks, read-only paths and a read-only root. */
+int rootfs_make_shared_app_root(struct plan *plan, struct app *app, int pod_fd, int pod_root_fd, struct s1_error *err);
+int rootfs_finish_shared_app_root(struct plan *plan, struct app *app, int root, const struct host_sources *hs,
+                                  struct s1_error *err);
 
 /* ---- confine.c: what an app process does to itself before it execs ---- */
 
@@ -386,6 +393,39 @@ struct flavor {
 };
 int run_pod(const struct flavor *flavor, int argc, char **argv);
 
+/* Pieces of run.c another flavor's run entrypoint (kvm/) uses as they are. */
+struct run_opts {
+    bool detach;
+    int lock_fd;
+    const char *uuid;
+};
+int parse_args(int argc, char **argv, struct run_opts *o, struct s1_error *err);
+/* Keeps only stdio and the lock fd (made close-on-exec). */
+int close_inherited_fds(int lock_fd, struct s1_error *err);
+int bring_up_loopback(struct s1_error *err);
+/* --detach: returns in a new session whose stdout and stderr are stage1.log; the caller's
+ * process waits for the report (s1_report_fd) and exits. */
+int detach(const char *uuid, int pod_fd, struct s1_error *err);
+/* --detach: opens logs/NAME.log as each app's log_fd. */
+int open_logs(struct plan *plan, int pod_fd, struct s1_error *err);
+/* Moves pid into the pod's `stage1` cgroup of every hierarchy. */
+int place_pid1(const struct plan *plan, pid_t pid, struct s1_error *err);
+
+/* What PID 1 reports, read by the run process. Lines longer than the buffer are dropped. */
+struct channel {
+    int fd;
+    char buf[4096];
+    size_t len;
+    bool eof;
+    char failed[1100];   /* "stage1: app NAME: WHY" lines of apps that could not start */
+    size_t nfailed;
+    /* a flavor's own messages: returns true for a line it handled (may be NULL) */
+    bool (*flavor_line)(void *data, const char *line);
+    void *flavor_data;
+};
+/* Reads and records what is there; sets eof at the end. */
+void channel_read(struct channel *ch, struct plan *plan, int pod_fd);
+
 /* ---- entrypoints (default/) ---- */
 
 int cmd_run(int argc, char **argv);
@@ -393,5 +433,15 @@ int cmd_fly(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+/* kvm/: the kvm flavor's run on the host, its guest's init, its enter and gc */
+int cmd_kvm(int argc, char **argv);
+int cmd_kvm_guest(int argc, char **argv);
+int cmd_kvm_enter(int argc, char **argv);
+int cmd_kvm_gc(int argc, char **argv);
+/* default/: what kvm shares with the default flavor's enter and stop */
+/* execve, searching the app environment's PATH when argv[0] has no '/'; returns on failure */
+int exec_cmd(char **argv, char **env, struct s1_error *err);
+/* SIGKILL to every process in the pod's cgroups, until none is left */
+void kill_pod_cgroups(void);
 
 #endif

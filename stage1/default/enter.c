@@ -109,7 +109,7 @@ static const char *env_get(char **env, const char *key)
 }
 
 /* execve, searching the app environment's PATH when cmd has no '/'. Returns on failure. */
-static int exec_cmd(char **argv, char **env, struct s1_error *err)
+int exec_cmd(char **argv, char **env, struct s1_error *err)
 {
     if (strchr(argv[0], '/')) {
         execve(argv[0], argv, env);

@@ -1,5 +1,6 @@
-/* stage1: one binary for the default and fly flavors, the entrypoint chosen by the name it is
- * called by (/init or /fly, /enter, /stop, /gc in the stage1 images). */
+/* stage1: one binary for the default, fly and kvm flavors, the entrypoint chosen by the name it
+ * is called by (/init, /fly or /kvm, /enter, /stop, /gc in the stage1 images; /kvm-guest is the
+ * init of a kvm pod's VM). */
 #include "../common/stage1.h"
 
 #include <string.h>
@@ -16,7 +17,8 @@ static const struct {
     int (*fn)(int, char **);
 } entrypoints[] = {
     { "init", cmd_run }, { "run", cmd_run }, { "fly", cmd_fly }, { "enter", cmd_enter },
-    { "stop", cmd_stop }, { "gc", cmd_gc },
+    { "stop", cmd_stop }, { "gc", cmd_gc }, { "kvm", cmd_kvm }, { "kvm-guest", cmd_kvm_guest },
+    { "kvm-enter", cmd_kvm_enter }, { "kvm-gc", cmd_kvm_gc },
 };
 
 static int (*lookup(const char *name))(int, char **)

@@ -41,7 +41,7 @@ static int kill_cgroup_tree(int dir_fd, int depth)
 
 /* --force: what the pod's processes are, its cgroups say, whatever became of PID 1 (a flavor
  * without a pid namespace has no kernel to kill them all with it). */
-static void kill_pod_cgroups(void)
+void kill_pod_cgroups(void)
 {
     struct plan plan;
     struct s1_error err = { 0 };

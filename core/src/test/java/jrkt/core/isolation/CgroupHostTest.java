@@ -138,13 +138,20 @@ class CgroupHostTest {
 
     @Test
     void thisHostIsDetectedAsTheKernelListsItsHierarchies() throws Exception {
-        // /proc/self/cgroup names every v1 hierarchy by its controllers, and v2 as "0::"
+        // /proc/self/cgroup names every v1 hierarchy by its controllers, and v2 as "0::"; a
+        // hierarchy someone mounted in another mount namespace shows there too, so only those
+        // with a mount here count (findmnt is the kernel's view read by another program)
+        java.util.Set<String> mounted = new java.util.HashSet<>();
+        Process findmnt = new ProcessBuilder("findmnt", "-rn", "-t", "cgroup", "-o", "OPTIONS").start();
+        for (String opts : new String(findmnt.getInputStream().readAllBytes()).split("\n"))
+            mounted.addAll(java.util.Arrays.asList(opts.split(",")));
+        findmnt.waitFor();
         java.util.Set<String> v1 = new java.util.TreeSet<>();
         boolean v2 = false;
         for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             String[] f = line.split(":", 3);
             if (f[0].equals("0") && f[1].isEmpty()) v2 = true;
-            else v1.add(f[1]);
+            else if (mounted.containsAll(java.util.Arrays.asList(f[1].split(",")))) v1.add(f[1]);
         }
         CgroupHost host = CgroupHost.detect();
         java.util.Set<String> detected = new java.util.TreeSet<>();

@@ -292,6 +292,11 @@ public final class PodPreparer {
 
     /** What the pod asks for must be something the stage1 flavor gives (fly: the host's namespaces but mount). */
     private static void checkFlavorIsolates(PrepareRequest r, List<String> isolates, String stage1) {
+        // "kernel": the pod runs on a kernel of its own (kvm), so nothing of the host's can be shared
+        if (r.net().hasNetworks() && isolates.contains("kernel"))
+            throw new JrktException("stage1 " + stage1 + " runs pods in a virtual machine, which takes no CNI network yet: use --net=none");
+        if (r.net() == NetMode.HOST && isolates.contains("kernel"))
+            throw new JrktException("stage1 " + stage1 + " runs pods in a virtual machine with its own kernel: --net=host is not possible; use --net=none");
         if (r.net() != NetMode.HOST && !isolates.contains("network"))
             throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net()
                 + " needs a flavor that gives a pod its own (jrkt.io/stage1-default)");

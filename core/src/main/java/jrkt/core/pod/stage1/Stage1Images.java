@@ -33,6 +33,7 @@ public final class Stage1Images {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(DEFAULT_NAME, "stage1/target/stage1-default.aci");
         m.put("jrkt.io/stage1-fly", "stage1/target/stage1-fly.aci");
+        m.put("jrkt.io/stage1-kvm", "stage1/target/stage1-kvm.aci");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -94,16 +95,23 @@ public final class Stage1Images {
 
     /** The built-in flavors that give a pod no network of its own. */
     static final java.util.Set<String> HOST_NETWORK = java.util.Set.of("jrkt.io/stage1-fly");
+    /** The built-in flavors that take no CNI network (yet): a pod without --net gets none. */
+    static final java.util.Set<String> NO_CNI = java.util.Set.of("jrkt.io/stage1-kvm");
+
+    /** What a pod without --net is on, for the stage1 the flags pick. */
+    public enum DefaultNetwork { CNI_DEFAULT, HOST, NONE }
 
     /**
-     * Whether the stage1 the flags will pick gives a pod a network of its own, as far as it can be
-     * told without the store (a built-in flavor by name); a stage1 given by path or ID counts as one
-     * that does, and prepare checks its annotation.
+     * The network of a pod without --net for the stage1 the flags will pick, as far as it can be
+     * told without the store (a built-in flavor by name); a stage1 given by path or ID gets jrkt's
+     * default, and prepare checks its annotation.
      */
-    public static boolean givesNetwork(Path path, String name, String hash, String configuredDefault) {
-        if (path != null || hash != null) return true;
+    public static DefaultNetwork defaultNetwork(Path path, String name, String hash, String configuredDefault) {
+        if (path != null || hash != null) return DefaultNetwork.CNI_DEFAULT;
         String wanted = name != null ? name : configuredDefault != null ? configuredDefault : DEFAULT_NAME;
-        return !HOST_NETWORK.contains(wanted);
+        if (HOST_NETWORK.contains(wanted)) return DefaultNetwork.HOST;
+        if (NO_CNI.contains(wanted)) return DefaultNetwork.NONE;
+        return DefaultNetwork.CNI_DEFAULT;
     }
 
     /** The namespaces a stage1 image gives a pod (its {@code jrkt.io/stage1/isolates}; absent: all). */

@@ -1,0 +1,324 @@
+/* kvm enter: the host side (kvm-enter, connects to the VM's enter port through QEMU's socket)
+ * and the guest's agent (serves one enter at a time, and forwards the host's "term"). */
+#define _GNU_SOURCE
+#include "kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+int frame_write(int fd, char type, const void *data, size_t len)
+{
+    unsigned char head[5] = { (unsigned char) type, (unsigned char) (len >> 24), (unsigned char) (len >> 16),
+                              (unsigned char) (len >> 8), (unsigned char) len };
+    if (s1_write_all(fd, (const char *) head, sizeof head) < 0)
+        return -1;
+    return len ? s1_write_all(fd, data, len) : 0;
+}
+
+ssize_t frame_fill(struct frame_reader *r, int fd)
+{
+    if (r->len == sizeof r->buf)
+        return -1;
+    ssize_t n = read(fd, r->buf + r->len, sizeof r->buf - r->len);
+    if (n > 0)
+        r->len += (size_t) n;
+    return n;
+}
+
+int frame_next(struct frame_reader *r, char *type, char *data, size_t *len)
+{
+    if (r->len < 5)
+        return 0;
+    const unsigned char *h = (const unsigned char *) r->buf;
+    size_t n = (size_t) h[1] << 24 | (size_t) h[2] << 16 | (size_t) h[3] << 8 | h[4];
+    if (n > FRAME_MAX) {
+        r->len = 0; /* not ours: drop it all */
+        return 0;
+    }
+    if (r->len < 5 + n)
+        return 0;
+    *type = r->buf[0];
+    memcpy(data, r->buf + 5, n);
+    *len = n;
+    memmove(r->buf, r->buf + 5 + n, r->len - 5 - n);
+    r->len -= 5 + n;
+    return 1;
+}
+
+/* ---- the guest's agent ---- */
+
+/* The command of an enter, as the default flavor's enter runs it: in the app's cgroups and root,
+ * its workdir and environment, as root confined as the app is. */
+static __attribute__((noreturn)) void enter_child(struct plan *plan, struct app *app, char **argv, int in, int out, int errfd)
+{
+    struct s1_error err = { 0 };
+    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(errfd, STDERR_FILENO) < 0)
+        _exit(S1_EXIT_FAILURE);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    const char *workdir = app->workdir ? app->workdir : "/";
+    if (confine_cgroups_and_oom(plan, app, &err) < 0)
+        s1_die(&err);
+    if (chroot(app->root) < 0) {
+        s1_fail(&err, errno, "chroot %s", app->root);
+        s1_die(&err);
+    }
+    if (chdir(workdir) < 0) {
+        s1_fail(&err, errno, "workdir %s", workdir);
+        s1_die(&err);
+    }
+    if (confine_credentials(app, 0, 0, NULL, 0, &err) < 0)
+        s1_die(&err);
+    exec_cmd(argv, app->env, &err);
+    s1_die(&err);
+}
+
+static void say(int port, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int port, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        frame_write(port, FRAME_STDERR, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1);
+}
+
+/* The host's "term" (jrkt stop, or SIGTERM to run): the supervisor forwards it to the apps. */
+static void read_control(int control_fd, pid_t supervisor)
+{
+    char buf[256];
+    ssize_t n = read(control_fd, buf, sizeof buf);
+    if (n > 0 && memmem(buf, (size_t) n, "term", 4))
+        kill(supervisor, SIGTERM);
+}
+
+/* Writes the stdin frames the reader holds to the command; an empty one is the end of it. */
+static void feed_stdin(struct frame_reader *r, int *in_w)
+{
+    static char data[FRAME_MAX];
+    char type;
+    size_t len;
+    while (frame_next(r, &type, data, &len)) {
+        if (type != FRAME_STDIN || *in_w < 0)
+            continue;
+        if (len == 0 || s1_write_all(*in_w, data, len) < 0) {
+            close(*in_w);
+            *in_w = -1;
+        }
+    }
+}
+
+/* One enter: request is APP NUL ARG0 NUL ...; relays until the command ended. */
+static void serve_enter(struct plan *plan, int port, struct frame_reader *r, char *request, size_t len, int control_fd,
+                        pid_t supervisor)
+{
+    char *argv[256];
+    int argc = 0;
+    const char *app_name = request;
+    for (size_t i = strnlen(request, len) + 1; i < len && argc < 255; i += strnlen(request + i, len - i) + 1)
+        argv[argc++] = request + i;
+    argv[argc] = NULL;
+    struct app *app = memchr(request, '\0', len) ? plan_find_app(plan, app_name) : NULL;
+    if (!app || argc == 0) {
+        say(port, "stage1: enter: the pod has no app '%.*s'\n", (int) strnlen(request, len), request);
+        frame_write(port, FRAME_EXIT, "254", 3);
+        return;
+    }
+    int in[2], out[2], errp[2];
+    if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+        say(port, "stage1: enter: pipe: %s\n", strerror(errno));
+        frame_write(port, FRAME_EXIT, "254", 3);
+        return;
+    }
+    pid_t child = fork();
+    if (child == 0)
+        enter_child(plan, app, argv, in[0], out[1], errp[1]);
+    close(in[0]), close(out[1]), close(errp[1]);
+    int in_w = in[1];
+    bool out_open = true, err_open = true, host = true;
+    static char data[FRAME_MAX];
+    feed_stdin(r, &in_w); /* what came with the request */
+    while (child > 0 && (out_open || err_open)) {
+        struct pollfd fds[4] = { { .fd = host ? port : -1, .events = POLLIN }, { .fd = out_open ? out[0] : -1, .events = POLLIN },
+                                 { .fd = err_open ? errp[0] : -1, .events = POLLIN }, { .fd = control_fd, .events = POLLIN } };
+        if (poll(fds, 4, -1) < 0 && errno != EINTR)
+            break;
+        if (fds[3].revents & POLLIN)
+            read_control(control_fd, supervisor);
+        ssize_t got = fds[0].revents & POLLIN ? frame_fill(r, port) : -1;
+        if (got > 0) {
+            feed_stdin(r, &in_w);
+        } else if (got == 0 || (fds[0].revents & (POLLHUP | POLLERR))) {
+            /* the host went away: so does the command */
+            host = false;
+            kill(child, SIGKILL);
+        }
+        for (int i = 1; i <= 2; i++) {
+            if (!fds[i].revents)
+                continue;
+            ssize_t n = read(fds[i].fd, data, sizeof data);
+            if (n > 0 && host)
+                frame_write(port, i == 1 ? FRAME_STDOUT : FRAME_STDERR, data, (size_t) n);
+            else if (n <= 0 && !(n < 0 && errno == EINTR)) {
+                if (i == 1)
+                    out_open = false;
+                else
+                    err_open = false;
+            }
+        }
+    }
+    if (in_w >= 0)
+        close(in_w);
+    close(out[0]), close(errp[0]);
+    int ws = 0;
+    while (child > 0 && waitpid(child, &ws, 0) < 0 && errno == EINTR) {
+    }
+    char status[16];
+    int n = snprintf(status, sizeof status, "%d", child > 0 ? wait_status_code(ws) : S1_EXIT_FAILURE);
+    if (host)
+        frame_write(port, FRAME_EXIT, status, (size_t) n);
+}
+
+void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor)
+{
+    static struct frame_reader r;
+    static char data[FRAME_MAX];
+    bool host_there = true;
+    for (;;) {
+        /* a port whose host side is closed polls as hung up: look again later */
+        struct pollfd fds[2] = { { .fd = control_fd, .events = POLLIN }, { .fd = host_there ? enter_fd : -1, .events = POLLIN } };
+        int ready = poll(fds, 2, host_there ? -1 : 200);
+        if (ready < 0 && errno != EINTR)
+            _exit(S1_EXIT_FAILURE);
+        if (fds[0].revents & POLLIN)
+            read_control(control_fd, supervisor);
+        if (!host_there) {
+            host_there = true;
+            continue;
+        }
+        if (fds[1].revents & POLLIN) {
+            ssize_t n = frame_fill(&r, enter_fd);
+            char type;
+            size_t len;
+            while (n > 0 && frame_next(&r, &type, data, &len))
+                if (type == FRAME_REQUEST)
+                    serve_enter(plan, enter_fd, &r, data, len, control_fd, supervisor);
+            if (n == 0)
+                host_there = false;
+        } else if (fds[1].revents & (POLLHUP | POLLERR)) {
+            r.len = 0;
+            host_there = false;
+        }
+    }
+}
+
+/* ---- kvm-enter, on the host ---- */
+
+int cmd_kvm_enter(int argc, char **argv)
+{
+    struct s1_error err = { 0 };
+    const char *app_name = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--debug"))
+            s1_debug = true;
+        else if (!strncmp(argv[i], "--app=", 6))
+            app_name = argv[i] + 6;
+        else if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        } else if (argv[i][0] == '-') {
+            s1_fail(&err, 0, "enter: unknown option '%s'", argv[i]);
+            s1_die(&err);
+        } else
+            break;
+    }
+    if (!app_name || i >= argc) {
+        s1_fail(&err, 0, "usage: enter [--debug] --app=NAME -- CMD [ARG...]");
+        s1_die(&err);
+    }
+    struct plan plan;
+    if (plan_load("plan", &plan, &err) < 0)
+        s1_die(&err);
+    if (!plan_find_app(&plan, app_name)) {
+        s1_fail(&err, 0, "enter: the pod has no app '%s'", app_name);
+        s1_die(&err);
+    }
+    static char request[FRAME_MAX];
+    size_t len = 0;
+    for (int a = -1; a < argc - i; a++) {
+        const char *s = a < 0 ? app_name : argv[i + a];
+        size_t n = strlen(s) + 1;
+        if (len + n > sizeof request) {
+            s1_fail(&err, E2BIG, "enter: the command");
+            s1_die(&err);
+        }
+        memcpy(request + len, s, n);
+        len += n;
+    }
+    int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", KVM_ENTER_SOCKET);
+    if (sock < 0 || connect(sock, (struct sockaddr *) &addr, sizeof addr) < 0) {
+        s1_fail(&err, errno, "kvm: enter: connect to the VM's agent (%s)", KVM_ENTER_SOCKET);
+        s1_die(&err);
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (frame_write(sock, FRAME_REQUEST, request, len) < 0) {
+        s1_fail(&err, errno, "kvm: enter: send the command");
+        s1_die(&err);
+    }
+    static struct frame_reader r;
+    static char data[FRAME_MAX];
+    bool stdin_open = true;
+    for (;;) {
+        struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN } };
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            s1_fail(&err, errno, "poll");
+            s1_die(&err);
+        }
+        if (fds[1].revents) {
+            ssize_t n = read(STDIN_FILENO, data, sizeof data);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                stdin_open = false;
+            if (frame_write(sock, FRAME_STDIN, data, n > 0 ? (size_t) n : 0) < 0)
+                stdin_open = false;
+        }
+        if (!fds[0].revents)
+            continue;
+        ssize_t n = frame_fill(&r, sock);
+        if (n <= 0 && !(n < 0 && errno == EINTR)) {
+            s1_fail(&err, n < 0 ? errno : 0, "kvm: enter: the VM closed the connection");
+            s1_die(&err);
+        }
+        char type;
+        size_t flen;
+        while (frame_next(&r, &type, data, &flen)) {
+            if (type == FRAME_STDOUT || type == FRAME_STDERR) {
+                if (s1_write_all(type == FRAME_STDOUT ? STDOUT_FILENO : STDERR_FILENO, data, flen) < 0) {
+                    /* the caller stopped reading */
+                }
+            } else if (type == FRAME_EXIT) {
+                data[flen < 15 ? flen : 15] = '\0';
+                return atoi(data);
+            }
+        }
+    }
+}
