@@ -194,7 +194,8 @@ static __attribute__((noreturn)) void supervise(int control_fd)
         s1_fail(&err, errno, "sethostname %s", plan.hostname);
         s1_die(&err);
     }
-    if (bring_up_loopback(&err) < 0 || guest_cgroups(&plan, &err) < 0)
+    if (bring_up_loopback(&err) < 0 || kvm_net_guest(KVM_GUEST_POD "/" KVM_SHARE_PLAN_DIR "/" KVM_NET_FILE, &err) < 0 ||
+        guest_cgroups(&plan, &err) < 0)
         s1_die(&err);
     struct host_sources hs;
     if (rootfs_open_host_sources(&plan, &hs, &err) < 0)

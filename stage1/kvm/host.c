@@ -43,6 +43,7 @@ struct vm {
     bool detach;
     int kernel_fd, initrd_fd;
     int control[2], out[2], err[2], qemu_stderr[2];
+    struct kvm_net net;     /* in QEMU's process: the pod's networks, bridged to tap devices */
 };
 
 static long long now_ms(void)
@@ -57,10 +58,7 @@ static long long now_ms(void)
 static int check_plan(const struct plan *plan, struct s1_error *err)
 {
     if (plan->net == NET_HOST)
-        return s1_fail(err, 0, "kvm: a VM has a network of its own: the plan asks for the host's (net host); use --net=none");
-    if (plan->net == NET_JOIN)
-        return s1_fail(err, 0, "kvm: networks other than none are not supported by the kvm flavor yet (plan: net join %s)",
-                       plan->net_path);
+        return s1_fail(err, 0, "kvm: a VM has a network of its own: the plan asks for the host's (net host)");
     if (plan->userns != USERNS_NONE)
         return s1_fail(err, 0, "kvm: the VM is the pod's boundary: the plan asks for a user namespace (--private-users), which kvm does not give");
     for (size_t i = 0; i < plan->napps; i++)
@@ -195,7 +193,7 @@ static int copy_pod_file(int pod_fd, const char *path, int dir_fd, struct s1_err
 
 /* The tree the VM shares: the pod root (a tmpfs over stage1/rootfs, in our own mount namespace)
  * with each app's root, files and volumes, and kvm/ with the plan and the seccomp filters. */
-static int build_shared_tree(struct plan *plan, struct s1_error *err)
+static int build_shared_tree(struct plan *plan, const struct kvm_net *net, struct s1_error *err)
 {
     if (unshare(CLONE_NEWNS) < 0)
         return s1_fail(err, errno, "kvm: unshare the mount namespace");
@@ -219,6 +217,8 @@ static int build_shared_tree(struct plan *plan, struct s1_error *err)
     for (size_t i = 0; i < plan->napps; i++)
         if (plan->apps[i].seccomp && copy_pod_file(pod_fd, plan->apps[i].seccomp, dir, err) < 0)
             return s1_wrap(err, "kvm: app %s's seccomp filter", plan->apps[i].name);
+    if (kvm_net_write(net, dir, err) < 0)
+        return -1;
     return mount_set_attrs(root, false, MOUNT_ATTR_RDONLY, err);
 }
 
@@ -239,6 +239,11 @@ static void arg(struct args *a, const char *fmt, ...)
     va_end(ap);
     a->v[a->n] = a->strings[a->n];
     a->v[++a->n] = NULL;
+}
+
+static void add_arg(void *a, const char *s)
+{
+    arg(a, "%s", s);
 }
 
 static void qemu_args(const struct vm *vm, struct args *a)
@@ -295,6 +300,7 @@ static void qemu_args(const struct vm *vm, struct args *a)
     arg(a, "socket,id=enter,path=" KVM_ENTER_SOCKET ",server=on,wait=off");
     arg(a, "-device");
     arg(a, "virtserialport,chardev=enter,name=" KVM_PORT_ENTER);
+    kvm_net_qemu_args(&vm->net, add_arg, a);
 }
 
 /* The child: into the pod's cgroup, build the tree, become QEMU. Any failure is one line on the
@@ -313,8 +319,19 @@ static __attribute__((noreturn)) void start_qemu(struct vm *vm, pid_t parent)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
-    if (place_pid1(vm->plan, getpid(), &err) < 0 || build_shared_tree(vm->plan, &err) < 0)
+    cleanup_close int pod_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pod_fd < 0) {
+        s1_fail(&err, errno, "open the pod directory");
         s1_die(&err);
+    }
+    if (place_pid1(vm->plan, getpid(), &err) < 0 || kvm_net_host(vm->plan, pod_fd, &vm->net, &err) < 0 ||
+        build_shared_tree(vm->plan, &vm->net, &err) < 0)
+        s1_die(&err);
+    for (size_t i = 0; i < vm->net.nnics; i++)
+        if (fcntl(vm->net.nics[i].tap_fd, F_SETFD, 0) < 0) {
+            s1_fail(&err, errno, "kvm: pass the tap device of %s to QEMU", vm->net.nics[i].name);
+            s1_die(&err);
+        }
     int keep[] = { vm->kernel_fd, vm->initrd_fd, vm->control[1], vm->out[1], vm->err[1] };
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         if (fcntl(keep[i], F_SETFD, 0) < 0) {

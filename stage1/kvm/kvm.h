@@ -10,6 +10,8 @@
 
 #include "../common/stage1.h"
 
+#include <netinet/in.h>
+
 /* virtio-serial port names */
 #define KVM_PORT_CONTROL "control" /* guest -> host: status.c's messages, "booted", "exit N"; host -> guest: "term" */
 #define KVM_PORT_STDOUT "stdout"   /* the apps' output without --detach */
@@ -47,6 +49,37 @@ int frame_write(int fd, char type, const void *data, size_t len);
 ssize_t frame_fill(struct frame_reader *r, int fd);
 /* Takes the next complete frame out of the reader: returns 1 with type, data, len; 0 when none is complete. */
 int frame_next(struct frame_reader *r, char *type, char *data, size_t *len);
+
+/* The pod's network in the VM (net.c): each CNI interface of the pod's network namespace is
+ * bridged to a tap device there, and the VM's NIC takes its address, MAC, MTU and routes. */
+#define KVM_NET_FILE "net" /* in the share's kvm/: "nic NAME MAC ADDR PREFIX MTU", "route DEV DEST PREFIX GATEWAY METRIC" */
+#define KVM_MAX_NICS 8
+#define KVM_MAX_ROUTES 32
+struct kvm_nic {
+    char name[16];
+    unsigned char mac[6];
+    struct in_addr addr;
+    int prefix, mtu;
+    int tap_fd;
+};
+struct kvm_route {
+    char dev[16];
+    struct in_addr dest, gateway;
+    int prefix, metric;
+};
+struct kvm_net {
+    struct kvm_nic nics[KVM_MAX_NICS];
+    size_t nnics;
+    struct kvm_route routes[KVM_MAX_ROUTES];
+    size_t nroutes;
+};
+/* On the host, in QEMU's process: joins the plan's network namespace and bridges its interfaces
+ * to tap devices (nothing when the plan has no "net join"). */
+int kvm_net_host(const struct plan *plan, int pod_fd, struct kvm_net *net, struct s1_error *err);
+void kvm_net_qemu_args(const struct kvm_net *net, void (*arg)(void *, const char *), void *data);
+int kvm_net_write(const struct kvm_net *net, int dir_fd, struct s1_error *err);
+/* In the VM: configures the NICs the file at path names (nothing when it does not exist). */
+int kvm_net_guest(const char *path, struct s1_error *err);
 
 /* The guest's enter and control agent (enter.c). */
 __attribute__((noreturn)) void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor);

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import jrkt.it.support.AciBuilder;
+import jrkt.it.support.HostNetwork;
 import jrkt.it.support.Jrkt;
 import jrkt.it.support.Mounts;
 import jrkt.it.support.PodEnv;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kvm flavor: each pod in a QEMU virtual machine with its own kernel. Here /dev/kvm is no
- * hardware hypervisor, so every VM runs under TCG and boots in seconds: the tests boot four
+ * hardware hypervisor, so every VM runs under TCG and boots in seconds: the tests boot five
  * VMs in all, each checking as much as one pod can show.
  */
 class KvmFlavorTest {
@@ -159,6 +160,46 @@ class KvmFlavorTest {
     }
 
     @Test
+    void aPodOnACniNetworkServesAPortAndReachesTheHostAndGcLeavesNothing() throws Exception {
+        try (HostNetwork.Subnet subnet = HostNetwork.claimSubnet();
+             java.net.ServerSocket host = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("0.0.0.0"))) {
+            env.fetch(AciBuilder.busybox("example.com/kvm-web", "1.0").dir("rootfs/www", 0755)
+                .file("rootfs/www/index.html", "hello-from-the-vm\n")
+                .appJson("{\"exec\":[\"/bin/true\"],\"user\":\"0\",\"group\":\"0\","
+                    + "\"ports\":[{\"name\":\"http\",\"protocol\":\"tcp\",\"port\":80}]}"));
+            NetworkingTest.writeNetwork(env, "web.conflist", "{\"cniVersion\":\"1.0.0\",\"name\":\"webnet\",\"plugins\":["
+                + "{\"type\":\"ptp\",\"ipMasq\":true,\"ipam\":{\"type\":\"host-local\",\"subnet\":\"" + subnet.cidr() + "\"}},"
+                + "{\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}}]}");
+            // the VM's app says hello to the host through its gateway, then serves its port
+            String gateway = subnet.prefix() + "1";
+            int port = NetworkingTest.freePort();
+            String uuid = env.runDetached(args(KVM, "--net=webnet", "--port=http:" + port, "example.com/kvm-web", "--exec=/bin/sh", "--",
+                "-c", "ip -o -4 addr show eth0; echo hello-from-the-pod | nc " + gateway + " " + host.getLocalPort()
+                    + "; exec httpd -f -p 80 -h /www"));
+            String podIp = env.status(uuid).get("networks").replaceFirst("^webnet:ip4=", "");
+            assertTrue(podIp.startsWith(subnet.prefix()), podIp);
+
+            host.setSoTimeout(BOOT * 1000);
+            try (java.net.Socket fromPod = host.accept()) {
+                assertEquals(podIp, fromPod.getInetAddress().getHostAddress(), "the VM's packets carry the address CNI gave the pod");
+                var line = new java.io.BufferedReader(new java.io.InputStreamReader(fromPod.getInputStream()));
+                assertEquals("hello-from-the-pod", line.readLine());
+            }
+            assertEquals("hello-from-the-vm", NetworkingTest.httpGet("127.0.0.1", port), "the port forward reaches the VM");
+            assertEquals("hello-from-the-vm", NetworkingTest.httpGet(podIp, 80), "the pod's address is the VM's");
+            String logs = env.run("logs", uuid).expectSuccess().out();
+            assertTrue(logs.contains("eth0") && logs.contains("inet " + podIp + "/"), "the VM's eth0 has the pod's address: " + logs);
+            assertFalse(HostNetwork.run("ip", "-o", "link").contains("jrkt-tap"), "the tap device stays in the pod's network namespace");
+
+            env.run("stop", uuid).expectSuccess();
+            env.awaitState(uuid, "exited", 60);
+            assertEquals(List.of(), qemuOf(env.data()));
+            env.run("gc", "--grace-period=0s").expectSuccess();
+            assertEquals(List.of(), HostNetwork.leftovers(null, subnet.prefix(), List.of(uuid), env.data()));
+        }
+    }
+
+    @Test
     void whatKvmCannotDoFailsInOneLineAndLeavesNothing() {
         record Case(String why, Map<String, String> envVars, String[] flags, String expected) {}
         List<Case> cases = List.of(
@@ -169,7 +210,7 @@ class KvmFlavorTest {
             new Case("too little memory", Map.of(), new String[] {"--memory=128M"},
                 "stage1: kvm: resource/memory 122 MiB is less than a VM needs (160 MiB: 96 for the guest, 64 for QEMU)"),
             new Case("the host's network", Map.of(), new String[] {"--net=host"},
-                "jrkt: stage1 jrkt.io/stage1-kvm runs pods in a virtual machine with its own kernel: --net=host is not possible; use --net=none"));
+                "jrkt: stage1 jrkt.io/stage1-kvm runs pods in a virtual machine with its own kernel: --net=host is not possible; give it a CNI network (--net=NAME) or --net=none"));
         for (Case c : cases) {
             Jrkt jrkt = env.jrkt();
             for (Map.Entry<String, String> e : c.envVars().entrySet()) jrkt = jrkt.withEnv(e.getKey(), e.getValue());

@@ -230,12 +230,11 @@ abstract class PreparingCommand extends BaseCommand {
         List<AppSpec> apps = AppArgs.parse(appArgs, podFlagNames());
         List<VolumeSpec> parsedVolumes = new ArrayList<>();
         for (String v : volumes) parsedVolumes.add(VolumeSpec.parse(v));
-        // without --net: the default network, or what a flavor known by name takes (fly: the host's, kvm: none)
+        // without --net: the default network, or the host's for a flavor known by name to have no other (fly)
         Stage1Images.DefaultNetwork byFlavor = net.isEmpty()
             ? Stage1Images.defaultNetwork(stage1Path, stage1Name, stage1Hash, configuredStage1()) : Stage1Images.DefaultNetwork.CNI_DEFAULT;
         NetMode netMode = switch (byFlavor) {
             case HOST -> NetMode.HOST;
-            case NONE -> NetMode.NONE;
             case CNI_DEFAULT -> NetMode.fromFlags(net, ports, new NetworkConfigs(jrkt().localConfig(), jrkt().systemConfig(), jrkt().dataDir()));
         };
         DnsConfig dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
@@ -271,7 +270,6 @@ abstract class PreparingCommand extends BaseCommand {
         if (net.isEmpty() && netMode.hasNetworks()) {
             java.util.List<String> isolates = Stage1Images.isolates(store, stage1);
             if (!isolates.contains("network")) netMode = NetMode.HOST;
-            else if (isolates.contains("kernel")) netMode = NetMode.NONE; // a VM takes no CNI network yet
             if (netMode != r.net()) dnsConfig = DnsConfig.fromFlags(dns, dnsSearch, dnsOpt, dnsDomain, netMode);
         }
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),

@@ -32,10 +32,11 @@ public record CgroupPlan(List<Tree> trees) {
      * The pod's part of one hierarchy. enable: on v2, the controllers to enable in
      * {@code cgroup.subtree_control} from the hierarchy's root down to the pod's cgroup; devices:
      * "v1" (devices.deny/allow), "bpf" (a v2 device program) or null (the policy lives in another
-     * hierarchy of this pod, or nowhere).
+     * hierarchy of this pod, or nowhere); vmDevices: the policy also lets the pod's hypervisor
+     * open {@link DevicePolicy#VM_HOST}.
      */
     public record Tree(String hierarchy, String mountPoint, String path, boolean v2, List<String> enable, String devices,
-                       List<Group> groups) {
+                       boolean vmDevices, List<Group> groups) {
         public Tree {
             enable = List.copyOf(enable);
             groups = List.copyOf(groups);
@@ -90,6 +91,7 @@ public record CgroupPlan(List<Tree> trees) {
             m.put("v2", t.v2());
             m.put("enable", new ArrayList<Object>(t.enable()));
             m.put("devices", t.devices());
+            if (t.vmDevices()) m.put("vmDevices", true);
             List<Object> groups = new ArrayList<>();
             for (Group g : t.groups()) {
                 List<Object> writes = new ArrayList<>();
@@ -132,7 +134,8 @@ public record CgroupPlan(List<Tree> trees) {
             List<String> enable = new ArrayList<>();
             for (Object e : Json.asArray(m.get("enable"))) enable.add((String) e);
             trees.add(new Tree((String) m.get("hierarchy"), (String) m.get("mountPoint"), (String) m.get("path"),
-                Boolean.TRUE.equals(m.get("v2")), enable, (String) m.get("devices"), groups));
+                Boolean.TRUE.equals(m.get("v2")), enable, (String) m.get("devices"),
+                Boolean.TRUE.equals(m.get("vmDevices")), groups));
         }
         return new CgroupPlan(trees);
     }

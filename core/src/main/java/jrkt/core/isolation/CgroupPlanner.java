@@ -21,9 +21,11 @@ final class CgroupPlanner {
 
     /**
      * @param apps       each app's limits, by app name, in app order
+     * @param vm         the pod's cgroup holds a hypervisor (the kvm flavor's QEMU)
      * @param notApplied receives one line per limit that cannot be applied here
      */
-    static CgroupPlan plan(CgroupHost host, String parent, String uuid, Limits pod, Map<String, Limits> apps, List<String> notApplied) {
+    static CgroupPlan plan(CgroupHost host, String parent, String uuid, Limits pod, Map<String, Limits> apps, boolean vm,
+                           List<String> notApplied) {
         reportMissing(host, "pod", pod, notApplied);
         for (Map.Entry<String, Limits> a : apps.entrySet()) reportMissing(host, "app " + a.getKey(), a.getValue(), notApplied);
         if (host.holding("devices") == null) {
@@ -47,7 +49,7 @@ final class CgroupPlanner {
             for (Map.Entry<String, Limits> a : apps.entrySet()) {
                 groups.add(new Group(CgroupPlan.appGroup(a.getKey()), writes(host, h, a.getValue())));
             }
-            trees.add(new Tree(h.name(), h.mountPoint().toString(), "/" + parent + "/" + uuid, h.v2(), enable, devices, groups));
+            trees.add(new Tree(h.name(), h.mountPoint().toString(), "/" + parent + "/" + uuid, h.v2(), enable, devices, devices != null && vm, groups));
         }
         return new CgroupPlan(trees);
     }

@@ -80,9 +80,9 @@ public final class Cgroups {
         if (pod != null) write(t.podDir(), pod.writes());
         if ("v1".equals(t.devices())) {
             writeFile(t.podDir().resolve("devices.deny"), DevicePolicy.V1_DENY_ALL);
-            for (String rule : DevicePolicy.v1Allow()) writeFile(t.podDir().resolve("devices.allow"), rule);
+            for (String rule : DevicePolicy.v1Allow(t.vmDevices())) writeFile(t.podDir().resolve("devices.allow"), rule);
         } else if ("bpf".equals(t.devices())) {
-            attachDeviceProgram(t.podDir());
+            attachDeviceProgram(t.podDir(), t.vmDevices());
         }
         for (Group g : t.groups()) {
             if (g.name().isEmpty()) continue;
@@ -121,12 +121,12 @@ public final class Cgroups {
         }
     }
 
-    private static void attachDeviceProgram(Path cgroup) {
+    private static void attachDeviceProgram(Path cgroup, boolean vm) {
         Linux linux = Linux.get();
         int dirFd = -1, programFd = -1;
         try {
             dirFd = linux.open(cgroup.toString(), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
-            programFd = Bpf.loadProgram(Bpf.PROG_TYPE_CGROUP_DEVICE, Bpf.CGROUP_DEVICE, DevicePolicy.bpfProgram(), "GPL");
+            programFd = Bpf.loadProgram(Bpf.PROG_TYPE_CGROUP_DEVICE, Bpf.CGROUP_DEVICE, DevicePolicy.bpfProgram(vm), "GPL");
             Bpf.attach(dirFd, programFd, Bpf.CGROUP_DEVICE, 0);
         } catch (SysException e) {
             throw new JrktException("cannot put the device policy on " + cgroup + ": " + e.getMessage(), e);

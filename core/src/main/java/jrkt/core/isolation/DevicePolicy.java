@@ -22,14 +22,31 @@ public final class DevicePolicy {
         new Node("urandom", 1, 9), new Node("tty", 5, 0), new Node("console", 5, 1), new Node("ptmx", 5, 2),
         new Node("pts/*", 136, -1));
 
+    /**
+     * What a pod's hypervisor opens besides (the kvm flavor's QEMU, in the pod's cgroup): the
+     * KVM device, tun for the tap devices of the pod's networks, and vhost-net. The VM's apps
+     * see none of the host's devices, so this opens nothing to them.
+     */
+    public static final List<Node> VM_HOST = List.of(new Node("kvm", 10, 232), new Node("net/tun", 10, 200),
+        new Node("vhost-net", 10, 238));
+
+    private static List<Node> allowed(boolean vm) {
+        if (!vm) return ALLOWED;
+        List<Node> all = new ArrayList<>(ALLOWED);
+        all.addAll(VM_HOST);
+        return all;
+    }
+
     /** v1: written to devices.deny first ("a": everything), then each line to devices.allow. */
     public static final String V1_DENY_ALL = "a";
 
-    public static List<String> v1Allow() {
+    public static List<String> v1Allow() { return v1Allow(false); }
+
+    public static List<String> v1Allow(boolean vm) {
         List<String> lines = new ArrayList<>();
         lines.add("c *:* m");
         lines.add("b *:* m");
-        for (Node n : ALLOWED) lines.add("c " + n.major() + ":" + (n.minor() < 0 ? "*" : n.minor()) + " rwm");
+        for (Node n : allowed(vm)) lines.add("c " + n.major() + ":" + (n.minor() < 0 ? "*" : n.minor()) + " rwm");
         return lines;
     }
 
@@ -41,7 +58,9 @@ public final class DevicePolicy {
     private static final int R0 = 0, R1 = 1, R2 = 2, R3 = 3, R4 = 4, R5 = 5;
 
     /** The v2 program: the same rules as {@link #v1Allow()}, as eBPF instructions (8 bytes each, native order). */
-    public static byte[] bpfProgram() {
+    public static byte[] bpfProgram() { return bpfProgram(false); }
+
+    public static byte[] bpfProgram(boolean vm) {
         List<long[]> p = new ArrayList<>();
         p.add(ins(LDX_MEM_W, R2, R1, 0, 0));      // r2 = access_type
         p.add(ins(ALU64_MOV_X, R3, R2, 0, 0));    // r3 = r2
@@ -55,7 +74,7 @@ public final class DevicePolicy {
         p.add(ins(JMP_JEQ_K, R2, 0, 0, ACC_MKNOD)); // creating any node (and nothing else) is allowed
         int notChar = p.size();
         p.add(ins(JMP_JNE_K, R3, 0, 0, DEV_CHAR)); // block devices: deny (patched below)
-        for (Node n : ALLOWED) {
+        for (Node n : allowed(vm)) {
             if (n.minor() < 0) {
                 toAllow.add(p.size());
                 p.add(ins(JMP_JEQ_K, R4, 0, 0, n.major()));

@@ -54,6 +54,15 @@ public final class IsolationPlan {
      * syscall, an errno, a quantity) fail with a JrktException naming the app and the isolator.
      */
     public static IsolationPlan decide(String uuid, IsolationRequest request, List<App> apps, CgroupHost host) {
+        return decide(uuid, request, apps, host, false);
+    }
+
+    /**
+     * As {@link #decide(String, IsolationRequest, List, CgroupHost)}, for a stage1 that runs the
+     * pod in a virtual machine when virtualMachine is set: the pod's cgroup then holds the
+     * hypervisor, which the device policy lets open what it needs ({@link DevicePolicy#VM_HOST}).
+     */
+    public static IsolationPlan decide(String uuid, IsolationRequest request, List<App> apps, CgroupHost host, boolean virtualMachine) {
         List<String> notApplied = new ArrayList<>();
         Isolators.Resolved pod = Isolators.resolve(request.podIsolators(), "pod");
         for (String n : pod.notApplied()) notApplied.add("pod: " + n);
@@ -83,7 +92,7 @@ public final class IsolationPlan {
             Integer oom = r.oomScoreAdj() != null ? r.oomScoreAdj() : pod.oomScoreAdj();
             decided.add(new AppIsolation(a.name(), caps, r.noNewPrivileges(), policy, filter, oom));
         }
-        CgroupPlan cgroups = CgroupPlanner.plan(host, request.cgroupParent(), uuid, pod.limits(), limits, notApplied);
+        CgroupPlan cgroups = CgroupPlanner.plan(host, request.cgroupParent(), uuid, pod.limits(), limits, virtualMachine, notApplied);
         return new IsolationPlan(request, cgroups, decided, notApplied);
     }
 

@@ -53,10 +53,12 @@ class CgroupsKernelTest {
         assertEquals(List.of(), left);
     }
 
-    private CgroupPlan plan(IsolatorFlags.Resources pod, IsolatorFlags.Resources web) {
+    private CgroupPlan plan(IsolatorFlags.Resources pod, IsolatorFlags.Resources web) { return plan(pod, web, false); }
+
+    private CgroupPlan plan(IsolatorFlags.Resources pod, IsolatorFlags.Resources web, boolean virtualMachine) {
         IsolationRequest request = new IsolationRequest(IsolatorFlags.resources(pod), parent, false, false, false);
         IsolationPlan p = IsolationPlan.decide(uuid, request,
-            List.of(new IsolationPlan.App("web", IsolatorFlags.resources(web))), host);
+            List.of(new IsolationPlan.App("web", IsolatorFlags.resources(web))), host, virtualMachine);
         made.add(p.cgroups());
         return p.cgroups();
     }
@@ -138,12 +140,26 @@ class CgroupsKernelTest {
         Cgroups.create(plan);
         String node = tmp.resolve("disk").toString();
         Process p = inApp(plan, "head -c 1 /dev/zero > /dev/null && echo zero-ok; echo x > /dev/null && echo null-ok; "
-            + "mknod " + node + " b 7 0 && echo mknod-ok; head -c 1 " + node + " > /dev/null && echo block-opened");
+            + "mknod " + node + " b 7 0 && echo mknod-ok; head -c 1 " + node + " > /dev/null && echo block-opened; "
+            + "head -c 0 /dev/net/tun && echo tun-opened");
         String out = finish(p);
         assertTrue(out.contains("zero-ok") && out.contains("null-ok"), out);
         assertTrue(out.contains("mknod-ok"), "creating a node is allowed, as image tools do: " + out);
         assertFalse(out.contains("block-opened"), "opening a block device must fail: " + out);
+        assertFalse(out.contains("tun-opened"), "tun is for a pod's hypervisor only: " + out);
         assertTrue(out.contains("Operation not permitted"), out);
+    }
+
+    @Test
+    void aVirtualMachinesPodLetsItsHypervisorOpenTunAndNothingElseBesides() throws Exception {
+        CgroupPlan plan = plan(limits(null, null, null), limits(null, null, null), true);
+        Cgroups.create(plan);
+        String node = tmp.resolve("disk").toString();
+        Process p = inApp(plan, "head -c 0 /dev/net/tun && echo tun-opened; echo x > /dev/null && echo null-ok; "
+            + "mknod " + node + " b 7 0; head -c 1 " + node + " > /dev/null && echo block-opened");
+        String out = finish(p);
+        assertTrue(out.contains("tun-opened") && out.contains("null-ok"), "QEMU opens tun for the pod's networks: " + out);
+        assertFalse(out.contains("block-opened"), out);
     }
 
     @Test
@@ -151,7 +167,7 @@ class CgroupsKernelTest {
         CgroupHost.Hierarchy unified = host.unified();
         Assumptions.assumeTrue(unified != null, "no cgroup2 mount on this host");
         // The v2 path, on this host's v2 hierarchy whatever holds the devices controller here.
-        Tree tree = new Tree("unified", unified.mountPoint().toString(), "/" + parent + "/" + uuid, true, List.of(), "bpf",
+        Tree tree = new Tree("unified", unified.mountPoint().toString(), "/" + parent + "/" + uuid, true, List.of(), "bpf", false,
             List.of(new Group("", List.of()), new Group("app-web", List.of())));
         CgroupPlan plan = new CgroupPlan(List.of(tree));
         made.add(plan);
@@ -186,7 +202,7 @@ class CgroupsKernelTest {
                 for (Write w : g.writes()) writes.add(w.file().equals("pids.max") ? Write.of("pids.max", "lots") : w);
                 groups.add(new Group(g.name(), writes));
             }
-            trees.add(new Tree(t.hierarchy(), t.mountPoint(), t.path(), t.v2(), t.enable(), t.devices(), groups));
+            trees.add(new Tree(t.hierarchy(), t.mountPoint(), t.path(), t.v2(), t.enable(), t.devices(), t.vmDevices(), groups));
         }
         CgroupPlan bad = new CgroupPlan(trees);
         JrktException e = assertThrows(JrktException.class, () -> Cgroups.create(bad));

@@ -41,6 +41,11 @@ final class Discovery {
         labels.put("os", "linux");
         labels.put("arch", PlatformChoice.host().architecture().equals("arm64") ? "aarch64" : PlatformChoice.host().architecture());
         labels.putAll(ref.labels());
+        String host = ref.name().contains("/") ? ref.name().substring(0, ref.name().indexOf('/')) : ref.name();
+        if (!isDnsName(host)) {
+            throw new JrktException(what + ": discovery needs a host name at the start of the image name, and "
+                + jrkt.core.Quote.arg(host) + " is none (a DNS name has labels of 1 to 63 characters, 253 in all)");
+        }
         List<String> tried = new ArrayList<>();
         for (String path = ref.name(); !path.isEmpty(); path = parent(path)) {
             for (String scheme : allowHttp ? List.of("https", "http") : List.of("https")) {
@@ -98,6 +103,13 @@ final class Discovery {
         return out.toString();
     }
 
+    /** A name the URI and DNS layers take: dot-separated labels of 1 to 63 characters, 253 in all. */
+    static boolean isDnsName(String host) {
+        if (host.isEmpty() || host.length() > 253) return false;
+        for (String label : host.split("\\.", -1)) if (label.isEmpty() || label.length() > 63) return false;
+        return true;
+    }
+
     private static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? "" : path.substring(0, slash);
@@ -111,8 +123,8 @@ final class Discovery {
                 if (r.statusCode() != 200) return null;
                 return new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
             }
-        } catch (IOException e) {
-            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // unreachable or a URI the client refuses: this page is not there
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -202,7 +202,8 @@ public final class PodPreparer {
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
         IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
-            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect());
+            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect(),
+            entrypoints.isolates().contains("kernel"));
 
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
@@ -292,11 +293,9 @@ public final class PodPreparer {
 
     /** What the pod asks for must be something the stage1 flavor gives (fly: the host's namespaces but mount). */
     private static void checkFlavorIsolates(PrepareRequest r, List<String> isolates, String stage1) {
-        // "kernel": the pod runs on a kernel of its own (kvm), so nothing of the host's can be shared
-        if (r.net().hasNetworks() && isolates.contains("kernel"))
-            throw new JrktException("stage1 " + stage1 + " runs pods in a virtual machine, which takes no CNI network yet: use --net=none");
+        // "kernel": the pod runs on a kernel of its own (kvm), so the host's network cannot be shared
         if (r.net() == NetMode.HOST && isolates.contains("kernel"))
-            throw new JrktException("stage1 " + stage1 + " runs pods in a virtual machine with its own kernel: --net=host is not possible; use --net=none");
+            throw new JrktException("stage1 " + stage1 + " runs pods in a virtual machine with its own kernel: --net=host is not possible; give it a CNI network (--net=NAME) or --net=none");
         if (r.net() != NetMode.HOST && !isolates.contains("network"))
             throw new JrktException("stage1 " + stage1 + " runs pods in the host's network namespace: --net=" + r.net()
                 + " needs a flavor that gives a pod its own (jrkt.io/stage1-default)");

@@ -95,11 +95,9 @@ public final class Stage1Images {
 
     /** The built-in flavors that give a pod no network of its own. */
     static final java.util.Set<String> HOST_NETWORK = java.util.Set.of("jrkt.io/stage1-fly");
-    /** The built-in flavors that take no CNI network (yet): a pod without --net gets none. */
-    static final java.util.Set<String> NO_CNI = java.util.Set.of("jrkt.io/stage1-kvm");
 
     /** What a pod without --net is on, for the stage1 the flags pick. */
-    public enum DefaultNetwork { CNI_DEFAULT, HOST, NONE }
+    public enum DefaultNetwork { CNI_DEFAULT, HOST }
 
     /**
      * The network of a pod without --net for the stage1 the flags will pick, as far as it can be
@@ -110,7 +108,6 @@ public final class Stage1Images {
         if (path != null || hash != null) return DefaultNetwork.CNI_DEFAULT;
         String wanted = name != null ? name : configuredDefault != null ? configuredDefault : DEFAULT_NAME;
         if (HOST_NETWORK.contains(wanted)) return DefaultNetwork.HOST;
-        if (NO_CNI.contains(wanted)) return DefaultNetwork.NONE;
         return DefaultNetwork.CNI_DEFAULT;
     }
 
