@@ -226,6 +226,8 @@ int apps_supervise(struct supervisor *sv, struct s1_error *err)
             struct app *app = app_by_pid(sv->plan, pid);
             if (app && app_ended(sv, app, wait_status_code(ws), err) < 0)
                 return -1;
+            if (!app)
+                mds_reaped(pid, ws);
         }
     }
     for (size_t i = 0; i < sv->plan->napps; i++)

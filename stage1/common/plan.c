@@ -210,6 +210,8 @@ static int parse_pod_line(struct plan *plan, int line, char *kw, char **f, size_
         struct cgroup c = { .hierarchy = xstrdup(f[0]), .mountpoint = xstrdup(f[1]), .path = xstrdup(f[2]) };
         plan->cgroups = xrealloc(plan->cgroups, (plan->ncgroups + 1) * sizeof *plan->cgroups);
         plan->cgroups[plan->ncgroups++] = c;
+    } else if (!strcmp(kw, "metadata")) {
+        return mds_parse_plan_line(plan, line, f, n, err);
     } else
         return s1_fail(err, 0, "plan line %d: unknown operation '%s'", line, kw);
     return 0;
@@ -456,6 +458,9 @@ int plan_parse(const char *text, struct plan *plan, struct s1_error *err)
     }
     if (interactive > 1)
         return s1_fail(err, 0, "plan: more than one interactive app");
+    /* the service's address goes on the pod's own loopback, never the host's */
+    if (plan->metadata.mode != METADATA_OFF && plan->net == NET_HOST)
+        return s1_fail(err, 0, "plan: a 'metadata' service needs a network of the pod's own, not 'net host'");
     /* the app's root below the pod's root; app names are AC names, never "." or ".." */
     for (size_t i = 0; i < plan->napps; i++) {
         struct app *app = &plan->apps[i];

@@ -246,7 +246,8 @@ static int open_network_to_userns(const struct plan *plan, struct s1_error *err)
 
 static bool is_known(const struct plan *plan, const struct supervisor *sv, int status_fd, int fd)
 {
-    if (fd <= STDERR_FILENO || fd == sv->signal_fd || fd == sv->null_fd || fd == status_fd || fd == sv->userns_fd)
+    if (fd <= STDERR_FILENO || fd == sv->signal_fd || fd == sv->null_fd || fd == status_fd || fd == sv->userns_fd ||
+        fd == plan->metadata.pid1_fd)
         return true;
     for (size_t i = 0; i < plan->napps; i++) {
         if (plan->apps[i].log_fd == fd)
@@ -369,7 +370,7 @@ static __attribute__((noreturn)) void pod_init(const struct flavor *flavor, stru
     if (build_pod(plan, pod_fd, userns_fd, &err) < 0)
         s1_die(&err);
     close(pod_fd);
-    if (close_all_but_known(plan, &sv, status_fd, &err) < 0)
+    if (close_all_but_known(plan, &sv, status_fd, &err) < 0 || mds_start(plan, sv.null_fd, &err) < 0)
         s1_die(&err);
     if (apps_start_all(&sv, &err) < 0)
         s1_die(&err);
@@ -547,7 +548,9 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
         s1_fail(&err, errno, "open the pod directory");
         s1_die(&err);
     }
-    if (opts.detach && (detach(opts.uuid, pod_fd, &err) < 0 || open_logs(&plan, pod_fd, &err) < 0))
+    /* after detaching: the foreground that returns at once never holds the pod's key */
+    if ((opts.detach && (detach(opts.uuid, pod_fd, &err) < 0 || open_logs(&plan, pod_fd, &err) < 0)) ||
+        mds_open(&plan, opts.uuid, pod_fd, &err) < 0)
         s1_die(&err);
     int userns_fd = plan.userns == USERNS_NONE ? -1 : make_userns(&plan, &err);
     if (plan.userns != USERNS_NONE && userns_fd < 0)
@@ -579,6 +582,7 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
         s1_die(&err);
     }
     if (init == 0) {
+        mds_after_fork_pid1(&plan);
         close(sync[1]);
         close(status_pipe[0]);
         if (flavor->own_namespaces)
@@ -587,6 +591,7 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
     }
     close(sync[0]);
     close(status_pipe[1]);
+    mds_after_fork_run(&plan);
     if (userns_fd >= 0)
         close(userns_fd);
     for (size_t i = 0; i < plan.napps; i++)
@@ -607,9 +612,10 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
     int status = S1_EXIT_FAILURE;
     bool ended = false;
     while (!ended || !ch.eof) {
-        struct pollfd fds[2] = { { .fd = signal_fd, .events = POLLIN }, { .fd = ch.fd, .events = POLLIN } };
+        struct pollfd fds[3] = { { .fd = signal_fd, .events = POLLIN }, { .fd = ch.fd, .events = POLLIN },
+                                 { .fd = plan.metadata.run_fd, .events = POLLIN } };
         /* once PID 1 is gone only its last messages remain to be read */
-        if (poll(ended ? fds + 1 : fds, ended ? 1 : 2, -1) < 0) {
+        if (poll(ended ? fds + 1 : fds, ended ? 1 : 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             s1_fail(&err, errno, "poll");
@@ -619,6 +625,11 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
             channel_read(&ch, &plan, pod_fd);
             if (ended)
                 continue;
+        }
+        if (fds[2].revents && mds_answer(&plan) < 0) {
+            /* the metadata server is gone */
+            close(plan.metadata.run_fd);
+            plan.metadata.run_fd = -1;
         }
         if (!fds[0].revents)
             continue;

@@ -158,8 +158,32 @@ struct app {
 
 enum userns_mode { USERNS_NONE, USERNS_IDMAP, USERNS_SHIFTED };
 
+/* The plan's `metadata` line: the appc metadata service the pod's stage1 serves (mds.c). */
+enum metadata_mode { METADATA_OFF, METADATA_REQUIRED, METADATA_OPTIONAL };
+
+struct metadata_resource {
+    enum { MDS_GET, MDS_SIGN, MDS_VERIFY } action;
+    char *path;          /* the request path it answers, decoded */
+    char *type;          /* MDS_GET: the Content-Type */
+    char *body;          /* MDS_GET: the body */
+    size_t body_len;
+};
+
+struct metadata {
+    enum metadata_mode mode;
+    char *address;       /* IPv4, dotted quad */
+    unsigned port;
+    char *resources;     /* pod path of the resource table */
+    char *keys;          /* host path of the directory of the pods' HMAC keys */
+    /* at run time */
+    struct metadata_resource *table;
+    size_t ntable;
+    int run_fd, pid1_fd; /* the socket pair between the run process and the server */
+};
+
 struct plan {
     char *hostname;
+    struct metadata metadata;
     enum userns_mode userns;   /* with a user namespace: ids 0..count-1 of the pod are host uid/gid.. */
     uid_t userns_uid;
     gid_t userns_gid;
@@ -286,6 +310,72 @@ int apps_start_all(struct supervisor *sv, struct s1_error *err);
 int apps_supervise(struct supervisor *sv, struct s1_error *err);
 /* Status conventions: exit code, or 128+signal. */
 int wait_status_code(int wstatus);
+
+/* ---- sha512.c: SHA-512, HMAC-SHA512, base64 ---- */
+
+#define SHA512_SIZE 64
+#define SHA512_BLOCK 128
+struct sha512 {
+    uint64_t h[8];
+    uint64_t len;
+    uint8_t buf[SHA512_BLOCK];
+    size_t used;
+};
+struct hmac_sha512 {
+    struct sha512 inner, outer;
+};
+void sha512_init(struct sha512 *s);
+void sha512_update(struct sha512 *s, const void *data, size_t len);
+void sha512_final(struct sha512 *s, uint8_t out[SHA512_SIZE]);
+void hmac_sha512_init(struct hmac_sha512 *m, const void *key, size_t key_len);
+void hmac_sha512_update(struct hmac_sha512 *m, const void *data, size_t len);
+void hmac_sha512_final(struct hmac_sha512 *m, uint8_t out[SHA512_SIZE]);
+/* Compares without stopping at the first difference. */
+bool equal_constant_time(const void *a, const void *b, size_t len);
+/* Writes 4*ceil(len/3) characters and a NUL to out; returns the characters written. */
+size_t base64_encode(const uint8_t *in, size_t len, char *out);
+/* Standard alphabet with padding; -1 if in is not that or does not fit in max bytes. */
+int base64_decode(const char *in, size_t len, uint8_t *out, size_t max, size_t *out_len);
+
+/* ---- mds.c, mds_sign.c: the appc metadata service (docs/metadata.md) ----
+ *
+ * The run process (host namespaces, the pod directory) holds the pod's HMAC key and signs and
+ * verifies; the pod's PID 1 gives the service its address inside the pod's network namespace
+ * and forks the server, an unprivileged process that answers HTTP from the resource table and
+ * asks the run process, over a socket pair, for signatures. Nothing of the key enters the pod. */
+
+/* A form's 'content' to sign or verify holds at most this many bytes. */
+#define MDS_CONTENT_MAX (64 * 1024)
+/* A request of the server to the run process: 'S' CONTENT, or 'V' UUID(36) HMAC(64) CONTENT. */
+#define MDS_MESSAGE_MAX (1 + 36 + SHA512_SIZE + MDS_CONTENT_MAX)
+
+/* The plan's `metadata` line (plan.c calls it for the line's fields). */
+int mds_parse_plan_line(struct plan *plan, int line, char **f, size_t n, struct s1_error *err);
+/* Reads the resource table (a pod path) into m->table. */
+int mds_load_table(struct metadata *m, int pod_fd, struct s1_error *err);
+/* In run, before the pod's PID 1 exists: the resource table, the pod's key and the socket
+ * pair. A failure of an optional service turns it off and is recorded in the status file
+ * `metadata-service`; of a required one (or a bad resource table) it is returned. */
+int mds_open(struct plan *plan, const char *uuid, int pod_fd, struct s1_error *err);
+/* Right after the fork of PID 1: the run process closes PID 1's end of the pair; PID 1 closes
+ * the run process's end and wipes its copy of the key. */
+void mds_after_fork_run(struct plan *plan);
+void mds_after_fork_pid1(struct plan *plan);
+/* In run: answers one request of the server; returns -1 once the server is gone. */
+int mds_answer(struct plan *plan);
+/* In the pod's PID 1, in the pod's network namespace, after the pod is built and before any
+ * app starts: the service's address, its listening socket and the server. Sets the apps'
+ * AC_METADATA_URL when it serves. A failure of an optional service is reported to run and
+ * the pod goes on without it; of a required one it is returned. */
+int mds_start(struct plan *plan, int null_fd, struct s1_error *err);
+/* In PID 1: a child was reaped; reports it when it was the server. */
+bool mds_reaped(pid_t pid, int wstatus);
+/* In run: records PID 1's "metadata up|down WHY" in the status file `metadata-service`. */
+void mds_record_status(struct plan *plan, int pod_fd, const char *message);
+/* In enter: the command gets AC_METADATA_URL when the pod's service is up. */
+void mds_enter_environment(struct plan *plan, struct app *app, int pod_fd);
+/* AC_METADATA_URL=http://ADDRESS:PORT in buf. */
+void mds_url_variable(const struct metadata *m, char *buf, size_t len);
 
 /* ---- selfexec.c ---- */
 

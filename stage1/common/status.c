@@ -78,7 +78,8 @@ void status_send(const char *fmt, ...)
     }
 }
 
-/* Messages: "started APP MS", "exited APP STATUS MS", "error APP WHY", "ready", "fatal LINE". */
+/* Messages: "started APP MS", "exited APP STATUS MS", "error APP WHY", "ready", "fatal LINE",
+ * "metadata up", "metadata down WHY". */
 int status_record(struct plan *plan, int pod_fd, char *line)
 {
     struct s1_error err = { 0 };
@@ -100,6 +101,9 @@ int status_record(struct plan *plan, int pod_fd, char *line)
         if (!plan_find_app(plan, app))
             return 0;
         r = status_app_file(pod_fd, app, line, value, &err);
+    } else if (!strcmp(line, "metadata")) {
+        mds_record_status(plan, pod_fd, rest);
+        return 0;
     } else {
         return 0; /* "fatal" is handled by the caller; anything else is ignored */
     }

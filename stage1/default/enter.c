@@ -183,6 +183,7 @@ int cmd_enter(int argc, char **argv)
         }
         if (confine_prepare(&plan, app, pod_fd, &err) < 0)
             s1_die(&err);
+        mds_enter_environment(&plan, app, pod_fd);
     }
     int userns_fd = plan.userns == USERNS_NONE ? -1 : open_pod_userns(pid, &err);
     if ((plan.userns != USERNS_NONE && userns_fd < 0) || join_pod(pid, &err) < 0)

@@ -8,7 +8,7 @@ export LC_ALL=C
 STAGE1_DIR=$(cd "$(dirname "$0")/.." && pwd)
 STAGE1_ROOTFS=$STAGE1_DIR/target/default/rootfs
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-APPLETS="sh echo cat env id hostname ls sleep touch grep readlink ifconfig pwd sort"
+APPLETS="sh echo cat env id hostname ls sleep touch grep readlink ifconfig pwd sort nc wget tr head sed"
 
 if [ "$(id -u)" != 0 ]; then echo "run-tests.sh: must run as root" >&2; exit 1; fi
 if [ ! -x "$STAGE1_ROOTFS/init" ]; then echo "run-tests.sh: build first (make -C stage1)" >&2; exit 1; fi
@@ -645,11 +645,167 @@ test_fly_refuses_private_namespaces() {
         "254 stage1: the fly flavor runs apps in the host's network namespace: the plan asks for another" "$RC $(cat "$POD/err")"
 }
 
+# metadata_pod MODE CMD: a one-app pod named by a fresh UUID, serving the metadata service at
+# 169.254.169.255:18112 from a small resource table, its key in $WORK/keys. The app may reach
+# the service through $MDS (the address) in CMD.
+MDS_ADDR=169.254.169.255
+metadata_pod() {
+    new_pod "$(cat /proc/sys/kernel/random/uuid)"
+    mkdir -p "$POD/md" "$WORK/keys"
+    chmod 700 "$WORK/keys"
+    head -c 64 /dev/urandom >"$WORK/keys/$UUID"
+    chmod 400 "$WORK/keys/$UUID"
+    table_line get /acMetadata/v1/pod/uuid "text/plain; charset=us-ascii" "$UUID"
+    table_line get /acMetadata/v1/apps/a/annotations '[{"name":"a/b","value":"c d"}]' application/json
+    table_line get /acMetadata/v1/apps/a/annotations/a/b "text/plain; charset=us-ascii" "c d"
+    table_line sign /acMetadata/v1/pod/hmac/sign
+    table_line verify /acMetadata/v1/pod/hmac/verify
+    plan_line metadata "$1" "$MDS_ADDR" 18112 md/resources "$WORK/keys"
+    app_lines a "$2"
+}
+table_line() {
+    local line= f
+    for f in "$@"; do line+="${line:+ }$(enc "$f")"; done
+    printf '%s\n' "$line" >>"$POD/md/resources"
+}
+# The signature stage1 must give: HMAC-SHA512 with the key over the UUID's 16 bytes and the content.
+expected_signature() { # UUID CONTENT
+    (printf '%s' "$1" | tr -d - | xxd -r -p; printf '%s' "$2") |
+        openssl dgst -sha512 -mac HMAC -macopt "hexkey:$(xxd -p -c 256 "$WORK/keys/$1")" -binary | base64 -w0
+}
+
+test_metadata() {
+    # raw requests through nc show the status line and headers as sent
+    metadata_pod required 'get() { printf "GET %s HTTP/1.0\r\n\r\n" "$1" | nc '$MDS_ADDR' 18112 | tr -d "\r"; echo; }
+        echo "url=$AC_METADATA_URL"
+        get /acMetadata/v1/pod/uuid
+        get /acMetadata/v1/apps/a/annotations/a/b
+        get /acMetadata/v1/apps/nope/image/id | head -1
+        printf "POST /acMetadata/v1/pod/uuid HTTP/1.1\r\nContent-Length: 0\r\n\r\n" | nc '$MDS_ADDR' 18112 | tr -d "\r" | grep -E "^(HTTP|Allow)"
+        wget -q -O- --post-data="content=hello world" $AC_METADATA_URL/acMetadata/v1/pod/hmac/sign > /vol/sig
+        sig=$(sed "s/+/%2B/g; s,/,%2F,g; s/=/%3D/g" /vol/sig); uuid=$(wget -q -O- $AC_METADATA_URL/acMetadata/v1/pod/uuid)
+        v() { wget -S -q -O- --post-data="$1" $AC_METADATA_URL/acMetadata/v1/pod/hmac/verify 2>&1 | head -1 | sed "s/^ *//"; }
+        v "content=hello+world&uuid=$uuid&signature=$sig"
+        v "content=hello+World&uuid=$uuid&signature=$sig"
+        v "content=hello+world&uuid=00000000-0000-4000-8000-000000000000&signature=$sig"
+        v "content=hello+world&uuid=$uuid&signature=%21%21"
+        v "content=hello+world&uuid=$uuid"
+        for f in Uid CapEff CapBnd NoNewPrivs Seccomp; do grep "^$f:" /proc/2/status | tr -s "\t" " "; done
+        ls /proc/2/fd | wc -l'
+    run_pod
+    local sig
+    sig=$(expected_signature "$UUID" "hello world")
+    expect_eq "metadata: the service answers every request as the plan and table say" "$(printf '%s\n' \
+        "url=http://$MDS_ADDR:18112" \
+        "HTTP/1.1 200 OK" "Content-Type: text/plain; charset=us-ascii" "Content-Length: 36" "Connection: close" "" "$UUID" \
+        "HTTP/1.1 200 OK" "Content-Type: text/plain; charset=us-ascii" "Content-Length: 3" "Connection: close" "" "c d" \
+        "HTTP/1.1 404 Not Found" \
+        "HTTP/1.1 405 Method Not Allowed" "Allow: GET, HEAD" \
+        "HTTP/1.1 200 OK" "HTTP/1.1 403 Forbidden" "HTTP/1.1 403 Forbidden" "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" \
+        "Uid: 65534 65534 65534 65534" "CapEff: 0000000000000000" "CapBnd: 0000000000000000" "NoNewPrivs: 1" "Seccomp: 2" \
+        5)" "$(cat "$POD/out")"
+    expect_eq "metadata: the signature is HMAC-SHA512 with the pod's key over its UUID and the content" "$sig" "$(cat "$POD/vol/sig")"
+    expect_eq "metadata: status says where the service was" "http://$MDS_ADDR:18112" "$(cat "$POD/metadata-service")"
+    expect_eq "metadata: the pod ran as its app said" 0 "$RC"
+}
+
+test_metadata_hostile_requests() {
+    # what an app may send the server: each gets its status, and the server goes on serving
+    metadata_pod required 'raw() { nc '$MDS_ADDR' 18112 | tr -d "\r" | head -1; }
+        (sleep 5 | nc '$MDS_ADDR' 18112 >/dev/null) & # a client that says nothing holds one connection
+        printf "GARBAGE\r\n\r\n" | raw
+        printf "GET /acMetadata/v1/pod/uuid HTTP/9.9\r\n\r\n" | raw
+        printf "GET /acMetadata/v1/pod/%%zz HTTP/1.1\r\n\r\n" | raw
+        (printf "GET /acMetadata/v1/pod/uuid HTTP/1.1\r\nX-Long: "; head -c 9000 /dev/zero | tr "\0" a; printf "\r\n\r\n") | raw
+        (printf "GET /"; head -c 20000 /dev/zero | tr "\0" a; printf " HTTP/1.1\r\n\r\n") | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\n\r\ncontent=x" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n9\r\ncontent=x\r\n0\r\n\r\n" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 300000\r\n\r\n" | raw
+        (printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 70009\r\n\r\ncontent="; head -c 70001 /dev/zero | tr "\0" a) | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Length: 20\r\n\r\ncontent=x" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" | raw
+        printf "POST /acMetadata/v1/pod/hmac/sign HTTP/1.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 9\r\n\r\n--b\r\nxxxx" | raw
+        printf "GET /acMetadata/v1/pod/uuid HTTP/1.1\r\n\r\n" | raw'
+    run_pod
+    expect_eq "metadata: hostile requests get their statuses and the server serves on" "$(printf '%s\n' \
+        "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" \
+        "HTTP/1.1 431 Request Header Fields Too Large" "HTTP/1.1 431 Request Header Fields Too Large" \
+        "HTTP/1.1 411 Length Required" "HTTP/1.1 411 Length Required" \
+        "HTTP/1.1 413 Content Too Large" "HTTP/1.1 413 Content Too Large" "HTTP/1.1 400 Bad Request" \
+        "HTTP/1.1 400 Bad Request" "HTTP/1.1 400 Bad Request" "HTTP/1.1 200 OK")" "$(cat "$POD/out")"
+    expect_eq "metadata: the server was never killed (by its seccomp filter or otherwise)" "http://$MDS_ADDR:18112" \
+        "$(cat "$POD/metadata-service")"
+}
+
+test_metadata_key_missing() {
+    local mode
+    for mode in required optional; do
+        metadata_pod "$mode" 'echo "app ran, url=[$AC_METADATA_URL]"'
+        rm "$WORK/keys/$UUID"
+        run_pod
+        if [ "$mode" = required ]; then
+            expect_eq "metadata required, no key: the pod fails in one line before any app starts" \
+                "254 stage1: metadata service: open the key of pod $UUID: No such file or directory" "$RC $(cat "$POD/err")$(cat "$POD/out")"
+        else
+            expect_eq "metadata optional, no key: the pod runs without it, and says why" \
+                "0 app ran, url=[] unavailable: open the key of pod $UUID: No such file or directory" \
+                "$RC $(cat "$POD/out") $(cat "$POD/metadata-service")"
+        fi
+    done
+}
+
+test_metadata_address_taken() {
+    local mode holder
+    for mode in required optional; do
+        metadata_pod "$mode" 'echo "app ran, url=[$AC_METADATA_URL]"'
+        touch "$POD/netns"
+        if ! unshare --net="$POD/netns" true; then
+            fail "metadata address taken" "cannot create a network namespace"
+            return
+        fi
+        sed -i 's/^net none$/net join netns/' "$POD/plan"
+        # something in the joined namespace listens on the service's port (of every address)
+        nsenter --net="$POD/netns" "$BUSYBOX" nc -l -p 18112 </dev/null >/dev/null 2>&1 &
+        holder=$!
+        local i
+        for ((i = 0; i < 300; i++)); do
+            nsenter --net="$POD/netns" grep -q ":46C0 00000000:0000 0A" /proc/net/tcp 2>/dev/null && break
+            sleep 0.1
+        done
+        run_pod
+        kill "$holder" 2>/dev/null
+        wait "$holder" 2>/dev/null
+        umount "$POD/netns"
+        if [ "$mode" = required ]; then
+            expect_eq "metadata required, address taken: the pod fails in one line before any app starts" \
+                "254 stage1: metadata service: listen on $MDS_ADDR:18112: Address already in use" "$RC $(cat "$POD/err")$(cat "$POD/out")"
+        else
+            expect_eq "metadata optional, address taken: the pod runs without it, and says why" \
+                "0 app ran, url=[] unavailable: listen on $MDS_ADDR:18112: Address already in use" \
+                "$RC $(cat "$POD/out") $(cat "$POD/metadata-service")"
+        fi
+    done
+}
+
+test_metadata_bad_plan() {
+    metadata_pod required 'echo should not run'
+    sed -i 's/^net none$/net host/' "$POD/plan"
+    run_pod
+    expect_eq "metadata with the host's network: refused as a plan error" \
+        "254 stage1: plan: a 'metadata' service needs a network of the pod's own, not 'net host'" "$RC $(cat "$POD/err")$(cat "$POD/out")"
+    metadata_pod required 'echo should not run'
+    printf 'get /x\n' >>"$POD/md/resources"
+    run_pod
+    expect_eq "metadata: a bad resource table fails the pod, naming the line" \
+        "254 stage1: metadata resources line 6: not 'get PATH TYPE BODY', 'sign PATH' or 'verify PATH'" "$RC $(cat "$POD/err")$(cat "$POD/out")"
+}
+
 # all tests, or the ones named on the command line
 TESTS=(exit_status_single exit_status_multi pid_namespace hostname net_none mount_isolation env user workdir handlers
        sigterm_forwarded kill_run detach_enter_stop interactive status_formats net_join detach_failure bad_plan gc
        overlay_root files_masks_readonly readonly_rootfs caps_and_nonewprivs seccomp_and_oom cgroups userns_idmap
-       fly fly_refuses_private_namespaces)
+       fly fly_refuses_private_namespaces metadata metadata_hostile_requests metadata_key_missing
+       metadata_address_taken metadata_bad_plan)
 [ $# -gt 0 ] && TESTS=("$@")
 for t in "${TESTS[@]}"; do "test_$t"; done
 

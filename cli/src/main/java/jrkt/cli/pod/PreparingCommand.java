@@ -15,6 +15,8 @@ import jrkt.core.JrktException;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
+import jrkt.core.metadata.MetadataMode;
+import jrkt.core.metadata.PodAnnotations;
 import jrkt.core.net.EarlyNetworks;
 import jrkt.core.net.NetworkConfigs;
 import jrkt.core.pod.PodDirs;
@@ -121,6 +123,14 @@ abstract class PreparingCommand extends BaseCommand {
                 + " unprivileged id on the host; idmap (default) mounts images and volumes idmapped, chown copies each image"
                 + " with shifted owners")
     PrivateUsersMode privateUsers;
+
+    @Option(names = "--mds-register", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "the appc metadata service (AC_METADATA_URL) for the pod: true fails a pod that cannot have it before any"
+                + " app starts, false gives it none (default: served when the pod has a network of its own)")
+    Boolean mdsRegister;
+
+    @Option(names = "--user-annotation", paramLabel = "NAME=VALUE", description = "an annotation of the pod (repeatable)")
+    List<String> userAnnotations = new ArrayList<>();
 
     @Option(names = "--uuid-file-save", paramLabel = "FILE", description = "write the pod's UUID to FILE")
     Path uuidFileSave;
@@ -237,8 +247,8 @@ abstract class PreparingCommand extends BaseCommand {
         String tty = interactive() ? terminal() : null;
         PrivateUsers userns = privateUsers == null ? PrivateUsers.NONE : PrivateUsers.parse(privateUsers.name());
         return new PrepareRequest(apps, parsedVolumes, hostname, netMode, dnsConfig, hosts, inherited, fromFiles, set,
-            stage1Id, noOverlay, interactive(), tty, Map.of(), isolation(), userns,
-            userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()));
+            stage1Id, noOverlay, interactive(), tty, PodAnnotations.parse("--user-annotation", userAnnotations), isolation(), userns,
+            userns == PrivateUsers.NONE ? null : IdPool.load(jrkt().localConfig(), jrkt().systemConfig()), MetadataMode.ofFlag(mdsRegister));
     }
 
     private String configuredStage1() { return Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig()); }
@@ -264,7 +274,7 @@ abstract class PreparingCommand extends BaseCommand {
         }
         return new PrepareRequest(r.apps(), r.volumes(), r.hostname(), netMode, dnsConfig, r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
-            r.privateUsers(), r.idPool());
+            r.privateUsers(), r.idPool(), r.metadata());
     }
 
     /** Every app image given as something to fetch (docker://, a file, oci-layout:...) is fetched, then named by its ID. */
@@ -280,7 +290,7 @@ abstract class PreparingCommand extends BaseCommand {
         }
         return new PrepareRequest(apps, r.volumes(), r.hostname(), r.net(), r.dns(), r.hostsEntries(), r.inheritedEnv(),
             r.envFromFiles(), r.setEnv(), r.stage1ImageId(), r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation(),
-            r.privateUsers(), r.idPool());
+            r.privateUsers(), r.idPool(), r.metadata());
     }
 
     /** This command's flag names without the app flags (which its help group also declares). */

@@ -13,6 +13,7 @@ import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
 import jrkt.core.isolation.IsolationStatus;
+import jrkt.core.metadata.PodMetadata;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.json.Json;
 import jrkt.core.net.PodNetworks;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
  * {@code jrkt status UUID}: rkt's key=value lines: state, created, started, pid, exited, exit,
  * networks ({@code NAME:ip4=ADDRESS,...}, once the pod started on CNI networks), user-namespace, and per
  * app {@code app-NAME=STATUS} (its exit status, running, oom-killed, or the error that kept it from starting);
- * {@code insecure-options} and {@code not-applied} when the pod has any.
+ * {@code insecure-options} and {@code not-applied} when the pod has any; {@code metadata-service}: the appc
+ * metadata service's URL, or why the pod has none.
  */
 @Command(name = "status", description = {
         "Print the state of a pod as key=value lines: state, created, started, pid, exited, networks, app-NAME=STATUS.",
@@ -126,6 +128,7 @@ public final class StatusCommand extends BaseCommand {
         s.put("networks", json(PodNetworks.status(pod.dir())));
         PodUserNamespace userns = PodUserNamespace.read(pod.dir());
         s.put("user-namespace", userns == null ? null : userns.mapping());
+        s.put("metadata-service", PodMetadata.status(pod.dir()));
         IsolationStatus isolation = IsolationStatus.read(pod.dir());
         s.put("insecure-options", isolation.insecureOptions());
         s.put("not-applied", isolation.notApplied());

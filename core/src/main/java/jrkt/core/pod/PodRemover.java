@@ -10,6 +10,7 @@ import java.util.Set;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.Cgroups;
+import jrkt.core.metadata.PodKeys;
 import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.userns.IdRanges;
 
@@ -76,12 +77,13 @@ public final class PodRemover {
     }
 
     /**
-     * With the pod's lock held and the pod in garbage/: stage1 gc (when the pod has a stage1),
+     * With the pod's lock held and the pod in garbage/: its signing key, stage1 gc (when the pod has a stage1),
      * then the pod's cgroups, the networks' teardown (CNI DEL, the namespace), then unmount and
      * delete. A failing stage1 gc, a cgroup that stays busy or a failing DEL keeps the pod, so that
      * what it should have undone is not forgotten; the next gc tries again.
      */
     void sweepLocked(Path garbageDir, String uuid) {
+        PodKeys.destroy(dirs, uuid); // first: a pod half deleted no longer verifies
         Path gc = stage1Gc(garbageDir);
         if (gc != null) {
             List<String> args = new ArrayList<>();

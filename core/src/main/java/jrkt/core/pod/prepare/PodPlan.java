@@ -7,6 +7,7 @@ import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.IsolationPlan;
+import jrkt.core.metadata.PodMetadata;
 import jrkt.core.pod.userns.IdRange;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.pod.userns.PrivateUsers;
@@ -40,6 +41,7 @@ final class PodPlan {
     private final IsolationPlan isolation;
     private final PodUserNamespace userns;
     private final PlanWriter plan = new PlanWriter();
+    private PodMetadata metadata;
 
     PodPlan(String hostname, PrepareRequest request, List<PreparedApp> apps, Map<String, VolumeSpec> volumes,
             IsolationPlan isolation, PodUserNamespace userns) {
@@ -51,6 +53,12 @@ final class PodPlan {
         this.userns = userns;
     }
 
+    /** The pod's metadata service (null: none). */
+    PodPlan metadata(PodMetadata metadata) {
+        this.metadata = metadata;
+        return this;
+    }
+
     /** The app's root inside the pod's root, as stage1 sees it after pivot_root. */
     static String appRoot(String app) { return "/opt/stage2/" + app + "/rootfs"; }
 
@@ -60,6 +68,7 @@ final class PodPlan {
         plan.line("net", request.net().planFields());
         if (request.interactive() && request.consoleTty() != null) plan.line("console", request.consoleTty());
         isolation.podLines(plan);
+        if (metadata != null) metadata.planLine(plan);
         if (userns != null) {
             IdRange ids = userns.ids();
             plan.line("userns", Long.toString(ids.uid()), Long.toString(ids.gid()), Long.toString(ids.count()), userns.mode().planMode());

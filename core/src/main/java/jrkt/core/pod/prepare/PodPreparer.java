@@ -20,6 +20,8 @@ import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.CgroupHost;
 import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.isolation.Isolators;
+import jrkt.core.metadata.PodKeys;
+import jrkt.core.metadata.PodMetadata;
 import jrkt.core.net.EarlyNetworks;
 import jrkt.core.net.PodNetworks;
 import jrkt.core.pod.PodDirs;
@@ -108,6 +110,11 @@ public final class PodPreparer {
         } catch (RuntimeException | IOException | Error e) {
             networks.abandon(e);
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
+            try {
+                PodKeys.destroy(dirs, uuid);
+            } catch (RuntimeException destroy) {
+                e.addSuppressed(destroy);
+            }
             if (request.privateUsers() != PrivateUsers.NONE) {
                 try {
                     IdRanges.release(dirs, uuid);
@@ -128,6 +135,7 @@ public final class PodPreparer {
         Set<String> names = new HashSet<>();
         for (VolumeSpec v : r.volumes())
             if (!names.add(v.name())) throw new JrktException("--volume " + v.name() + ": two volumes have this name");
+        PodMetadata.check(r.metadata(), r.net() == NetMode.HOST);
         if (r.interactive() && r.apps().size() != 1)
             throw new JrktException("--interactive needs exactly one app, got " + r.apps().size());
         if (r.hostname() != null && !r.hostname().matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})"))
@@ -200,6 +208,8 @@ public final class PodPreparer {
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
+        PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
+            manifests, store::manifestBytes);
         isolation.write(pod);
         writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
@@ -213,7 +223,7 @@ public final class PodPreparer {
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
-        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).build();
+        PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
         networks.finish(); // after the etc files, which the networks' DNS and addresses update
         // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it

@@ -3,6 +3,7 @@ package jrkt.core.pod.prepare;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.isolation.IsolationRequest;
+import jrkt.core.metadata.MetadataMode;
 import jrkt.core.pod.userns.IdPool;
 import jrkt.core.pod.userns.PrivateUsers;
 
@@ -28,7 +29,8 @@ public record PrepareRequest(
         Map<String, String> annotations,
         IsolationRequest isolation,         // pod limits, --cgroup-parent, --insecure-options (null: defaults)
         PrivateUsers privateUsers,          // --private-users (null: none)
-        IdPool idPool) {                    // where --private-users takes ids from (null: IdPool.DEFAULT)
+        IdPool idPool,                      // where --private-users takes ids from (null: IdPool.DEFAULT)
+        MetadataMode metadata) {            // --mds-register (null: AUTO)
 
     public PrepareRequest {
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
@@ -42,6 +44,7 @@ public record PrepareRequest(
         isolation = isolation == null ? IsolationRequest.DEFAULT : isolation;
         privateUsers = privateUsers == null ? PrivateUsers.NONE : privateUsers;
         idPool = idPool == null ? IdPool.DEFAULT : idPool;
+        metadata = metadata == null ? MetadataMode.AUTO : metadata;
     }
 
     /** Without a user namespace of the pod's own. */
@@ -50,7 +53,7 @@ public record PrepareRequest(
                           Map<String, String> setEnv, String stage1ImageId, boolean noOverlay, boolean interactive,
                           String consoleTty, Map<String, String> annotations, IsolationRequest isolation) {
         this(apps, volumes, hostname, net, dns, hostsEntries, inheritedEnv, envFromFiles, setEnv, stage1ImageId, noOverlay,
-            interactive, consoleTty, annotations, isolation, PrivateUsers.NONE, IdPool.DEFAULT);
+            interactive, consoleTty, annotations, isolation, PrivateUsers.NONE, IdPool.DEFAULT, MetadataMode.AUTO);
     }
 
     /** A request with the defaults for everything but the apps and the stage1 image. */
