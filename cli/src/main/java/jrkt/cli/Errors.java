@@ -44,7 +44,7 @@ public final class Errors {
         return message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
-    private static void report(PrintWriter err, String line, Throwable ex, boolean debug) {
+    static void report(PrintWriter err, String line, Throwable ex, boolean debug) {
         err.println("jrkt: " + line);
         if (debug) ex.printStackTrace(err);
         err.flush();

@@ -13,6 +13,7 @@ import jrkt.cli.image.ImageCommand;
 import jrkt.cli.pod.CatManifestCommand;
 import jrkt.cli.pod.EnterCommand;
 import jrkt.cli.pod.ExportCommand;
+import jrkt.cli.pod.AppFlags;
 import jrkt.cli.pod.GcCommand;
 import jrkt.cli.pod.ListCommand;
 import jrkt.cli.pod.LogsCommand;
@@ -22,10 +23,12 @@ import jrkt.cli.pod.RunCommand;
 import jrkt.cli.pod.RunPreparedCommand;
 import jrkt.cli.pod.StatusCommand;
 import jrkt.cli.pod.StopCommand;
+import jrkt.core.Phases;
 import jrkt.core.image.ImageLimits;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -62,20 +65,21 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     // No picocli defaultValue on inherited options: picocli would re-apply a default while parsing a
     // subcommand and undo a value given before it. Nulls mean "not given"; the accessors supply defaults.
+    // Package-private, as every option's field or setter: the build-time parser (jrkt.cli.args) sets them.
     @Option(names = "--dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "jrkt's data directory (default: /var/lib/jrkt)")
-    private Path dir;
+    Path dir;
 
     @Option(names = "--local-config", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "local configuration directory (default: /etc/jrkt)")
-    private Path localConfig;
+    Path localConfig;
 
     @Option(names = "--system-config", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "system configuration directory (default: /usr/lib/jrkt)")
-    private Path systemConfig;
+    Path systemConfig;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print debugging information and stack traces to stderr")
-    private Boolean debug;
+    Boolean debug;
 
     // Accumulated by a setter: picocli restarts a list option's value when a subcommand parses it,
     // and "--insecure-options=image run --insecure-options=seccomp" means both.
@@ -85,7 +89,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
             converter = InsecureOptions.Converter.class,
             description = "security checks to disable: ${COMPLETION-CANDIDATES}",
             completionCandidates = InsecureOptions.Names.class)
-    private void insecureOptions(List<String> names) {
+    void insecureOptions(List<String> names) {
         if (names != null) insecureOptions.addAll(names);
     }
 
@@ -94,7 +98,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     @Option(names = "--limit", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
             description = "change one limit on images, e.g. max-image-size=8GiB (repeatable; docs/limits.md lists them)")
-    private void limit(List<String> values) {
+    void limit(List<String> values) {
         if (values != null) limitFlags.addAll(values);
     }
 
@@ -126,7 +130,10 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     /** The image store in {@link #dataDir()}, opened on first use and closed when the command ends. */
     public synchronized Store openStore() throws IOException {
-        if (store == null) store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
+        if (store == null) {
+            store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
+            Phases.mark("store-open");
+        }
         return store;
     }
 
@@ -142,8 +149,14 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return (JrktCommand) spec.root().userObject();
     }
 
-    /** A command line with every command, for help, completion and tests. */
+    /** A command line with every command, for help, completion, the build-time model and tests. */
     public CommandLine commandLine() { return commandLine(COMMANDS.keySet()); }
+
+    /**
+     * Options parsed apart from the command tree, each as the spec it is parsed with: the flags
+     * of one app of run and prepare ({@link AppFlags}). The build-time model covers them too.
+     */
+    public static List<CommandSpec> flagSets() { return List.of(new AppFlags().commandSpec()); }
 
     /**
      * A command line for these arguments: only the command they name is built, or all of them
@@ -178,6 +191,8 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         for (String name : names) commandLine.addSubcommand(name, COMMANDS.get(name));
         // "--insecure-options=image" names both an insecure option and the image command.
         commandLine.setAllowSubcommandsAsOptionParameters(true);
+        // rkt had no @file arguments: "@x" is a word like any other (an app's argument, a value).
+        commandLine.setExpandAtFiles(false);
         // Everything from the first image (run, prepare) or the UUID (enter) on belongs to the
         // apps: their flags, "--" and "---" must reach the command untouched.
         for (String name : List.of("run", "prepare", "enter")) {

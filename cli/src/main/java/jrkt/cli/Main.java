@@ -1,6 +1,21 @@
 package jrkt.cli;
 
-/** Entry point: runs the picocli command tree; failures become one line on stderr and exit 254. */
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+import jrkt.cli.args.CliModel;
+import jrkt.cli.args.ModelParser;
+import jrkt.core.Phases;
+
+/**
+ * Entry point. A command line is parsed by the build-time model of the command tree
+ * ({@link ModelParser}) and its command run here; anything the model leaves to picocli (help, a
+ * usage error, a rare syntax) goes to picocli, which parses and runs it as it always did.
+ * Failures become one line on stderr and exit 254; subcommands' statuses pass through.
+ */
 public final class Main {
     private Main() {}
 
@@ -8,13 +23,68 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs one jrkt command line and returns its exit status; subcommands' statuses pass through. */
+    /** Runs one jrkt command line and returns its exit status. */
     static int run(String[] args) {
+        Phases.start();
+        CliModel model = CliModel.get();
+        ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
+        if (parsed == null) return runWithPicocli(args);
+        Phases.mark("parse");
+        return execute(parsed);
+    }
+
+    /** Runs a command the model parsed, as picocli's execute would: call(), its status, errors as one line. */
+    private static int execute(ModelParser.Parsed parsed) {
+        try (JrktCommand root = (JrktCommand) parsed.root()) {
+            PrintWriter out = writer(System.out, "sun.stdout.encoding");
+            PrintWriter err = writer(System.err, "sun.stderr.encoding");
+            Object command = parsed.command();
+            if (command instanceof BaseCommand base) base.attach(root, parsed.model(), out, err);
+            int status;
+            try {
+                Object result = ((Callable<?>) command).call();
+                status = result instanceof Integer code ? code : 0;
+            } catch (Exception e) {
+                Errors.report(err, Errors.describe(e), e, root.debug());
+                status = Errors.EXIT_ERROR;
+            }
+            out.flush();
+            Phases.mark("command");
+            if (root.debug()) {
+                err.print(Phases.report("exit"));
+                err.flush();
+            }
+            return status;
+        }
+    }
+
+    /** picocli's parse and run of the whole command tree (only the command named is built). */
+    private static int runWithPicocli(String[] args) {
         try (JrktCommand root = new JrktCommand()) {
             var commandLine = root.commandLine(args);
             int status = commandLine.execute(args);
             commandLine.getOut().flush();
+            Phases.mark("picocli");
+            if (root.debug()) {
+                PrintWriter err = commandLine.getErr();
+                err.print(Phases.report("exit"));
+                err.flush();
+            }
             return status;
         }
+    }
+
+    /** The writer picocli would make for this stream: its charset property, else the default, autoflush on println. */
+    private static PrintWriter writer(OutputStream stream, String charsetProperty) {
+        Charset charset = Charset.defaultCharset();
+        String name = System.getProperty(charsetProperty);
+        if (name != null) {
+            try {
+                charset = Charset.forName(name);
+            } catch (RuntimeException e) {
+                // picocli too falls back to the default charset
+            }
+        }
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(stream, charset)), true);
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
+import jrkt.cli.args.CliModel;
+import jrkt.cli.args.OptionModel;
 import jrkt.core.JrktException;
+import jrkt.core.Phases;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
@@ -118,11 +121,14 @@ abstract class PreparingCommand extends BaseCommand {
     String preparePod() throws IOException {
         PrepareRequest parsed = request(null);
         if (uuidFileSave != null) checkWritableParent(uuidFileSave);
+        Phases.mark("request");
         Store store = store();
         String stage1 = Stage1Image.select(store, stage1Path, stage1Name, stage1Hash);
+        Phases.mark("stage1-image");
         PrepareRequest request = withStage1(parsed, stage1);
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid = new PodPreparer(store, dirs).prepare(request);
+        Phases.mark("prepare");
         // appc: an executor makes known which isolators it did not apply
         for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {
@@ -174,11 +180,16 @@ abstract class PreparingCommand extends BaseCommand {
             r.envFromFiles(), r.setEnv(), stage1, r.noOverlay(), r.interactive(), r.consoleTty(), r.annotations(), r.isolation());
     }
 
-    /** This command's flag names without the app flags (which its help group also declares). */
+    /** This command's flag names, global ones included, without the app flags (which its help group also declares). */
     private Set<String> podFlagNames() {
         Set<String> names = new HashSet<>();
-        for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
-        names.removeAll(new AppFlags().commandSpec().optionsMap().keySet());
+        if (spec != null) {
+            for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
+        } else {
+            for (OptionModel o : commandModel().options) names.addAll(List.of(o.names));
+            for (OptionModel o : CliModel.get().root().options) if (o.inherited) names.addAll(List.of(o.names));
+        }
+        names.removeAll(AppArgs.appFlagNames());
         return names;
     }
 
