@@ -2,71 +2,62 @@ package jrkt.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link Linux} calls made through the FFM API (java.lang.foreign) on libc.
- * Each libc function is bound on its first use only: the run path calls a handful of them
- * and binding a downcall costs time. errno is captured by the linker right after the call,
- * before the JVM can clobber it.
+ * Each libc function is bound on its first use only, and all through the one downcall shape of
+ * {@link Downcall}: the run path calls a handful of them and each new shape costs milliseconds.
+ * errno is captured by the linker right after the call, before the JVM can clobber it.
  */
 final class FfmLinux implements Linux {
     static final Linux INSTANCE = new FfmLinux();
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final SymbolLookup LIBC = Linker.nativeLinker().defaultLookup();
 
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
     private static final int CLOSE_RANGE_CLOEXEC = 4, SIG_SETMASK = 2, SIGSET_BYTES = 128;
 
-    private static final Fn MOUNT = errnoFn("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-    private static final Fn UMOUNT2 = errnoFn("umount2", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final Fn OPEN = new Fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Fn CLOSE = errnoFn("close", JAVA_INT, JAVA_INT);
-    private static final Fn FLOCK = errnoFn("flock", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn FCNTL = new Fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Fn MKNOD = errnoFn("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
-    private static final Fn LCHOWN = errnoFn("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final Fn CHMOD = errnoFn("chmod", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final Fn SYMLINK = errnoFn("symlink", JAVA_INT, ADDRESS, ADDRESS);
-    private static final Fn READLINK = errnoFn("readlink", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn UTIMENSAT = errnoFn("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    private static final Fn LSETXATTR = errnoFn("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final Fn LGETXATTR = errnoFn("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn LLISTXATTR = errnoFn("llistxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn UNSHARE = errnoFn("unshare", JAVA_INT, JAVA_INT);
-    private static final Fn SETNS = errnoFn("setns", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn GETPID = new Fn("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final Fn GETEUID = new Fn("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final Fn KILL = errnoFn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn CHDIR = errnoFn("chdir", JAVA_INT, ADDRESS);
-    private static final Fn EXECVE = errnoFn("execve", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-    private static final Fn CLOSE_RANGE = errnoFn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    // Every function goes through the one downcall shape of Downcall (integers and pointers as longs).
+    private static final Fn MOUNT = new Fn("mount");
+    private static final Fn UMOUNT2 = new Fn("umount2");
+    private static final Fn OPEN = new Fn("open");
+    private static final Fn CLOSE = new Fn("close");
+    private static final Fn FLOCK = new Fn("flock");
+    private static final Fn FCNTL = new Fn("fcntl");
+    private static final Fn MKNOD = new Fn("mknod");
+    private static final Fn LCHOWN = new Fn("lchown");
+    private static final Fn CHMOD = new Fn("chmod");
+    private static final Fn SYMLINK = new Fn("symlink");
+    private static final Fn READLINK = new Fn("readlink");
+    private static final Fn UTIMENSAT = new Fn("utimensat");
+    private static final Fn LSETXATTR = new Fn("lsetxattr");
+    private static final Fn LGETXATTR = new Fn("lgetxattr");
+    private static final Fn LLISTXATTR = new Fn("llistxattr");
+    private static final Fn UNSHARE = new Fn("unshare");
+    private static final Fn SETNS = new Fn("setns");
+    private static final Fn GETPID = new Fn("getpid");
+    private static final Fn GETEUID = new Fn("geteuid");
+    private static final Fn KILL = new Fn("kill");
+    private static final Fn CHDIR = new Fn("chdir");
+    private static final Fn EXECVE = new Fn("execve");
+    private static final Fn CLOSE_RANGE = new Fn("close_range");
     // pthread_sigmask returns the error number instead of setting errno
-    private static final Fn PTHREAD_SIGMASK = new Fn("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final Fn STRERROR = new Fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final Fn PTHREAD_SIGMASK = new Fn("pthread_sigmask");
+    private static final Fn STRERROR = new Fn("strerror");
 
     /** fds meant to survive execve: opened here without O_CLOEXEC, or passed to clearCloexec. */
     private final Set<Integer> inheritedFds = ConcurrentHashMap.newKeySet();
@@ -76,45 +67,39 @@ final class FfmLinux implements Linux {
     /** A libc function whose downcall handle is made on first use. */
     private static final class Fn {
         private final String name;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
         private volatile MethodHandle handle;
 
-        Fn(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Fn(String name) {
             this.name = name;
-            this.descriptor = descriptor;
-            this.options = options;
         }
 
         MethodHandle handle() {
             MethodHandle h = handle;
             if (h == null) {
-                MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-                h = LINKER.downcallHandle(symbol, descriptor, options);
+                Optional<MemorySegment> symbol = LIBC.find(name);
+                if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no " + name);
+                h = Downcall.bind(symbol.get());
                 handle = h;
             }
             return h;
         }
     }
 
-    private static Fn errnoFn(String name, MemoryLayout result, MemoryLayout... args) {
-        return new Fn(name, FunctionDescriptor.of(result, args), CAPTURE_ERRNO);
+    private static MemorySegment callState(Arena arena) { return Downcall.callState(arena); }
+
+    private static int errno(MemorySegment callState) { return Downcall.errno(callState); }
+
+    /** A C string's address, 0 (NULL) for null. */
+    private static long cString(Arena arena, String s) {
+        return s == null ? 0 : arena.allocateFrom(s).address();
     }
 
-    private static MemorySegment callState(Arena arena) { return arena.allocate(CALL_STATE); }
-
-    private static int errno(MemorySegment callState) { return (int) ERRNO.get(callState, 0L); }
-
-    private static MemorySegment cString(Arena arena, String s) {
-        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
-    }
-
-    /** A path's exact bytes, NUL-terminated. */
-    private static MemorySegment cBytes(Arena arena, byte[] path) {
+    /** A path's exact bytes, NUL-terminated: the address. */
+    private static long cBytes(Arena arena, byte[] path) {
         MemorySegment c = arena.allocate(path.length + 1L);
         MemorySegment.copy(path, 0, c, JAVA_BYTE, 0, path.length);
         c.set(JAVA_BYTE, path.length, (byte) 0);
-        return c;
+        return c.address();
     }
 
     private static SysException failure(String call, String subject, MemorySegment callState) {
@@ -126,30 +111,15 @@ final class FfmLinux implements Linux {
     }
 
     static String strerror(int errno) {
-        try {
-            MemorySegment message = (MemorySegment) STRERROR.handle().invokeExact(errno);
-            return message.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** Downcalls throw only what the JVM throws; anything checked here is a bug, not a failed call. */
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+        long message = Downcall.call(STRERROR.handle(), Downcall.ignoredState(), errno);
+        return Downcall.pointer(message).reinterpret(1024).getString(0);
     }
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) MOUNT.handle().invokeExact(state, cString(arena, source), cString(arena, target),
-                    cString(arena, fstype), flags, cString(arena, data));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(MOUNT.handle(), state, cString(arena, source), cString(arena, target), cString(arena, fstype), flags, cString(arena, data));
             if (rc != 0) throw failure("mount", (source == null ? "none" : source) + " on " + target, state);
         }
     }
@@ -158,10 +128,7 @@ final class FfmLinux implements Linux {
     public void umount2(String target, int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) UMOUNT2.handle().invokeExact(state, cString(arena, target), flags);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UMOUNT2.handle(), state, cString(arena, target), flags);
             if (rc != 0) throw failure("umount2", target, state);
         }
     }
@@ -170,10 +137,7 @@ final class FfmLinux implements Linux {
     public int open(String path, int flags, int mode) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int fd;
-            try {
-                fd = (int) OPEN.handle().invokeExact(state, cString(arena, path), flags, mode);
-            } catch (Throwable t) { throw unexpected(t); }
+            int fd = (int) Downcall.call(OPEN.handle(), state, cString(arena, path), flags, mode);
             if (fd < 0) throw failure("open", path, state);
             if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
             else inheritedFds.remove(fd);
@@ -186,10 +150,7 @@ final class FfmLinux implements Linux {
         inheritedFds.remove(fd);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CLOSE.handle().invokeExact(state, fd);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(CLOSE.handle(), state, fd);
             if (rc != 0) throw failure("close", "fd " + fd, state);
         }
     }
@@ -198,10 +159,7 @@ final class FfmLinux implements Linux {
     public boolean flock(int fd, int operation) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) FLOCK.handle().invokeExact(state, fd, operation);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(FLOCK.handle(), state, fd, operation);
             if (rc == 0) return true;
             if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
             throw failure("flock", "fd " + fd, state);
@@ -218,10 +176,7 @@ final class FfmLinux implements Linux {
     private static int fcntl(int fd, int command, int argument) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) FCNTL.handle().invokeExact(state, fd, command, argument);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(FCNTL.handle(), state, fd, command, argument);
             if (rc < 0) throw failure("fcntl", "fd " + fd, state);
             return rc;
         }
@@ -240,10 +195,7 @@ final class FfmLinux implements Linux {
     private void mknod(byte[] pathBytes, String path, int mode, long dev) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) MKNOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode, dev);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(MKNOD.handle(), state, cBytes(arena, pathBytes), mode, dev);
             if (rc != 0) throw failure("mknod", path, state);
         }
     }
@@ -261,10 +213,7 @@ final class FfmLinux implements Linux {
     private void lchown(byte[] pathBytes, String path, int uid, int gid) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) LCHOWN.handle().invokeExact(state, cBytes(arena, pathBytes), uid, gid);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(LCHOWN.handle(), state, cBytes(arena, pathBytes), uid, gid);
             if (rc != 0) throw failure("lchown", path, state);
         }
     }
@@ -282,10 +231,7 @@ final class FfmLinux implements Linux {
     private void chmod(byte[] pathBytes, String path, int mode) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CHMOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(CHMOD.handle(), state, cBytes(arena, pathBytes), mode);
             if (rc != 0) throw failure("chmod", path, state);
         }
     }
@@ -299,10 +245,7 @@ final class FfmLinux implements Linux {
     public void symlink(byte[] target, java.nio.file.Path link) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) SYMLINK.handle().invokeExact(state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(SYMLINK.handle(), state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
             if (rc != 0) throw failure("symlink", link.toString(), state);
         }
     }
@@ -311,12 +254,9 @@ final class FfmLinux implements Linux {
     public byte[] readlink(java.nio.file.Path link) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cLink = cBytes(arena, PathBytes.of(link));
+            long cLink = cBytes(arena, PathBytes.of(link));
             MemorySegment buffer = arena.allocate(4096); // PATH_MAX: no link target is longer
-            long n;
-            try {
-                n = (long) READLINK.handle().invokeExact(state, cLink, buffer, 4096L);
-            } catch (Throwable t) { throw unexpected(t); }
+            long n = Downcall.call(READLINK.handle(), state, cLink, buffer.address(), 4096L);
             if (n < 0) throw failure("readlink", link.toString(), state);
             return buffer.asSlice(0, n).toArray(JAVA_BYTE);
         }
@@ -335,10 +275,7 @@ final class FfmLinux implements Linux {
             times.setAtIndex(JAVA_LONG, 1, Math.floorMod(atimeNanos, 1_000_000_000L));
             times.setAtIndex(JAVA_LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
             times.setAtIndex(JAVA_LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
-            int rc;
-            try {
-                rc = (int) UTIMENSAT.handle().invokeExact(state, AT_FDCWD, cBytes(arena, pathBytes), times, AT_SYMLINK_NOFOLLOW);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UTIMENSAT.handle(), state, AT_FDCWD, cBytes(arena, pathBytes), times.address(), AT_SYMLINK_NOFOLLOW);
             if (rc != 0) throw failure("utimensat", path, state);
         }
     }
@@ -357,11 +294,7 @@ final class FfmLinux implements Linux {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             MemorySegment bytes = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
-            int rc;
-            try {
-                rc = (int) LSETXATTR.handle().invokeExact(state, cBytes(arena, pathBytes), cString(arena, name),
-                    bytes, (long) value.length, 0);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(LSETXATTR.handle(), state, cBytes(arena, pathBytes), cString(arena, name), bytes.address(), value.length, 0);
             if (rc != 0) throw failure("lsetxattr", path + " " + name, state);
         }
     }
@@ -379,15 +312,15 @@ final class FfmLinux implements Linux {
     private byte[] lgetxattr(byte[] pathBytes, String path, String name) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
+            long cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
             while (true) {
-                long size = getxattr(state, cPath, cName, MemorySegment.NULL, 0);
+                long size = getxattr(state, cPath, cName, 0, 0);
                 if (size < 0) {
                     if (errno(state) == Errno.ENODATA) return null;
                     throw failure("lgetxattr", path + " " + name, state);
                 }
                 MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = getxattr(state, cPath, cName, buffer, size);
+                long read = getxattr(state, cPath, cName, buffer.address(), size);
                 if (read >= 0) return buffer.asSlice(0, read).toArray(JAVA_BYTE);
                 // the value grew between the two calls: ask its size again
                 if (errno(state) != Errno.ERANGE) {
@@ -398,10 +331,8 @@ final class FfmLinux implements Linux {
         }
     }
 
-    private static long getxattr(MemorySegment state, MemorySegment path, MemorySegment name, MemorySegment buffer, long size) {
-        try {
-            return (long) LGETXATTR.handle().invokeExact(state, path, name, buffer, size);
-        } catch (Throwable t) { throw unexpected(t); }
+    private static long getxattr(MemorySegment state, long path, long name, long buffer, long size) {
+        return Downcall.call(LGETXATTR.handle(), state, path, name, buffer, size);
     }
 
     @Override
@@ -417,22 +348,20 @@ final class FfmLinux implements Linux {
     private List<String> llistxattr(byte[] pathBytes, String path) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cBytes(arena, pathBytes);
+            long cPath = cBytes(arena, pathBytes);
             while (true) {
-                long size = listxattr(state, cPath, MemorySegment.NULL, 0);
+                long size = listxattr(state, cPath, 0, 0);
                 if (size < 0) throw failure("llistxattr", path, state);
                 MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = listxattr(state, cPath, buffer, size);
+                long read = listxattr(state, cPath, buffer.address(), size);
                 if (read >= 0) return splitNames(buffer.asSlice(0, read).toArray(JAVA_BYTE));
                 if (errno(state) != Errno.ERANGE) throw failure("llistxattr", path, state);
             }
         }
     }
 
-    private static long listxattr(MemorySegment state, MemorySegment path, MemorySegment buffer, long size) {
-        try {
-            return (long) LLISTXATTR.handle().invokeExact(state, path, buffer, size);
-        } catch (Throwable t) { throw unexpected(t); }
+    private static long listxattr(MemorySegment state, long path, long buffer, long size) {
+        return Downcall.call(LLISTXATTR.handle(), state, path, buffer, size);
     }
 
     /** The kernel lists names as "a\0b\0". */
@@ -452,10 +381,7 @@ final class FfmLinux implements Linux {
     public void unshare(int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) UNSHARE.handle().invokeExact(state, flags);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UNSHARE.handle(), state, flags);
             if (rc != 0) throw failure("unshare", "0x" + Integer.toHexString(flags), state);
         }
     }
@@ -464,36 +390,26 @@ final class FfmLinux implements Linux {
     public void setns(int fd, int nstype) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) SETNS.handle().invokeExact(state, fd, nstype);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(SETNS.handle(), state, fd, nstype);
             if (rc != 0) throw failure("setns", "fd " + fd, state);
         }
     }
 
     @Override
     public int getpid() {
-        try {
-            return (int) GETPID.handle().invokeExact();
-        } catch (Throwable t) { throw unexpected(t); }
+        return (int) Downcall.call(GETPID.handle(), Downcall.ignoredState());
     }
 
     @Override
     public int geteuid() {
-        try {
-            return (int) GETEUID.handle().invokeExact();
-        } catch (Throwable t) { throw unexpected(t); }
+        return (int) Downcall.call(GETEUID.handle(), Downcall.ignoredState());
     }
 
     @Override
     public void kill(int pid, int signal) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) KILL.handle().invokeExact(state, pid, signal);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(KILL.handle(), state, pid, signal);
             if (rc != 0) throw failure("kill", "pid " + pid, state);
         }
     }
@@ -502,10 +418,7 @@ final class FfmLinux implements Linux {
     public void chdir(String path) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CHDIR.handle().invokeExact(state, cString(arena, path));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(CHDIR.handle(), state, cString(arena, path));
             if (rc != 0) throw failure("chdir", path, state);
         }
     }
@@ -520,24 +433,18 @@ final class FfmLinux implements Linux {
     public void execve(String path, String[] argv, String[] envp) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cString(arena, path);
-            MemorySegment cArgv = cStringArray(arena, argv), cEnvp = cStringArray(arena, envp);
+            long cPath = cString(arena, path);
+            long cArgv = cStringArray(arena, argv).address(), cEnvp = cStringArray(arena, envp).address();
             closeOnExecAllButInherited(arena);
             unblockAllSignals(arena);
-            int rc;
-            try {
-                rc = (int) EXECVE.handle().invokeExact(state, cPath, cArgv, cEnvp);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(EXECVE.handle(), state, cPath, cArgv, cEnvp);
             throw failure("execve", path, state); // execve returns only when it failed (rc is -1)
         }
     }
 
     private void closeOnExecAllButInherited(Arena arena) throws SysException {
         MemorySegment state = callState(arena);
-        int rc;
-        try {
-            rc = (int) CLOSE_RANGE.handle().invokeExact(state, 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
-        } catch (Throwable t) { throw unexpected(t); }
+        int rc = (int) Downcall.call(CLOSE_RANGE.handle(), state, 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
         if (rc != 0) throw failure("close_range", "3..", state);
         for (int fd : inheritedFds) {
             int flags = fcntl(fd, F_GETFD, 0);
@@ -547,10 +454,7 @@ final class FfmLinux implements Linux {
 
     private static void unblockAllSignals(Arena arena) throws SysException {
         MemorySegment emptySet = arena.allocate(SIGSET_BYTES); // zeroed: no signal in it
-        int error;
-        try {
-            error = (int) PTHREAD_SIGMASK.handle().invokeExact(SIG_SETMASK, emptySet, MemorySegment.NULL);
-        } catch (Throwable t) { throw unexpected(t); }
+        int error = (int) Downcall.call(PTHREAD_SIGMASK.handle(), Downcall.ignoredState(), SIG_SETMASK, emptySet.address(), 0);
         if (error != 0) throw failure("pthread_sigmask", "SIG_SETMASK", error);
     }
 

@@ -7,7 +7,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,8 +107,9 @@ public final class Table {
             return sorted;
         }
         int index = column(sortField, "--sort");
-        Comparator<Object[]> byField = Comparator.comparing(row -> row[index], Table::compareValues);
-        sorted.sort(options.order() == ListingOptions.Order.desc ? byField.reversed() : byField);
+        // our own lambdas, which the AOT cache links ahead; Comparator.comparing's are the JDK's and are not
+        boolean descending = options.order() == ListingOptions.Order.desc;
+        sorted.sort((a, b) -> descending ? compareValues(b[index], a[index]) : compareValues(a[index], b[index]));
         return sorted;
     }
 

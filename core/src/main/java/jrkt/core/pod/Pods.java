@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +46,7 @@ public final class Pods {
             }
         }
         List<Pod> pods = new ArrayList<>(byUuid.values());
-        pods.sort(Comparator.comparing(Pod::uuid));
+        pods.sort((a, b) -> a.uuid().compareTo(b.uuid())); // not Comparator.comparing: the JDK's lambda inside is linked at first use
         return pods;
     }
 

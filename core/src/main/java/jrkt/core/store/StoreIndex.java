@@ -207,16 +207,17 @@ final class StoreIndex implements AutoCloseable {
         }
     }
 
+    // instanceof rather than a pattern switch: the JDK links one at first use by generating code,
+    // milliseconds of every jrkt command that opens the store
     private static void bind(SqliteStatement st, Object... args) throws SqliteException {
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case null -> st.bindNull(i + 1);
-                case String s -> st.bind(i + 1, s);
-                case Long l -> st.bind(i + 1, l);
-                case Integer n -> st.bind(i + 1, n);
-                case byte[] b -> st.bind(i + 1, b);
-                default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass().getName());
-            }
+            Object a = args[i];
+            if (a == null) st.bindNull(i + 1);
+            else if (a instanceof String s) st.bind(i + 1, s);
+            else if (a instanceof Long l) st.bind(i + 1, l);
+            else if (a instanceof Integer n) st.bind(i + 1, n);
+            else if (a instanceof byte[] b) st.bind(i + 1, b);
+            else throw new IllegalArgumentException("cannot bind " + a.getClass().getName());
         }
     }
 
