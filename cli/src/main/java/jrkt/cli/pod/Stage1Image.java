@@ -50,8 +50,8 @@ final class Stage1Image {
         String source = file.toAbsolutePath().normalize().toUri().toString();
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         ImageInfo newest = null;
-        for (ImageInfo image : store.listImages()) {
-            if (!DEFAULT_NAME.equals(image.name()) || !source.equals(image.sourceUrl())) continue;
+        for (ImageInfo image : store.imagesNamed(DEFAULT_NAME)) {
+            if (!source.equals(image.sourceUrl())) continue;
             if (newest == null || image.importTime().isAfter(newest.importTime())) newest = image;
         }
         if (newest != null && !newest.importTime().isBefore(modified)) return newest.id();

@@ -179,6 +179,9 @@ public final class Store implements AutoCloseable {
 
     public List<ImageInfo> listImages() { return index.all(); }
 
+    /** The stored images of exactly this name, oldest import first (as {@link #listImages}). */
+    public List<ImageInfo> imagesNamed(String name) { return index.named(name); }
+
     /**
      * Resolves what a user typed: a full ID ("sha512-<128 hex>"), an unambiguous ID prefix
      * ("sha512-1a2b" or "1a2b"...), or a name with labels ("name", "name:version",
@@ -448,11 +451,10 @@ public final class Store implements AutoCloseable {
      * the images' device nodes is another tree: its ID ends in "-devices".
      */
     static String treeId(List<DependencyChain.Node> topDown, boolean deviceNodes) {
-        MessageDigest d = TreeHash.sha512();
-        for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) {
-            d.update((n.imageId() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64) + (deviceNodes ? "-devices" : "");
+        StringBuilder ids = new StringBuilder();
+        for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) ids.append(n.imageId()).append('\n');
+        byte[] digest = Sha512.digest(ids.toString().getBytes(StandardCharsets.UTF_8)); // not MessageDigest: see Sha512
+        return "deps-sha512-" + HexFormat.of().formatHex(digest).substring(0, 64) + (deviceNodes ? "-devices" : "");
     }
 
     private static String readHash(Path treeDir) throws IOException {

@@ -89,6 +89,9 @@ final class StoreIndex implements AutoCloseable {
     }
 
     private void migrate() throws SqliteException {
+        // Nearly always the schema is current: then reading says so without the write lock, which
+        // every jrkt starting a pod at the same moment would otherwise queue for.
+        if (schemaVersion() == MIGRATIONS.size()) return;
         inWriteTransaction(() -> {
             db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version = 0;
@@ -106,6 +109,15 @@ final class StoreIndex implements AutoCloseable {
             db.exec("UPDATE schema_version SET version = " + MIGRATIONS.size());
             return null;
         });
+    }
+
+    /** The schema version recorded, or -1 when there is none yet (a new index). */
+    private int schemaVersion() {
+        try (SqliteStatement st = db.prepare("SELECT version FROM schema_version")) {
+            return st.step() ? (int) st.getLong(0) : -1;
+        } catch (SqliteException noTableYet) {
+            return -1;
+        }
     }
 
     /** Inserts a new row; when the image is already listed only records the new source. Returns the row. */
@@ -155,9 +167,18 @@ final class StoreIndex implements AutoCloseable {
     }
 
     synchronized List<String> allIds() {
-        List<String> ids = new ArrayList<>();
-        for (ImageInfo i : all()) ids.add(i.id());
-        return ids;
+        try (SqliteStatement st = db.prepare("SELECT id FROM images ORDER BY import_time, rowid")) {
+            List<String> ids = new ArrayList<>();
+            while (st.step()) ids.add(st.getString(0));
+            return ids;
+        } catch (SqliteException e) {
+            throw failure("query", e);
+        }
+    }
+
+    /** Rows with this name, in import order (as {@link #all}). */
+    synchronized List<ImageInfo> named(String name) {
+        return query("SELECT " + COLUMNS + " FROM images WHERE name = ? ORDER BY import_time, rowid", name);
     }
 
     synchronized byte[] manifest(String id) {
