@@ -133,37 +133,73 @@ final class FfmLinux implements Linux {
         }
     }
 
+    /**
+     * One thread's errno slot and path buffer, reused by the calls a listing makes for every pod
+     * (open, flock, close: a lock test), instead of an arena per call.
+     */
+    private static final class Scratch {
+        static final int PATH_BYTES = 4096; // PATH_MAX, the NUL included
+        final MemorySegment state;
+        final MemorySegment path;
+
+        Scratch() {
+            Arena arena = Arena.ofAuto(); // freed with the thread's Scratch
+            state = Downcall.callState(arena);
+            path = arena.allocate(PATH_BYTES);
+        }
+
+        /** The path NUL-terminated in the buffer, or -1 when it does not fit (then the caller uses an arena). */
+        long path(String p) {
+            byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length >= PATH_BYTES) return -1;
+            MemorySegment.copy(bytes, 0, path, JAVA_BYTE, 0, bytes.length);
+            path.set(JAVA_BYTE, bytes.length, (byte) 0);
+            return path.address();
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+    private static Scratch scratch() {
+        Scratch s = SCRATCH.get();
+        if (s == null) SCRATCH.set(s = new Scratch());
+        return s;
+    }
+
     @Override
     public int open(String path, int flags, int mode) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int fd = (int) Downcall.call(OPEN.handle(), state, cString(arena, path), flags, mode);
-            if (fd < 0) throw failure("open", path, state);
-            if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
-            else inheritedFds.remove(fd);
-            return fd;
+        Scratch scratch = scratch();
+        long cPath = scratch.path(path);
+        if (cPath < 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cString(arena, path), flags, mode), scratch);
+            }
         }
+        return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cPath, flags, mode), scratch);
+    }
+
+    private int opened(String path, int flags, int fd, Scratch scratch) throws SysException {
+        if (fd < 0) throw failure("open", path, scratch.state);
+        if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
+        else inheritedFds.remove(fd);
+        return fd;
     }
 
     @Override
     public void close(int fd) throws SysException {
         inheritedFds.remove(fd);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(CLOSE.handle(), state, fd);
-            if (rc != 0) throw failure("close", "fd " + fd, state);
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(CLOSE.handle(), state, fd);
+        if (rc != 0) throw failure("close", "fd " + fd, state);
     }
 
     @Override
     public boolean flock(int fd, int operation) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(FLOCK.handle(), state, fd, operation);
-            if (rc == 0) return true;
-            if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
-            throw failure("flock", "fd " + fd, state);
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(FLOCK.handle(), state, fd, operation);
+        if (rc == 0) return true;
+        if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
+        throw failure("flock", "fd " + fd, state);
     }
 
     @Override
@@ -174,12 +210,10 @@ final class FfmLinux implements Linux {
     }
 
     private static int fcntl(int fd, int command, int argument) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(FCNTL.handle(), state, fd, command, argument);
-            if (rc < 0) throw failure("fcntl", "fd " + fd, state);
-            return rc;
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(FCNTL.handle(), state, fd, command, argument);
+        if (rc < 0) throw failure("fcntl", "fd " + fd, state);
+        return rc;
     }
 
     @Override

@@ -15,14 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
 public final class Pods {
-    private static final Pattern UUID_FORM =
-        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final PodDirs dirs;
 
@@ -48,7 +45,16 @@ public final class Pods {
         return new UUID(msb, lsb).toString();
     }
 
-    public static boolean isUuid(String s) { return UUID_FORM.matcher(s).matches(); }
+    /** Whether s is a UUID as jrkt writes them: 8-4-4-4-12 lowercase hex digits. Checked by hand: listings test every name. */
+    public static boolean isUuid(String s) {
+        if (s.length() != 36) return false;
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
+    }
 
     /** Every pod, each once, ordered by UUID. */
     public List<Pod> list() {
@@ -92,17 +98,37 @@ public final class Pods {
      */
     public Pod resolve(String prefix) {
         String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
-        if (wanted.isEmpty() || !wanted.matches("[0-9a-f]+")) {
+        if (wanted.isEmpty() || !isHex(wanted)) {
             throw new JrktException("\"" + prefix + "\" is not a pod UUID or UUID prefix");
         }
-        List<Pod> matches = new ArrayList<>();
-        for (Pod p : list()) if (p.uuid().replace("-", "").startsWith(wanted)) matches.add(p);
+        // Only the pods whose names match are loaded (a lock test each), not every pod of the host.
+        Map<String, Pod> byUuid = new LinkedHashMap<>();
+        for (String state : PodDirs.ALL) {
+            for (String uuid : uuidsIn(state)) {
+                if (!uuid.replace("-", "").startsWith(wanted)) continue;
+                try {
+                    byUuid.put(uuid, Pod.load(dirs, state, uuid)); // as in list(): a later state wins
+                } catch (PodLock.NoSuchPod moved) {
+                    // it moved on; it shows up in a later directory or is gone
+                }
+            }
+        }
+        List<Pod> matches = new ArrayList<>(byUuid.values());
+        matches.sort((a, b) -> a.uuid().compareTo(b.uuid()));
         if (matches.isEmpty()) throw new JrktException("no pod matches \"" + prefix + "\" in " + dirs.root());
         if (matches.size() > 1) {
             throw new JrktException("pod UUID prefix \"" + prefix + "\" is ambiguous: it matches "
                 + String.join(", ", matches.stream().map(Pod::uuid).toList()));
         }
         return matches.getFirst();
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
     }
 
     /** Resolves either a UUID (prefix) argument or the UUID stored in a --uuid-file; exactly one must be given. */
