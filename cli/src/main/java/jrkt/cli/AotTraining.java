@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
@@ -18,57 +19,139 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Build step, run by {@code jrkt --build-aot-cache}: exercises the commands of a short jrkt
- * life in one JVM, through {@link Main} as a user's command line goes, so that the JDK's AOT
- * cache records the classes they load and link. The launcher then starts every jrkt with it.
+ * Build step, run by {@code jrkt --build-aot-cache} once per group of commands: exercises the
+ * commands of one group through {@link Main}, as a user's command line goes, so that the JDK's
+ * AOT cache records the classes they load and link. The launcher starts each command with its
+ * group's cache ({@code cli/target/lib/jrkt-GROUP.aot}).
  *
- * <p>The run path is trained up to the execve of stage1: a pod is prepared and started with
- * the stage1 built here, whose init is made not executable for the while, so that execve fails
- * (EACCES) and jrkt puts the pod back and goes on, having loaded everything a real start loads.
- * That needs root, as jrkt does; without it the cache covers less and jrkt is only slower.
- * Works in a temporary data directory and a cgroup parent of its own, both removed after.
+ * <p>Why groups: the JVM loads and links every class of an AOT cache when it starts, used or not,
+ * so one cache for everything made {@code jrkt version} pay for the classes of import, render and
+ * prepare (a third more CPU than the JVM's floor). Each group's cache holds what its commands use:
+ * <ul>
+ * <li>{@code info}: version, config (and what the launcher cannot place: help, unknown commands);
+ * <li>{@code pods}: list, status, stop, rm, gc, logs, enter, cat-manifest, export;
+ * <li>{@code run}: run, prepare, run-prepared, up to the execve of stage1;
+ * <li>{@code images}: fetch and the image commands.
+ * </ul>
+ * What a group needs set up (images in a store, pods) is made by the jrkt launcher in processes
+ * of their own, so that it does not weigh on the group's cache.
+ *
+ * <p>The run path is trained up to the execve of stage1: the stage1 built here has its init made
+ * not executable for the while, so that execve fails (EACCES) and jrkt puts the pod back and goes
+ * on, having loaded everything a real start loads. That needs root, as jrkt does; without it a
+ * cache covers less and jrkt is only slower. Works in a temporary data directory and a cgroup
+ * parent of its own, both removed after.
  */
 public final class AotTraining {
-    private AotTraining() {}
+    private final Path home;
+    private final Path dir;
+    private final String d;
+    private final String cgroupParent;
+
+    private AotTraining(Path home, Path dir) {
+        this.home = home;
+        this.dir = dir;
+        this.d = "--dir=" + dir;
+        this.cgroupParent = "--cgroup-parent=jrkt-aot-training-" + ProcessHandle.current().pid();
+    }
 
     public static void main(String[] args) throws IOException {
         Path home = Path.of(args[0]);
+        String group = args.length > 1 ? args[1] : "info";
         Path dir = Files.createTempDirectory("jrkt-aot-training");
-        String cgroupParent = "jrkt-aot-training-" + ProcessHandle.current().pid();
+        AotTraining training = new AotTraining(home, dir);
         PrintStream realOut = System.out, realErr = System.err;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            String d = "--dir=" + dir;
-            Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
-            run("--help");
-            run("version");
-            run(d, "config");
-            run(d, "list");
-            if (Files.isRegularFile(stage1)) {
-                Path app = trainingImage(dir);
-                run(d, "fetch", stage1.toString());
-                run(d, "fetch", app.toString());
-                run(d, "image", "list");
-                run(d, "image", "list", "--format=json");
-                run(d, "image", "cat-manifest", "--pretty-print", "jrkt.io/stage1-default");
-                runPath(dir, d, "--cgroup-parent=" + cgroupParent);
+            switch (group) {
+                case "info" -> training.info();
+                case "pods" -> training.pods();
+                case "run" -> training.runPath();
+                case "images" -> training.images();
+                default -> throw new IllegalArgumentException("no training group " + group);
             }
-            run(d, "list");
-            run(d, "gc", "--grace-period=0s");
-            run(d, "status", "00000000"); // an error path: one line, exit 254
         } finally {
             System.setOut(realOut);
             System.setErr(realErr);
-            removeCgroups(cgroupParent);
+            training.removePods();
+            removeCgroups(training.cgroupParent.substring(training.cgroupParent.indexOf('=') + 1));
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    /** prepare, run-prepared and run, each up to a failing execve of stage1; then the pod commands, then rm. */
-    private static void runPath(Path dir, String d, String cgroupParent) throws IOException {
+    /** Every pod the training left, removed by jrkt itself (stage1's gc, the pod's cgroups). */
+    private void removePods() {
+        List<String> rm = new ArrayList<>(List.of(d, "rm"));
+        for (String state : List.of("prepared", "run", "exited-garbage", "garbage")) {
+            try (Stream<Path> pods = Files.list(dir.resolve("pods").resolve(state))) {
+                pods.forEach(p -> rm.add(p.getFileName().toString()));
+            } catch (IOException | RuntimeException none) {
+                // no pods in this state
+            }
+        }
+        if (rm.size() > 2) launcher(rm.toArray(String[]::new));
+        launcher(d, "gc", "--grace-period=0s");
+    }
+
+    private void info() {
+        run("version");
+        run(d, "config");
+        run(d, "status", "00000000"); // an error path: one line, exit 254
+    }
+
+    private void images() throws IOException {
+        Path app = trainingImage(dir, false), gzipped = trainingImage(dir, true);
+        run(d, "fetch", home.resolve(VersionInfo.DEFAULT_STAGE1_FILE).toString());
+        run(d, "fetch", app.toString());
+        run(d, "fetch", gzipped.toString());
+        run(d, "image", "list");
+        run(d, "image", "list", "--format=json");
+        run(d, "image", "list", "--no-legend", "--full", "--fields=id,name", "--sort=name");
+        run(d, "image", "cat-manifest", "--pretty-print", "example.com/aot-training:1.0");
+        run(d, "image", "cat-manifest", "jrkt.io/stage1-default");
+        run(d, "image", "rm", "example.com/aot-training:1.0");
+        run(d, "image", "gc", "--grace-period=0s");
+        run(d, "fetch", "example.com/nothing-here"); // an error path
+    }
+
+    /** Pods to look at: one prepared, one that ran and exited (as stage1 leaves one); then the pod commands. */
+    private void pods() throws IOException {
+        if (!setUpStore()) return;
+        String prepared = launcherPrepare();
+        String exited = launcherPrepare();
+        if (prepared == null || exited == null) return;
+        Path run = dir.resolve("pods/run/" + exited);
+        Files.createDirectories(run.getParent());
+        Files.move(dir.resolve("pods/prepared/" + exited), run);
+        long now = System.currentTimeMillis();
+        Files.writeString(run.resolve("pid"), "1\n");
+        Files.writeString(run.resolve("ready"), "");
+        Files.createDirectories(run.resolve("apps/aot-training"));
+        Files.writeString(run.resolve("apps/aot-training/started"), now + "\n");
+        Files.writeString(run.resolve("apps/aot-training/exited"), "0 " + now + "\n");
+        Files.writeString(run.resolve("exit"), "0\n");
+        run(d, "list");
+        run(d, "list", "--format=json");
+        run(d, "list", "--no-legend", "--full", "--fields=uuid,state", "--sort=state", "--order=desc");
+        run(d, "status", prepared);
+        run(d, "status", exited);
+        run(d, "status", "--format=json", exited);
+        run(d, "status", "--wait=1s", exited);
+        run(d, "cat-manifest", exited);
+        run(d, "logs", exited);
+        run(d, "stop", prepared); // an error: it is not running
+        run(d, "gc", "--grace-period=0s", "--mark-only");
+        run(d, "rm", prepared);
+        run(d, "gc", "--grace-period=0s");
+        run(d, "status", "00000000");
+    }
+
+    /** prepare, run-prepared and run, each up to a failing execve of stage1. */
+    private void runPath() throws IOException {
+        if (!setUpStore()) return;
         Path uuidFile = dir.resolve("uuid");
         run(d, "prepare", "--net=none", cgroupParent, "--uuid-file-save=" + uuidFile, "example.com/aot-training:1.0");
         if (!Files.isRegularFile(uuidFile)) return; // not root: nothing of the run path can be trained
@@ -85,11 +168,8 @@ public final class AotTraining {
             run(d, "run", "--net=none", cgroupParent, "--uuid-file-save=" + second, "example.com/aot-training:1.0",
                 "--exec=/bin/true", "--", "-x");
             if (Files.isRegularFile(second)) pods.add(Files.readString(second).strip());
-            run(d, "list");
-            run(d, "list", "--format=json");
-            run(d, "status", uuid);
-            run(d, "status", "--format=json", uuid);
-            run(d, "cat-manifest", uuid);
+            run(d, "run", "--net=none", cgroupParent, "example.com/aot-training:1.0", "--name=one", "---",
+                "example.com/aot-training:1.0", "--name=two", "--memory=64Mi");
         } finally {
             // a failed start leaves this JVM in the pod's directory: the JDK's cache assembly needs a working one
             try {
@@ -98,19 +178,56 @@ public final class AotTraining {
                 throw new IOException(e);
             }
             Files.setPosixFilePermissions(init, mode); // rm runs stage1's gc entrypoint
-            List<String> rm = new ArrayList<>(List.of(d, "rm"));
-            rm.addAll(pods);
-            run(rm.toArray(String[]::new));
         }
     }
 
-    /** A small app image: a manifest and /bin/true (which never runs). */
-    private static Path trainingImage(Path dir) throws IOException {
-        Path aci = dir.resolve("aot-training.aci");
+    /** The stage1 and a small app image in the store, by the launcher; false when that failed. */
+    private boolean setUpStore() throws IOException {
+        Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
+        if (!Files.isRegularFile(stage1)) return false;
+        return launcher(d, "fetch", stage1.toString()) && launcher(d, "fetch", trainingImage(dir, false).toString());
+    }
+
+    private String launcherPrepare() throws IOException {
+        Path uuidFile = Files.createTempFile(dir, "uuid", "");
+        Files.delete(uuidFile);
+        if (!launcher(d, "prepare", "--net=none", cgroupParent, "--uuid-file-save=" + uuidFile, "example.com/aot-training:1.0")) return null;
+        return Files.readString(uuidFile).strip();
+    }
+
+    /** Runs the jrkt launcher, without any AOT cache, in a process of its own; true when it exits 0. */
+    private boolean launcher(String... args) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("jrkt").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JRKT_AOT_CACHE", "");
+        pb.environment().remove("JAVA_TOOL_OPTIONS"); // the JDK's cache assembly passes its options this way
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A small app image: a manifest and /bin/true (which never runs); gzipped or not. */
+    private static Path trainingImage(Path dir, boolean gzip) throws IOException {
+        Path aci = dir.resolve(gzip ? "aot-training-2.aci.gz" : "aot-training.aci");
+        String version = gzip ? "2.0" : "1.0";
         byte[] manifest = ("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/aot-training\","
-            + "\"labels\":[{\"name\":\"version\",\"value\":\"1.0\"},{\"name\":\"os\",\"value\":\"linux\"},{\"name\":\"arch\",\"value\":\"amd64\"}],"
+            + "\"labels\":[{\"name\":\"version\",\"value\":\"" + version + "\"},{\"name\":\"os\",\"value\":\"linux\"},"
+            + "{\"name\":\"arch\",\"value\":\"amd64\"}],"
             + "\"app\":{\"exec\":[\"/bin/true\"],\"user\":\"0\",\"group\":\"0\"}}").getBytes(StandardCharsets.UTF_8);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(aci))) {
+        OutputStream file = Files.newOutputStream(aci);
+        if (gzip) file = new java.util.zip.GZIPOutputStream(file);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
             file(tar, "manifest", manifest, 0100644);
             directory(tar, "rootfs/");
             directory(tar, "rootfs/bin/");
@@ -138,7 +255,7 @@ public final class AotTraining {
         tar.closeArchiveEntry();
     }
 
-    /** What rm left of the training's cgroup parent (the parent directories themselves), in every hierarchy. */
+    /** What gc left of the training's cgroup parent (the parent directories themselves), in every hierarchy. */
     private static void removeCgroups(String parent) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {

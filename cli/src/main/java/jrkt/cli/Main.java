@@ -20,7 +20,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        System.out.flush();
+        System.err.flush();
+        // halt, not exit: everything is flushed and closed, no shutdown hook is jrkt's, and
+        // System.exit would first set up the JDK's logging to log the exit (10 ms of every command)
+        Runtime.getRuntime().halt(status);
     }
 
     /** Runs one jrkt command line and returns its exit status. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupTest {
     static final String IMAGE = "example.com/startup";
-    static final Path BUILT_CACHE = Jrkt.LAUNCHER.getParent().resolve("cli/target/lib/jrkt.aot");
+    static final Path LIB = Jrkt.LAUNCHER.getParent().resolve("cli/target/lib");
+    static final Path BUILT_CACHE = LIB.resolve("jrkt-run.aot");
 
     @TempDir Path tmp;
     PodEnv env;
@@ -66,9 +67,19 @@ class StartupTest {
     }
 
     @Test
-    void theBuiltCacheIsInUse() {
-        Jrkt.Result r = env.run("--debug", "version").expectSuccess();
-        assertTrue(r.stderr().contains("jrkt: debug: aot cache: in use (" + BUILT_CACHE + ")"), r.stderr());
+    void eachCommandStartsWithItsGroupsCache() {
+        // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
+        assertCache("jrkt-info.aot", "--debug", "version");
+        assertCache("jrkt-pods.aot", "--debug", "list");
+        assertCache("jrkt-images.aot", "--debug", "image", "list");
+        assertCache("jrkt-images.aot", "--insecure-options", "image", "--debug", "image", "list");
+        Jrkt.Result run = env.run(PodEnv.args("--debug", "run", sh(IMAGE, "true")));
+        assertTrue(run.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve("jrkt-run.aot") + ")"), run.stderr());
+    }
+
+    private void assertCache(String cache, String... args) {
+        Jrkt.Result r = env.run(args).expectSuccess();
+        assertTrue(r.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve(cache) + ")"), r.stderr());
     }
 
     @Test
