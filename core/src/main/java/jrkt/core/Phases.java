@@ -13,7 +13,7 @@ import java.lang.management.ManagementFactory;
  * counted. Also printed: whether the AOT cache of jrkt's classes was in use (see {@link #aotCache}).
  */
 public final class Phases {
-    private static final int MAX = 32;
+    private static final int MAX = 64;
     private static final String[] NAMES = new String[MAX];
     private static final long[] ENDS = new long[MAX];
     private static int count;
