@@ -42,7 +42,7 @@ public final class Table {
     private final List<Column> columns;
     private final String defaultSort;
     private final List<Object[]> rows = new ArrayList<>();
-    private ZoneId zone = ZoneId.systemDefault();
+    private ZoneId zone = LocalZone.get();
 
     /** @param defaultSort the field rows are sorted by when --sort is absent; null keeps insertion order */
     public Table(List<Column> columns, String defaultSort) {
@@ -248,16 +248,23 @@ public final class Table {
 
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-    /** 512B, 1.5KiB, 12.0MiB: binary units, one decimal. */
+    /**
+     * 512B, 1.5KiB, 12.0MiB: binary units, one decimal, as {@code String.format("%.1f%s")} of the
+     * size divided down prints it. Up to 2^53 bytes the quotient is exact, and its tenths are rounded
+     * half up in integers here (no Formatter or floating-point-to-decimal tables to set up first).
+     */
     public static String humanSize(long bytes) {
         if (bytes < 1024) return bytes + "B";
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
+        int unit = 0;
+        while (unit < UNITS.length - 1 && bytes >= 1L << (10 * (unit + 2))) unit++;
+        if (bytes < 1L << 53) {
+            int shift = 10 * (unit + 1);
+            long times10 = bytes * 10;                       // < 2^57: no overflow
+            long tenths = (times10 >> shift) + ((times10 >> (shift - 1)) & 1); // half up
+            return (tenths / 10) + "." + (tenths % 10) + UNITS[unit];
         }
-        // one decimal rounded half up from the shortest decimal form, as String.format("%.1f") does
+        double value = bytes;
+        for (int i = 0; i <= unit; i++) value /= 1024;
         return BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).toPlainString() + UNITS[unit];
     }
 

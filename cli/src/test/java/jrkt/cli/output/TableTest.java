@@ -191,4 +191,12 @@ class TableTest {
         assertEquals("-0123456789abcdef", Table.shortId("-0123456789abcdef"));
         assertEquals("plain", Table.shortId("plain"));
     }
+
+    /** Whatever way LocalZone found the zone, times print as with the JDK's system default. */
+    @Test
+    void theLocalZonePrintsTimesAsTheSystemDefaultDoes() {
+        for (Instant t : List.of(T1, T2, Instant.parse("2025-07-01T12:00:00Z"), Instant.parse("2025-12-31T23:59:59Z"))) {
+            assertEquals(Table.rfc3339(t, ZoneId.systemDefault()), Table.rfc3339(t, LocalZone.get()), t.toString());
+        }
+    }
 }
