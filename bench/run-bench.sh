@@ -122,13 +122,24 @@ fi
 # not supported, drop all controllers from cgroupv2"). Such a controller moves back to v1 when a
 # v1 hierarchy of it is mounted, as long as no v2 cgroup enables it; the script does that for the
 # run and undoes it at exit (the controller returns to v2 once its v1 hierarchy is gone).
-v1_moved=()
+v1_moved=() unified=""
 restore_v2_controllers() {
-    local c d
+    # A v1 hierarchy goes (and its controller back to cgroup2) once it is unmounted without child
+    # cgroups; a child still busy (a conmon exiting) keeps it alive, unmounted: mount it again,
+    # remove the children, unmount, until cgroup2 lists the controller again.
+    local c d i
     for c in "${v1_moved[@]}"; do
         d=/sys/fs/cgroup/$c
-        find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
-        umount "$d" && rmdir "$d"
+        for ((i = 0; i < 50; i++)); do
+            grep -qw "$c" "$unified/cgroup.controllers" && break
+            findmnt -rn "$d" >/dev/null 2>&1 || { mkdir -p "$d" && mount -t cgroup -o "$c" cgroup "$d"; }
+            find "$d" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
+            umount "$d" 2>/dev/null
+            sleep 0.2
+        done
+        rmdir "$d" 2>/dev/null
+        grep -qw "$c" "$unified/cgroup.controllers" ||
+            say "could not give the $c controller back to cgroup2: mount it as v1, remove the cgroups below it, unmount it"
     done
 }
 if command -v crun >/dev/null; then
@@ -232,7 +243,7 @@ wait_for_sleep() { # the pid of a "sleep 600" below pid $1, waiting up to 20 s
     local i p
     for ((i = 0; i < 200; i++)); do
         for p in $(tree_pids "$1"); do
-            [ "$(tr '\0' ' ' < /proc/"$p"/cmdline 2>/dev/null)" = "/bin/sleep 600 " ] && { echo "$p"; return; }
+            [ "$( { tr '\0' ' ' < /proc/"$p"/cmdline; } 2>/dev/null)" = "/bin/sleep 600 " ] && { echo "$p"; return; }
         done
         sleep 0.1
     done
@@ -268,10 +279,10 @@ measure_rss_nspawn() {
     app=$(wait_for_sleep "$top")
     if [ -n "$app" ]; then
         rss[nspawn]=$(rss_kib "$top") rss_what[nspawn]="the systemd-nspawn supervisor"
-        kill "$app"
+        kill -KILL "$app" # the container's PID 1: only SIGKILL reaches it from outside
     else
         norow rss-nspawn "the container did not start"
-        kill "$top"
+        kill -KILL "$top"
     fi
     wait "$top" 2>/dev/null
 }

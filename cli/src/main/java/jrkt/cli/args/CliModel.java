@@ -31,10 +31,14 @@ public abstract class CliModel {
     /** Called by the generated class when it is initialised. */
     protected static void install(CliModel model) { installed = model; }
 
-    /** The generated model, or null when this build has none: then picocli parses everything. */
+    /**
+     * The generated model, or null when this build has none, or when the system property
+     * {@code jrkt.cli.model=off} turns it off (to compare with picocli): then picocli parses everything.
+     */
     public static synchronized CliModel get() {
         if (!looked) {
             looked = true;
+            if ("off".equals(System.getProperty("jrkt.cli.model"))) return null;
             try {
                 Class.forName(GENERATED, true, CliModel.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
