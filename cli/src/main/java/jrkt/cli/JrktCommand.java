@@ -48,13 +48,18 @@ public final class JrktCommand implements Runnable, AutoCloseable {
      * the @Command annotation: picocli would then build the model of all of them by reflection
      * on every start, which costs a short-lived CLI more than the command itself often does.
      */
-    static final Map<String, Class<?>> COMMANDS = commands(
-        "fetch", FetchCommand.class, "image", ImageCommand.class, "run", RunCommand.class,
-        "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
-        "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
-        "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
-        "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
-        "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+    static Map<String, Class<?>> commands() { return Registry.COMMANDS; }
+
+    /** Apart from JrktCommand: naming picocli's HelpCommand loads picocli, which parsing by the model does not need. */
+    private static final class Registry {
+        static final Map<String, Class<?>> COMMANDS = byName(
+            "fetch", FetchCommand.class, "image", ImageCommand.class, "run", RunCommand.class,
+            "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
+            "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
+            "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
+            "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
+            "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+    }
 
     /** Global options that take a value, for finding the subcommand in a command line. */
     private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options", "--limit");
@@ -150,7 +155,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     }
 
     /** A command line with every command, for help, completion, the build-time model and tests. */
-    public CommandLine commandLine() { return commandLine(COMMANDS.keySet()); }
+    public CommandLine commandLine() { return commandLine(commands().keySet()); }
 
     /**
      * Options parsed apart from the command tree, each as the spec it is parsed with: the flags
@@ -164,7 +169,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
      */
     public CommandLine commandLine(String[] args) {
         String name = subcommandName(args);
-        return commandLine(name != null && COMMANDS.containsKey(name) && !name.equals("help") ? Set.of(name) : COMMANDS.keySet());
+        return commandLine(name != null && commands().containsKey(name) && !name.equals("help") ? Set.of(name) : commands().keySet());
     }
 
     /** The first argument that is neither a global option nor its value; null when there is none. */
@@ -179,7 +184,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     }
 
     /** Pairs of name and class; the names are checked against the classes' @Command names by a test. */
-    private static Map<String, Class<?>> commands(Object... pairs) {
+    private static Map<String, Class<?>> byName(Object... pairs) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) byName.put((String) pairs[i], (Class<?>) pairs[i + 1]);
         return Collections.unmodifiableMap(byName);
@@ -188,7 +193,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     /** A command line for this object with the named commands and jrkt's error handling (one line, exit 254). */
     private CommandLine commandLine(Set<String> names) {
         CommandLine commandLine = new CommandLine(this);
-        for (String name : names) commandLine.addSubcommand(name, COMMANDS.get(name));
+        for (String name : names) commandLine.addSubcommand(name, commands().get(name));
         // "--insecure-options=image" names both an insecure option and the image command.
         commandLine.setAllowSubcommandsAsOptionParameters(true);
         // rkt had no @file arguments: "@x" is a word like any other (an app's argument, a value).
@@ -199,6 +204,6 @@ public final class JrktCommand implements Runnable, AutoCloseable {
             CommandLine sub = commandLine.getSubcommands().get(name);
             if (sub != null) sub.setStopAtPositional(true);
         }
-        return Errors.install(commandLine, this);
+        return Errors.Picocli.install(commandLine, this);
     }
 }

@@ -103,15 +103,21 @@ final class AppArgs {
     private static AppSpec app(String image, List<String> flags, List<String> args) {
         AppFlags parsed = new AppFlags();
         CommandModel model = model();
-        if (model == null || !ModelParser.parseFlags(CliModel.get(), model, parsed, flags)) {
-            parsed = new AppFlags();
+        if (model == null || !ModelParser.parseFlags(CliModel.get(), model, parsed, flags)) parsed = ByPicocli.parse(image, flags);
+        flags.clear();
+        return parsed.toSpec(image, args);
+    }
+
+    /** picocli's parse of one app's flags, with its errors. Apart, so that AppArgs loads no picocli class. */
+    private static final class ByPicocli {
+        static AppFlags parse(String image, List<String> flags) {
+            AppFlags parsed = new AppFlags();
             try {
                 new CommandLine(parsed.commandSpec()).setExpandAtFiles(false).parseArgs(flags.toArray(String[]::new));
             } catch (CommandLine.ParameterException e) {
                 throw new JrktException("image " + image + ": " + e.getMessage());
             }
+            return parsed;
         }
-        flags.clear();
-        return parsed.toSpec(image, args);
     }
 }
