@@ -37,13 +37,6 @@ public final class Phases {
         }
     }
 
-    /** The names of the phases marked so far, in order (for tests). */
-    public static synchronized String[] names() {
-        String[] names = new String[count];
-        System.arraycopy(NAMES, 0, names, 0, count);
-        return names;
-    }
-
     /**
      * The phases as lines for stderr: one {@code jrkt: debug: phase NAME MS ms} line each, then
      * the total from main to now ({@code to}: "exit" or "exec"), then the AOT cache's state.
