@@ -233,6 +233,8 @@ jvm_to_main=$(awk '{print $2}' "$samples/main-to-exec" | median)
 
 # ---- resident memory of a running pod's runtime processes --------------------------------------
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# PSS: pages shared between processes (stage1's binary in both of its processes) counted once
+pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 # every descendant of a pid (itself included)
 tree_pids() {
     local p=$1 c
@@ -248,14 +250,17 @@ wait_for_sleep() { # the pid of a "sleep 600" below pid $1, waiting up to 20 s
         sleep 0.1
     done
 }
-declare -A rss rss_what
+declare -A rss pss rss_what
 measure_rss_jrkt() {
     ./jrkt --dir="$data" run --net=none --cgroup-parent="$cgparent" --uuid-file-save="$work/sleep-uuid" "$image" --exec=/bin/sleep -- 600 >/dev/null 2>&1 &
-    local top=$! app total=0 p n=0
+    local top=$! app total=0 proportional=0 p n=0
     app=$(wait_for_sleep "$top")
     if [ -n "$app" ]; then
-        for p in $(tree_pids "$top"); do [ "$p" = "$app" ] || { total=$((total + $(rss_kib "$p"))); n=$((n + 1)); }; done
-        rss[jrkt]=$total rss_what[jrkt]="stage1: $n processes (the run process that waits, the pod's PID 1)"
+        for p in $(tree_pids "$top"); do
+            [ "$p" = "$app" ] && continue
+            total=$((total + $(rss_kib "$p"))) proportional=$((proportional + $(pss_kib "$p"))) n=$((n + 1))
+        done
+        rss[jrkt]=$total pss[jrkt]=$proportional rss_what[jrkt]="stage1: $n processes (the run process that waits, the pod's PID 1)"
     else
         norow rss-jrkt "the pod did not start"
     fi
@@ -267,7 +272,7 @@ measure_rss_podman() {
     id=$(eval "$(echo "${cmd[podman]}" | sed 's| run --rm | run -d --rm |; s|/bin/true$|/bin/sleep 600|')" 2>/dev/null)
     pid=$($pm inspect --format '{{.State.ConmonPid}}' "$id" 2>/dev/null)
     if [ -n "$pid" ] && [ "$pid" != 0 ]; then
-        rss[podman]=$(rss_kib "$pid") rss_what[podman]="conmon"
+        rss[podman]=$(rss_kib "$pid") pss[podman]=$(pss_kib "$pid") rss_what[podman]="conmon"
     else
         norow rss-podman "no conmon found"
     fi
@@ -278,7 +283,7 @@ measure_rss_nspawn() {
     local top=$! app
     app=$(wait_for_sleep "$top")
     if [ -n "$app" ]; then
-        rss[nspawn]=$(rss_kib "$top") rss_what[nspawn]="the systemd-nspawn supervisor"
+        rss[nspawn]=$(rss_kib "$top") pss[nspawn]=$(pss_kib "$top") rss_what[nspawn]="the systemd-nspawn supervisor"
         kill -KILL "$app" # the container's PID 1: only SIGKILL reaches it from outside
     else
         norow rss-nspawn "the container did not start"
@@ -406,11 +411,14 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "## Resident memory of a running pod (the runtime's processes, not the app's)"
     echo
-    echo "| runtime | KiB | processes |"
-    echo "|---|---:|---|"
+    echo "| runtime | RSS KiB | PSS KiB | processes |"
+    echo "|---|---:|---:|---|"
     for name in jrkt podman nspawn; do
-        printf '| %s | %s | %s |\n' "$name" "$(cell "${rss[$name]:-}")" "${rss_what[$name]:-${why[rss-$name]:-not measured}}"
+        printf '| %s | %s | %s | %s |\n' "$name" "$(cell "${rss[$name]:-}")" "$(cell "${pss[$name]:-}")" \
+            "${rss_what[$name]:-${why[rss-$name]:-not measured}}"
     done
+    echo
+    echo "RSS counts a page in every process that maps it; PSS shares it out among them."
     echo
     echo "## 20 pods started at once"
     echo
