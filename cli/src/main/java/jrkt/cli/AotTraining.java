@@ -3,50 +3,79 @@ package jrkt.cli;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Build step, run by {@code jrkt --build-aot-cache}: exercises the commands of a short jrkt
- * life in one JVM (parse, open a store, import, list, read manifests, print tables and JSON)
- * so that the JDK's AOT cache records the classes they load and link. The launcher then starts
- * every jrkt with that cache. Works in a temporary data directory of its own, removed after.
+ * Build step, run by {@code jrkt --build-aot-cache} once per group of commands: exercises the
+ * commands of one group through {@link Main}, as a user's command line goes, so that the JDK's
+ * AOT cache records the classes they load and link. The launcher starts each command with its
+ * group's cache ({@code cli/target/lib/jrkt-GROUP.aot}).
+ *
+ * <p>Why groups: the JVM loads and links every class of an AOT cache when it starts, used or not,
+ * so one cache for everything made {@code jrkt version} pay for the classes of import, render and
+ * prepare (a third more CPU than the JVM's floor). Each group's cache holds what its commands use:
+ * <ul>
+ * <li>{@code info}: version, config (and what the launcher cannot place: help, unknown commands);
+ * <li>{@code pods}: list, status, stop, rm, gc, logs, enter, cat-manifest, export;
+ * <li>{@code run}: run, prepare, run-prepared, up to the execve of stage1;
+ * <li>{@code images}: fetch and the image commands.
+ * </ul>
+ * What a group needs set up (images in a store, pods) is made by the jrkt launcher in processes
+ * of their own, so that it does not weigh on the group's cache.
+ *
+ * <p>The run path is trained up to the execve of stage1: the stage1 built here has its init made
+ * not executable for the while, so that execve fails (EACCES) and jrkt puts the pod back and goes
+ * on, having loaded everything a real start loads. That needs root, as jrkt does; without it a
+ * cache covers less and jrkt is only slower. Works in a temporary data directory and a cgroup
+ * parent of its own, both removed after.
  */
 public final class AotTraining {
-    private AotTraining() {}
+    private final Path home;
+    private final Path dir;
+    private final String d;
+    private final String cgroupParent;
+
+    private AotTraining(Path home, Path dir) {
+        this.home = home;
+        this.dir = dir;
+        this.d = "--dir=" + dir;
+        this.cgroupParent = "--cgroup-parent=jrkt-aot-training-" + ProcessHandle.current().pid();
+    }
 
     public static void main(String[] args) throws IOException {
         Path home = Path.of(args[0]);
+        String group = args.length > 1 ? args[1] : "info";
         Path dir = Files.createTempDirectory("jrkt-aot-training");
+        AotTraining training = new AotTraining(home, dir);
         PrintStream realOut = System.out, realErr = System.err;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            String d = "--dir=" + dir;
-            Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
-            run("--help");
-            run("version");
-            run(d, "config");
-            if (Files.isRegularFile(stage1)) {
-                run(d, "fetch", stage1.toString());
-                run(d, "image", "list");
-                run(d, "image", "list", "--format=json");
-                run(d, "image", "cat-manifest", "--pretty-print", "jrkt.io/stage1-default");
-                // The prepare path with the default network's plan, up to where the stage1 image
-                // fails as an app (it has no exec): nothing is set up, the pod is removed again.
-                run(d, "prepare", "--net=default", "jrkt.io/stage1-default");
+            switch (group) {
+                case "info" -> training.info();
+                case "pods" -> training.pods();
+                case "run" -> training.runPath();
+                case "images" -> training.images();
+                default -> throw new IllegalArgumentException("no training group " + group);
             }
-            run(d, "list");
-            exerciseNetworkSetUp();
-            run(d, "gc", "--grace-period=0s");
-            run(d, "status", "00000000"); // an error path: one line, exit 254
         } finally {
             System.setOut(realOut);
             System.setErr(realErr);
+            training.removePods();
+            removeCgroups(training.cgroupParent.substring(training.cgroupParent.indexOf('=') + 1));
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -75,6 +104,201 @@ public final class AotTraining {
             new ProcessBuilder("true").redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         } catch (IOException | InterruptedException e) {
             // a training step that cannot run only costs speed
+        }
+    }
+
+    /** Every pod the training left, removed by jrkt itself (stage1's gc, the pod's cgroups). */
+    private void removePods() {
+        List<String> rm = new ArrayList<>(List.of(d, "rm"));
+        for (String state : List.of("prepared", "run", "exited-garbage", "garbage")) {
+            try (Stream<Path> pods = Files.list(dir.resolve("pods").resolve(state))) {
+                pods.forEach(p -> rm.add(p.getFileName().toString()));
+            } catch (IOException | RuntimeException none) {
+                // no pods in this state
+            }
+        }
+        if (rm.size() > 2) launcher(rm.toArray(String[]::new));
+        launcher(d, "gc", "--grace-period=0s");
+    }
+
+    /** As little as version and config need: every class here is loaded at each of their starts. */
+    private void info() {
+        run("version");
+        run(d, "config");
+    }
+
+    private void images() throws IOException {
+        Path app = trainingImage(dir, false), gzipped = trainingImage(dir, true);
+        run(d, "fetch", home.resolve(VersionInfo.DEFAULT_STAGE1_FILE).toString());
+        run(d, "fetch", app.toString());
+        run(d, "fetch", gzipped.toString());
+        run(d, "image", "list");
+        run(d, "image", "list", "--format=json");
+        run(d, "image", "list", "--no-legend", "--full", "--fields=id,name", "--sort=name");
+        run(d, "image", "cat-manifest", "--pretty-print", "example.com/aot-training:1.0");
+        run(d, "image", "cat-manifest", "jrkt.io/stage1-default");
+        run(d, "image", "rm", "example.com/aot-training:1.0");
+        run(d, "image", "gc", "--grace-period=0s");
+        run(d, "fetch", "example.com/nothing-here"); // an error path
+    }
+
+    /** Pods to look at: one prepared, one that ran and exited (as stage1 leaves one); then the pod commands. */
+    private void pods() throws IOException {
+        if (!setUpStore()) return;
+        String prepared = launcherPrepare();
+        String exited = launcherPrepare();
+        if (prepared == null || exited == null) return;
+        Path run = dir.resolve("pods/run/" + exited);
+        Files.createDirectories(run.getParent());
+        Files.move(dir.resolve("pods/prepared/" + exited), run);
+        long now = System.currentTimeMillis();
+        Files.writeString(run.resolve("pid"), "1\n");
+        Files.writeString(run.resolve("ready"), "");
+        Files.createDirectories(run.resolve("apps/aot-training"));
+        Files.writeString(run.resolve("apps/aot-training/started"), now + "\n");
+        Files.writeString(run.resolve("apps/aot-training/exited"), "0 " + now + "\n");
+        Files.writeString(run.resolve("exit"), "0\n");
+        run(d, "list");
+        run(d, "list", "--format=json");
+        run(d, "list", "--no-legend", "--full", "--fields=uuid,state", "--sort=state", "--order=desc");
+        run(d, "status", prepared);
+        run(d, "status", exited);
+        run(d, "status", "--format=json", exited);
+        run(d, "status", "--wait=1s", exited);
+        run(d, "cat-manifest", exited);
+        run(d, "logs", exited);
+        run(d, "stop", prepared); // an error: it is not running
+        run(d, "gc", "--grace-period=0s", "--mark-only");
+        run(d, "rm", prepared);
+        run(d, "gc", "--grace-period=0s");
+        run(d, "status", "00000000");
+    }
+
+    /** prepare, run-prepared and run, each up to a failing execve of stage1. */
+    private void runPath() throws IOException {
+        if (!setUpStore()) return;
+        Path uuidFile = dir.resolve("uuid");
+        run(d, "prepare", "--net=none", cgroupParent, "--uuid-file-save=" + uuidFile, "example.com/aot-training:1.0");
+        if (!Files.isRegularFile(uuidFile)) return; // not root: nothing of the run path can be trained
+        String uuid = Files.readString(uuidFile).strip();
+        // The pod's stage1 tree is hard links into the store: its init is the one every pod gets.
+        Path init = dir.resolve("pods/prepared/" + uuid + "/stage1/rootfs/init");
+        if (!Files.isRegularFile(init, LinkOption.NOFOLLOW_LINKS)) return;
+        var mode = Files.getPosixFilePermissions(init);
+        List<String> pods = new ArrayList<>(List.of(uuid));
+        try {
+            Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rw-r--r--"));
+            run(d, "run-prepared", uuid);
+            Path second = dir.resolve("uuid2");
+            run(d, "run", "--net=none", cgroupParent, "--uuid-file-save=" + second, "example.com/aot-training:1.0",
+                "--exec=/bin/true", "--", "-x");
+            if (Files.isRegularFile(second)) pods.add(Files.readString(second).strip());
+            // the default network's plan, prepared only: no plugin runs at build time
+            run(d, "prepare", "--net=default", cgroupParent, "example.com/aot-training:1.0");
+            exerciseNetworkSetUp();
+            run(d, "run", "--net=none", cgroupParent, "example.com/aot-training:1.0", "--name=one", "---",
+                "example.com/aot-training:1.0", "--name=two", "--memory=64Mi");
+        } finally {
+            // a failed start leaves this JVM in the pod's directory: the JDK's cache assembly needs a working one
+            try {
+                Linux.get().chdir(System.getProperty("user.dir"));
+            } catch (SysException e) {
+                throw new IOException(e);
+            }
+            Files.setPosixFilePermissions(init, mode); // rm runs stage1's gc entrypoint
+        }
+    }
+
+    /** The stage1 and a small app image in the store, by the launcher; false when that failed. */
+    private boolean setUpStore() throws IOException {
+        Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
+        if (!Files.isRegularFile(stage1)) return false;
+        return launcher(d, "fetch", stage1.toString()) && launcher(d, "fetch", trainingImage(dir, false).toString());
+    }
+
+    private String launcherPrepare() throws IOException {
+        Path uuidFile = Files.createTempFile(dir, "uuid", "");
+        Files.delete(uuidFile);
+        if (!launcher(d, "prepare", "--net=none", cgroupParent, "--uuid-file-save=" + uuidFile, "example.com/aot-training:1.0")) return null;
+        return Files.readString(uuidFile).strip();
+    }
+
+    /** Runs the jrkt launcher, without any AOT cache, in a process of its own; true when it exits 0. */
+    private boolean launcher(String... args) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("jrkt").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JRKT_AOT_CACHE", "");
+        pb.environment().remove("JAVA_TOOL_OPTIONS"); // the JDK's cache assembly passes its options this way
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A small app image: a manifest and /bin/true (which never runs); gzipped or not. */
+    private static Path trainingImage(Path dir, boolean gzip) throws IOException {
+        Path aci = dir.resolve(gzip ? "aot-training-2.aci.gz" : "aot-training.aci");
+        String version = gzip ? "2.0" : "1.0";
+        byte[] manifest = ("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/aot-training\","
+            + "\"labels\":[{\"name\":\"version\",\"value\":\"" + version + "\"},{\"name\":\"os\",\"value\":\"linux\"},"
+            + "{\"name\":\"arch\",\"value\":\"amd64\"}],"
+            + "\"app\":{\"exec\":[\"/bin/true\"],\"user\":\"0\",\"group\":\"0\"}}").getBytes(StandardCharsets.UTF_8);
+        OutputStream file = Files.newOutputStream(aci);
+        if (gzip) file = new java.util.zip.GZIPOutputStream(file);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
+            file(tar, "manifest", manifest, 0100644);
+            directory(tar, "rootfs/");
+            directory(tar, "rootfs/bin/");
+            directory(tar, "rootfs/etc/");
+            file(tar, "rootfs/bin/true", new byte[] {'#', '!', '/', 'b', 'i', 'n', '/', 's', 'h', '\n'}, 0100755);
+            file(tar, "rootfs/etc/passwd", "root:x:0:0:root:/:/bin/true\n".getBytes(StandardCharsets.UTF_8), 0100644);
+            file(tar, "rootfs/etc/group", "root:x:0:\n".getBytes(StandardCharsets.UTF_8), 0100644);
+        }
+        return aci;
+    }
+
+    private static void directory(TarArchiveOutputStream tar, String name) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setMode(040755);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+    }
+
+    private static void file(TarArchiveOutputStream tar, String name, byte[] content, int mode) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setMode(mode);
+        e.setSize(content.length);
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+
+    /** What gc left of the training's cgroup parent (the parent directories themselves), in every hierarchy. */
+    private static void removeCgroups(String parent) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = List.of(f).indexOf("-");
+                if (dash < 0 || dash + 1 >= f.length || !f[dash + 1].startsWith("cgroup")) continue;
+                Path top = Path.of(f[4]).resolve(parent);
+                if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) continue;
+                try (Stream<Path> walk = Files.walk(top)) {
+                    walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted(Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete()); // cgroup directories go with rmdir, when empty
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // nothing was made, or a hierarchy went away: nothing to do
         }
     }
 

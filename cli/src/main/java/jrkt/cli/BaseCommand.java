@@ -5,22 +5,42 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
+import jrkt.cli.args.CommandModel;
 import jrkt.core.json.Json;
 import jrkt.core.store.Store;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every jrkt subcommand needs: the global options, the store, and its output streams. */
+/**
+ * What every jrkt subcommand needs: the global options, the store, and its output streams.
+ * A command runs in one of two ways: parsed by the build-time model ({@link Main}), which
+ * {@link #attach attaches} the root and the streams, or parsed by picocli, which injects its spec.
+ */
 public abstract class BaseCommand implements Callable<Integer> {
     @Spec protected CommandSpec spec;
 
-    protected JrktCommand jrkt() { return JrktCommand.of(spec); }
+    private JrktCommand root;
+    private CommandModel model;
+    private PrintWriter out, err;
+
+    /** For a command parsed without picocli: the root command with the global options, its model, the streams. */
+    void attach(JrktCommand root, CommandModel model, PrintWriter out, PrintWriter err) {
+        this.root = root;
+        this.model = model;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** This command's build-time model when it was parsed with it; null when picocli parsed it (then {@link #spec} is set). */
+    protected CommandModel commandModel() { return model; }
+
+    protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }
 
-    protected PrintWriter out() { return spec.commandLine().getOut(); }
+    protected PrintWriter out() { return out != null ? out : spec.commandLine().getOut(); }
 
-    protected PrintWriter err() { return spec.commandLine().getErr(); }
+    protected PrintWriter err() { return err != null ? err : spec.commandLine().getErr(); }
 
     /** Does something to one item (an image, a pod) and returns the line to print for it. */
     protected interface ItemAction {

@@ -19,19 +19,27 @@ public final class Errors {
 
     private Errors() {}
 
-    static CommandLine install(CommandLine commandLine, JrktCommand root) {
-        commandLine.setParameterExceptionHandler((ex, args) -> {
-            CommandLine failed = ex.getCommandLine();
-            String help = failed.getCommandSpec().qualifiedName() + " --help";
-            report(failed.getErr(), ex.getMessage() + " (see '" + help + "')", ex, root.debug());
-            return EXIT_ERROR;
-        });
-        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            report(cmd.getErr(), noSpace(ex, root) ? new DiskSpace.NoSpaceException(root.dataDir()).getMessage() : describe(ex),
-                ex, root.debug());
-            return EXIT_ERROR;
-        });
-        return commandLine;
+    /**
+     * picocli's handlers of usage errors and of exceptions, reporting as {@link #report} does.
+     * In a class of their own: their types would make every jrkt load picocli when Errors is linked.
+     */
+    static final class Picocli {
+        private Picocli() {}
+
+        static CommandLine install(CommandLine commandLine, JrktCommand root) {
+            commandLine.setParameterExceptionHandler((ex, args) -> {
+                CommandLine failed = ex.getCommandLine();
+                String help = failed.getCommandSpec().qualifiedName() + " --help";
+                report(failed.getErr(), ex.getMessage() + " (see '" + help + "')", ex, root.debug());
+                return EXIT_ERROR;
+            });
+            commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+                report(cmd.getErr(), noSpace(ex, root) ? new DiskSpace.NoSpaceException(root.dataDir()).getMessage() : describe(ex),
+                    ex, root.debug());
+                return EXIT_ERROR;
+            });
+            return commandLine;
+        }
     }
 
     /**

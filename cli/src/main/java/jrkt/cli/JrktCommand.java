@@ -14,6 +14,7 @@ import jrkt.cli.image.ImageCommand;
 import jrkt.cli.pod.CatManifestCommand;
 import jrkt.cli.pod.EnterCommand;
 import jrkt.cli.pod.ExportCommand;
+import jrkt.cli.pod.AppFlags;
 import jrkt.cli.pod.GcCommand;
 import jrkt.cli.pod.ListCommand;
 import jrkt.cli.pod.LogsCommand;
@@ -24,11 +25,13 @@ import jrkt.cli.pod.RunCommand;
 import jrkt.cli.pod.RunPreparedCommand;
 import jrkt.cli.pod.StatusCommand;
 import jrkt.cli.pod.StopCommand;
+import jrkt.core.Phases;
 import jrkt.core.image.ImageLimits;
 import jrkt.core.JrktException;
 import jrkt.core.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -48,14 +51,18 @@ public final class JrktCommand implements Runnable, AutoCloseable {
      * the @Command annotation: picocli would then build the model of all of them by reflection
      * on every start, which costs a short-lived CLI more than the command itself often does.
      */
-    static final Map<String, Class<?>> COMMANDS = commands(
-        "fetch", FetchCommand.class, "image", ImageCommand.class, "run", RunCommand.class,
-        "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
-        "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
-        "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
-        "rm", RmCommand.class, "gc", GcCommand.class, "metadata-service", MetadataServiceCommand.class,
-        "version", VersionCommand.class,
-        "config", ConfigCommand.class, "trust", TrustCommand.class, "help", CommandLine.HelpCommand.class);
+    static Map<String, Class<?>> commands() { return Registry.COMMANDS; }
+
+    /** Apart from JrktCommand: naming picocli's HelpCommand loads picocli, which parsing by the model does not need. */
+    private static final class Registry {
+        static final Map<String, Class<?>> COMMANDS = byName(
+            "fetch", FetchCommand.class, "image", ImageCommand.class, "run", RunCommand.class,
+            "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
+            "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
+            "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
+            "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
+            "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+    }
 
     /** Global options that take a value, for finding the subcommand in a command line. */
     private static final Set<String> VALUED_GLOBAL_OPTIONS = Set.of("--dir", "--local-config", "--system-config", "--insecure-options", "--limit");
@@ -66,20 +73,21 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     // No picocli defaultValue on inherited options: picocli would re-apply a default while parsing a
     // subcommand and undo a value given before it. Nulls mean "not given"; the accessors supply defaults.
+    // Package-private, as every option's field or setter: the build-time parser (jrkt.cli.args) sets them.
     @Option(names = "--dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "jrkt's data directory (default: /var/lib/jrkt)")
-    private Path dir;
+    Path dir;
 
     @Option(names = "--local-config", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "local configuration directory (default: /etc/jrkt)")
-    private Path localConfig;
+    Path localConfig;
 
     @Option(names = "--system-config", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "system configuration directory (default: /usr/lib/jrkt)")
-    private Path systemConfig;
+    Path systemConfig;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print debugging information and stack traces to stderr")
-    private Boolean debug;
+    Boolean debug;
 
     // Accumulated by a setter: picocli restarts a list option's value when a subcommand parses it,
     // and "--insecure-options=image run --insecure-options=seccomp" means both.
@@ -89,7 +97,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
             converter = InsecureOptions.Converter.class,
             description = "security checks to disable: ${COMPLETION-CANDIDATES}",
             completionCandidates = InsecureOptions.Names.class)
-    private void insecureOptions(List<String> names) {
+    void insecureOptions(List<String> names) {
         if (names != null) insecureOptions.addAll(names);
     }
 
@@ -98,7 +106,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     @Option(names = "--limit", scope = ScopeType.INHERIT, paramLabel = "NAME=VALUE",
             description = "change one limit on images, e.g. max-image-size=8GiB (repeatable; docs/limits.md lists them)")
-    private void limit(List<String> values) {
+    void limit(List<String> values) {
         if (values != null) limitFlags.addAll(values);
     }
 
@@ -141,7 +149,10 @@ public final class JrktCommand implements Runnable, AutoCloseable {
 
     /** The image store in {@link #dataDir()}, opened on first use and closed when the command ends. */
     public synchronized Store openStore() throws IOException {
-        if (store == null) store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
+        if (store == null) {
+            store = Store.open(dataDir(), imageLimits(), imageDeviceNodes());
+            Phases.mark("store-open");
+        }
         return store;
     }
 
@@ -175,8 +186,14 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return (JrktCommand) spec.root().userObject();
     }
 
-    /** A command line with every command, for help, completion and tests. */
-    public CommandLine commandLine() { return commandLine(COMMANDS.keySet()); }
+    /** A command line with every command, for help, completion, the build-time model and tests. */
+    public CommandLine commandLine() { return commandLine(commands().keySet()); }
+
+    /**
+     * Options parsed apart from the command tree, each as the spec it is parsed with: the flags
+     * of one app of run and prepare ({@link AppFlags}). The build-time model covers them too.
+     */
+    public static List<CommandSpec> flagSets() { return List.of(new AppFlags().commandSpec()); }
 
     /**
      * A command line for these arguments: only the command they name is built, or all of them
@@ -184,7 +201,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
      */
     public CommandLine commandLine(String[] args) {
         String name = subcommandName(args);
-        return commandLine(name != null && COMMANDS.containsKey(name) && !name.equals("help") ? Set.of(name) : COMMANDS.keySet());
+        return commandLine(name != null && commands().containsKey(name) && !name.equals("help") ? Set.of(name) : commands().keySet());
     }
 
     /** The first argument that is neither a global option nor its value; null when there is none. */
@@ -199,7 +216,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     }
 
     /** Pairs of name and class; the names are checked against the classes' @Command names by a test. */
-    private static Map<String, Class<?>> commands(Object... pairs) {
+    private static Map<String, Class<?>> byName(Object... pairs) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) byName.put((String) pairs[i], (Class<?>) pairs[i + 1]);
         return Collections.unmodifiableMap(byName);
@@ -208,15 +225,17 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     /** A command line for this object with the named commands and jrkt's error handling (one line, exit 254). */
     private CommandLine commandLine(Set<String> names) {
         CommandLine commandLine = new CommandLine(this);
-        for (String name : names) commandLine.addSubcommand(name, COMMANDS.get(name));
+        for (String name : names) commandLine.addSubcommand(name, commands().get(name));
         // "--insecure-options=image" names both an insecure option and the image command.
         commandLine.setAllowSubcommandsAsOptionParameters(true);
+        // rkt had no @file arguments: "@x" is a word like any other (an app's argument, a value).
+        commandLine.setExpandAtFiles(false);
         // Everything from the first image (run, prepare) or the UUID (enter) on belongs to the
         // apps: their flags, "--" and "---" must reach the command untouched.
         for (String name : List.of("run", "prepare", "enter")) {
             CommandLine sub = commandLine.getSubcommands().get(name);
             if (sub != null) sub.setStopAtPositional(true);
         }
-        return Errors.install(commandLine, this);
+        return Errors.Picocli.install(commandLine, this);
     }
 }

@@ -7,34 +7,27 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link Linux} calls made through the FFM API (java.lang.foreign) on libc.
- * Each libc function is bound on its first use only: the run path calls a handful of them
- * and binding a downcall costs time. errno is captured by the linker right after the call,
- * before the JVM can clobber it.
+ * Each libc function is bound on its first use only, and all through the one downcall shape of
+ * {@link Downcall}: the run path calls a handful of them and each new shape costs milliseconds.
+ * errno is captured by the linker right after the call, before the JVM can clobber it.
  */
 final class FfmLinux implements Linux {
     static final Linux INSTANCE = new FfmLinux();
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final SymbolLookup LIBC = Linker.nativeLinker().defaultLookup();
 
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -43,43 +36,40 @@ final class FfmLinux implements Linux {
     private static final int IFNAMSIZ = 16, IFREQ_BYTES = 40, IFREQ_FLAGS_OFFSET = 16, IFF_UP = 1;
     private static final int CLOSE_RANGE_CLOEXEC = 4, SIG_SETMASK = 2, SIGSET_BYTES = 128;
 
-    private static final Fn MOUNT = errnoFn("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-    private static final Fn UMOUNT2 = errnoFn("umount2", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final Fn OPEN = new Fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Fn CLOSE = errnoFn("close", JAVA_INT, JAVA_INT);
-    private static final Fn FLOCK = errnoFn("flock", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn FCNTL = new Fn("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Fn MKNOD = errnoFn("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
-    private static final Fn LCHOWN = errnoFn("lchown", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-    private static final Fn CHMOD = errnoFn("chmod", JAVA_INT, ADDRESS, JAVA_INT);
-    private static final Fn SYMLINK = errnoFn("symlink", JAVA_INT, ADDRESS, ADDRESS);
-    private static final Fn READLINK = errnoFn("readlink", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn UTIMENSAT = errnoFn("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
-    private static final Fn LSETXATTR = errnoFn("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final Fn LGETXATTR = errnoFn("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn LLISTXATTR = errnoFn("llistxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final Fn UNSHARE = errnoFn("unshare", JAVA_INT, JAVA_INT);
-    private static final Fn SETNS = errnoFn("setns", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn GETPID = new Fn("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final Fn GETEUID = new Fn("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final Fn KILL = errnoFn("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn SOCKET = errnoFn("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final Fn IOCTL = new Fn("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final Fn CHDIR = errnoFn("chdir", JAVA_INT, ADDRESS);
-    private static final Fn EXECVE = errnoFn("execve", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-    private static final Fn CLOSE_RANGE = errnoFn("close_range", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    // Every function goes through the one downcall shape of Downcall (integers and pointers as longs).
+    private static final Fn MOUNT = new Fn("mount");
+    private static final Fn UMOUNT2 = new Fn("umount2");
+    private static final Fn OPEN = new Fn("open");
+    private static final Fn CLOSE = new Fn("close");
+    private static final Fn FLOCK = new Fn("flock");
+    private static final Fn FCNTL = new Fn("fcntl");
+    private static final Fn MKNOD = new Fn("mknod");
+    private static final Fn LCHOWN = new Fn("lchown");
+    private static final Fn CHMOD = new Fn("chmod");
+    private static final Fn SYMLINK = new Fn("symlink");
+    private static final Fn READLINK = new Fn("readlink");
+    private static final Fn UTIMENSAT = new Fn("utimensat");
+    private static final Fn LSETXATTR = new Fn("lsetxattr");
+    private static final Fn LGETXATTR = new Fn("lgetxattr");
+    private static final Fn LLISTXATTR = new Fn("llistxattr");
+    private static final Fn UNSHARE = new Fn("unshare");
+    private static final Fn SETNS = new Fn("setns");
+    private static final Fn GETPID = new Fn("getpid");
+    private static final Fn GETEUID = new Fn("geteuid");
+    private static final Fn KILL = new Fn("kill");
+    private static final Fn SOCKET = new Fn("socket");
+    private static final Fn IOCTL = new Fn("ioctl");
+    private static final Fn CHDIR = new Fn("chdir");
+    private static final Fn EXECVE = new Fn("execve");
+    private static final Fn CLOSE_RANGE = new Fn("close_range");
     // pthread_sigmask returns the error number instead of setting errno
-    private static final Fn PTHREAD_SIGMASK = new Fn("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final Fn OPENAT = new Fn("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
-    private static final Fn STATX = errnoFn("statx", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
-    private static final Fn GETDENTS64 = errnoFn("getdents64", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final Fn UNLINKAT = errnoFn("unlinkat", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final Fn SYNCFS = errnoFn("syncfs", JAVA_INT, JAVA_INT);
-    private static final Fn STRERROR = new Fn("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final Fn PTHREAD_SIGMASK = new Fn("pthread_sigmask");
+    private static final Fn OPENAT = new Fn("openat");
+    private static final Fn STATX = new Fn("statx");
+    private static final Fn GETDENTS64 = new Fn("getdents64");
+    private static final Fn UNLINKAT = new Fn("unlinkat");
+    private static final Fn SYNCFS = new Fn("syncfs");
+    private static final Fn STRERROR = new Fn("strerror");
 
     /** fds meant to survive execve: opened here without O_CLOEXEC, or passed to clearCloexec. */
     private final Set<Integer> inheritedFds = ConcurrentHashMap.newKeySet();
@@ -89,45 +79,39 @@ final class FfmLinux implements Linux {
     /** A libc function whose downcall handle is made on first use. */
     private static final class Fn {
         private final String name;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
         private volatile MethodHandle handle;
 
-        Fn(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Fn(String name) {
             this.name = name;
-            this.descriptor = descriptor;
-            this.options = options;
         }
 
         MethodHandle handle() {
             MethodHandle h = handle;
             if (h == null) {
-                MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-                h = LINKER.downcallHandle(symbol, descriptor, options);
+                Optional<MemorySegment> symbol = LIBC.find(name);
+                if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no " + name);
+                h = Downcall.bind(symbol.get());
                 handle = h;
             }
             return h;
         }
     }
 
-    private static Fn errnoFn(String name, MemoryLayout result, MemoryLayout... args) {
-        return new Fn(name, FunctionDescriptor.of(result, args), CAPTURE_ERRNO);
+    private static MemorySegment callState(Arena arena) { return Downcall.callState(arena); }
+
+    private static int errno(MemorySegment callState) { return Downcall.errno(callState); }
+
+    /** A C string's address, 0 (NULL) for null. */
+    private static long cString(Arena arena, String s) {
+        return s == null ? 0 : arena.allocateFrom(s).address();
     }
 
-    private static MemorySegment callState(Arena arena) { return arena.allocate(CALL_STATE); }
-
-    private static int errno(MemorySegment callState) { return (int) ERRNO.get(callState, 0L); }
-
-    private static MemorySegment cString(Arena arena, String s) {
-        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
-    }
-
-    /** A path's exact bytes, NUL-terminated. */
-    private static MemorySegment cBytes(Arena arena, byte[] path) {
+    /** A path's exact bytes, NUL-terminated: the address. */
+    private static long cBytes(Arena arena, byte[] path) {
         MemorySegment c = arena.allocate(path.length + 1L);
         MemorySegment.copy(path, 0, c, JAVA_BYTE, 0, path.length);
         c.set(JAVA_BYTE, path.length, (byte) 0);
-        return c;
+        return c.address();
     }
 
     private static SysException failure(String call, String subject, MemorySegment callState) {
@@ -139,30 +123,15 @@ final class FfmLinux implements Linux {
     }
 
     static String strerror(int errno) {
-        try {
-            MemorySegment message = (MemorySegment) STRERROR.handle().invokeExact(errno);
-            return message.reinterpret(1024).getString(0);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** Downcalls throw only what the JVM throws; anything checked here is a bug, not a failed call. */
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+        long message = Downcall.call(STRERROR.handle(), Downcall.ignoredState(), errno);
+        return Downcall.pointer(message).reinterpret(1024).getString(0);
     }
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) MOUNT.handle().invokeExact(state, cString(arena, source), cString(arena, target),
-                    cString(arena, fstype), flags, cString(arena, data));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(MOUNT.handle(), state, cString(arena, source), cString(arena, target), cString(arena, fstype), flags, cString(arena, data));
             if (rc != 0) throw failure("mount", (source == null ? "none" : source) + " on " + target, state);
         }
     }
@@ -171,54 +140,78 @@ final class FfmLinux implements Linux {
     public void umount2(String target, int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) UMOUNT2.handle().invokeExact(state, cString(arena, target), flags);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UMOUNT2.handle(), state, cString(arena, target), flags);
             if (rc != 0) throw failure("umount2", target, state);
         }
     }
 
+    /**
+     * One thread's errno slot and path buffer, reused by the calls a listing makes for every pod
+     * (open, flock, close: a lock test), instead of an arena per call.
+     */
+    private static final class Scratch {
+        static final int PATH_BYTES = 4096; // PATH_MAX, the NUL included
+        final MemorySegment state;
+        final MemorySegment path;
+
+        Scratch() {
+            Arena arena = Arena.ofAuto(); // freed with the thread's Scratch
+            state = Downcall.callState(arena);
+            path = arena.allocate(PATH_BYTES);
+        }
+
+        /** The path NUL-terminated in the buffer, or -1 when it does not fit (then the caller uses an arena). */
+        long path(String p) {
+            byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length >= PATH_BYTES) return -1;
+            MemorySegment.copy(bytes, 0, path, JAVA_BYTE, 0, bytes.length);
+            path.set(JAVA_BYTE, bytes.length, (byte) 0);
+            return path.address();
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+    private static Scratch scratch() {
+        Scratch s = SCRATCH.get();
+        if (s == null) SCRATCH.set(s = new Scratch());
+        return s;
+    }
+
     @Override
     public int open(String path, int flags, int mode) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int fd;
-            try {
-                fd = (int) OPEN.handle().invokeExact(state, cString(arena, path), flags, mode);
-            } catch (Throwable t) { throw unexpected(t); }
-            if (fd < 0) throw failure("open", path, state);
-            if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
-            else inheritedFds.remove(fd);
-            return fd;
+        Scratch scratch = scratch();
+        long cPath = scratch.path(path);
+        if (cPath < 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cString(arena, path), flags, mode), scratch);
+            }
         }
+        return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cPath, flags, mode), scratch);
+    }
+
+    private int opened(String path, int flags, int fd, Scratch scratch) throws SysException {
+        if (fd < 0) throw failure("open", path, scratch.state);
+        if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
+        else inheritedFds.remove(fd);
+        return fd;
     }
 
     @Override
     public void close(int fd) throws SysException {
         inheritedFds.remove(fd);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CLOSE.handle().invokeExact(state, fd);
-            } catch (Throwable t) { throw unexpected(t); }
-            if (rc != 0) throw failure("close", "fd " + fd, state);
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(CLOSE.handle(), state, fd);
+        if (rc != 0) throw failure("close", "fd " + fd, state);
     }
 
     @Override
     public boolean flock(int fd, int operation) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) FLOCK.handle().invokeExact(state, fd, operation);
-            } catch (Throwable t) { throw unexpected(t); }
-            if (rc == 0) return true;
-            if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
-            throw failure("flock", "fd " + fd, state);
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(FLOCK.handle(), state, fd, operation);
+        if (rc == 0) return true;
+        if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
+        throw failure("flock", "fd " + fd, state);
     }
 
     @Override
@@ -229,15 +222,10 @@ final class FfmLinux implements Linux {
     }
 
     private static int fcntl(int fd, int command, int argument) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) FCNTL.handle().invokeExact(state, fd, command, argument);
-            } catch (Throwable t) { throw unexpected(t); }
-            if (rc < 0) throw failure("fcntl", "fd " + fd, state);
-            return rc;
-        }
+        MemorySegment state = scratch().state;
+        int rc = (int) Downcall.call(FCNTL.handle(), state, fd, command, argument);
+        if (rc < 0) throw failure("fcntl", "fd " + fd, state);
+        return rc;
     }
 
     @Override
@@ -253,10 +241,7 @@ final class FfmLinux implements Linux {
     private void mknod(byte[] pathBytes, String path, int mode, long dev) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) MKNOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode, dev);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(MKNOD.handle(), state, cBytes(arena, pathBytes), mode, dev);
             if (rc != 0) throw failure("mknod", path, state);
         }
     }
@@ -274,10 +259,7 @@ final class FfmLinux implements Linux {
     private void lchown(byte[] pathBytes, String path, int uid, int gid) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) LCHOWN.handle().invokeExact(state, cBytes(arena, pathBytes), uid, gid);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(LCHOWN.handle(), state, cBytes(arena, pathBytes), uid, gid);
             if (rc != 0) throw failure("lchown", path, state);
         }
     }
@@ -295,10 +277,7 @@ final class FfmLinux implements Linux {
     private void chmod(byte[] pathBytes, String path, int mode) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CHMOD.handle().invokeExact(state, cBytes(arena, pathBytes), mode);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(CHMOD.handle(), state, cBytes(arena, pathBytes), mode);
             if (rc != 0) throw failure("chmod", path, state);
         }
     }
@@ -312,10 +291,7 @@ final class FfmLinux implements Linux {
     public void symlink(byte[] target, java.nio.file.Path link) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) SYMLINK.handle().invokeExact(state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(SYMLINK.handle(), state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
             if (rc != 0) throw failure("symlink", link.toString(), state);
         }
     }
@@ -324,12 +300,9 @@ final class FfmLinux implements Linux {
     public byte[] readlink(java.nio.file.Path link) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cLink = cBytes(arena, PathBytes.of(link));
+            long cLink = cBytes(arena, PathBytes.of(link));
             MemorySegment buffer = arena.allocate(4096); // PATH_MAX: no link target is longer
-            long n;
-            try {
-                n = (long) READLINK.handle().invokeExact(state, cLink, buffer, 4096L);
-            } catch (Throwable t) { throw unexpected(t); }
+            long n = Downcall.call(READLINK.handle(), state, cLink, buffer.address(), 4096L);
             if (n < 0) throw failure("readlink", link.toString(), state);
             return buffer.asSlice(0, n).toArray(JAVA_BYTE);
         }
@@ -348,10 +321,7 @@ final class FfmLinux implements Linux {
             times.setAtIndex(JAVA_LONG, 1, Math.floorMod(atimeNanos, 1_000_000_000L));
             times.setAtIndex(JAVA_LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
             times.setAtIndex(JAVA_LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
-            int rc;
-            try {
-                rc = (int) UTIMENSAT.handle().invokeExact(state, AT_FDCWD, cBytes(arena, pathBytes), times, AT_SYMLINK_NOFOLLOW);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UTIMENSAT.handle(), state, AT_FDCWD, cBytes(arena, pathBytes), times.address(), AT_SYMLINK_NOFOLLOW);
             if (rc != 0) throw failure("utimensat", path, state);
         }
     }
@@ -370,11 +340,7 @@ final class FfmLinux implements Linux {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
             MemorySegment bytes = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
-            int rc;
-            try {
-                rc = (int) LSETXATTR.handle().invokeExact(state, cBytes(arena, pathBytes), cString(arena, name),
-                    bytes, (long) value.length, 0);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(LSETXATTR.handle(), state, cBytes(arena, pathBytes), cString(arena, name), bytes.address(), value.length, 0);
             if (rc != 0) throw failure("lsetxattr", path + " " + name, state);
         }
     }
@@ -392,15 +358,15 @@ final class FfmLinux implements Linux {
     private byte[] lgetxattr(byte[] pathBytes, String path, String name) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
+            long cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
             while (true) {
-                long size = getxattr(state, cPath, cName, MemorySegment.NULL, 0);
+                long size = getxattr(state, cPath, cName, 0, 0);
                 if (size < 0) {
                     if (errno(state) == Errno.ENODATA) return null;
                     throw failure("lgetxattr", path + " " + name, state);
                 }
                 MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = getxattr(state, cPath, cName, buffer, size);
+                long read = getxattr(state, cPath, cName, buffer.address(), size);
                 if (read >= 0) return buffer.asSlice(0, read).toArray(JAVA_BYTE);
                 // the value grew between the two calls: ask its size again
                 if (errno(state) != Errno.ERANGE) {
@@ -411,10 +377,8 @@ final class FfmLinux implements Linux {
         }
     }
 
-    private static long getxattr(MemorySegment state, MemorySegment path, MemorySegment name, MemorySegment buffer, long size) {
-        try {
-            return (long) LGETXATTR.handle().invokeExact(state, path, name, buffer, size);
-        } catch (Throwable t) { throw unexpected(t); }
+    private static long getxattr(MemorySegment state, long path, long name, long buffer, long size) {
+        return Downcall.call(LGETXATTR.handle(), state, path, name, buffer, size);
     }
 
     @Override
@@ -430,22 +394,20 @@ final class FfmLinux implements Linux {
     private List<String> llistxattr(byte[] pathBytes, String path) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cBytes(arena, pathBytes);
+            long cPath = cBytes(arena, pathBytes);
             while (true) {
-                long size = listxattr(state, cPath, MemorySegment.NULL, 0);
+                long size = listxattr(state, cPath, 0, 0);
                 if (size < 0) throw failure("llistxattr", path, state);
                 MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = listxattr(state, cPath, buffer, size);
+                long read = listxattr(state, cPath, buffer.address(), size);
                 if (read >= 0) return splitNames(buffer.asSlice(0, read).toArray(JAVA_BYTE));
                 if (errno(state) != Errno.ERANGE) throw failure("llistxattr", path, state);
             }
         }
     }
 
-    private static long listxattr(MemorySegment state, MemorySegment path, MemorySegment buffer, long size) {
-        try {
-            return (long) LLISTXATTR.handle().invokeExact(state, path, buffer, size);
-        } catch (Throwable t) { throw unexpected(t); }
+    private static long listxattr(MemorySegment state, long path, long buffer, long size) {
+        return Downcall.call(LLISTXATTR.handle(), state, path, buffer, size);
     }
 
     /** The kernel lists names as "a\0b\0". */
@@ -465,10 +427,7 @@ final class FfmLinux implements Linux {
     public void unshare(int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) UNSHARE.handle().invokeExact(state, flags);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UNSHARE.handle(), state, flags);
             if (rc != 0) throw failure("unshare", "0x" + Integer.toHexString(flags), state);
         }
     }
@@ -477,36 +436,26 @@ final class FfmLinux implements Linux {
     public void setns(int fd, int nstype) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) SETNS.handle().invokeExact(state, fd, nstype);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(SETNS.handle(), state, fd, nstype);
             if (rc != 0) throw failure("setns", "fd " + fd, state);
         }
     }
 
     @Override
     public int getpid() {
-        try {
-            return (int) GETPID.handle().invokeExact();
-        } catch (Throwable t) { throw unexpected(t); }
+        return (int) Downcall.call(GETPID.handle(), Downcall.ignoredState());
     }
 
     @Override
     public int geteuid() {
-        try {
-            return (int) GETEUID.handle().invokeExact();
-        } catch (Throwable t) { throw unexpected(t); }
+        return (int) Downcall.call(GETEUID.handle(), Downcall.ignoredState());
     }
 
     @Override
     public void kill(int pid, int signal) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) KILL.handle().invokeExact(state, pid, signal);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(KILL.handle(), state, pid, signal);
             if (rc != 0) throw failure("kill", "pid " + pid, state);
         }
     }
@@ -517,10 +466,7 @@ final class FfmLinux implements Linux {
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw failure("setLinkUp", name, Errno.EINVAL);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int fd;
-            try {
-                fd = (int) SOCKET.handle().invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            } catch (Throwable t) { throw unexpected(t); }
+            int fd = (int) Downcall.call(SOCKET.handle(), state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
             if (fd < 0) throw failure("socket", "AF_INET for " + name, state);
             try {
                 MemorySegment ifreq = arena.allocate(IFREQ_BYTES); // zeroed: the name stays NUL-terminated
@@ -536,10 +482,7 @@ final class FfmLinux implements Linux {
     }
 
     private static void ioctl(MemorySegment state, int fd, long request, MemorySegment argument, String subject) throws SysException {
-        int rc;
-        try {
-            rc = (int) IOCTL.handle().invokeExact(state, fd, request, argument);
-        } catch (Throwable t) { throw unexpected(t); }
+        int rc = (int) Downcall.call(IOCTL.handle(), state, fd, request, argument.address());
         if (rc != 0) throw failure("ioctl", subject + " 0x" + Long.toHexString(request), state);
     }
 
@@ -547,10 +490,7 @@ final class FfmLinux implements Linux {
     public void chdir(String path) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) CHDIR.handle().invokeExact(state, cString(arena, path));
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(CHDIR.handle(), state, cString(arena, path));
             if (rc != 0) throw failure("chdir", path, state);
         }
     }
@@ -565,24 +505,18 @@ final class FfmLinux implements Linux {
     public void execve(String path, String[] argv, String[] envp) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            MemorySegment cPath = cString(arena, path);
-            MemorySegment cArgv = cStringArray(arena, argv), cEnvp = cStringArray(arena, envp);
+            long cPath = cString(arena, path);
+            long cArgv = cStringArray(arena, argv).address(), cEnvp = cStringArray(arena, envp).address();
             closeOnExecAllButInherited(arena);
             unblockAllSignals(arena);
-            int rc;
-            try {
-                rc = (int) EXECVE.handle().invokeExact(state, cPath, cArgv, cEnvp);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(EXECVE.handle(), state, cPath, cArgv, cEnvp);
             throw failure("execve", path, state); // execve returns only when it failed (rc is -1)
         }
     }
 
     private void closeOnExecAllButInherited(Arena arena) throws SysException {
         MemorySegment state = callState(arena);
-        int rc;
-        try {
-            rc = (int) CLOSE_RANGE.handle().invokeExact(state, 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
-        } catch (Throwable t) { throw unexpected(t); }
+        int rc = (int) Downcall.call(CLOSE_RANGE.handle(), state, 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
         if (rc != 0) throw failure("close_range", "3..", state);
         for (int fd : inheritedFds) {
             int flags = fcntl(fd, F_GETFD, 0);
@@ -592,10 +526,7 @@ final class FfmLinux implements Linux {
 
     private static void unblockAllSignals(Arena arena) throws SysException {
         MemorySegment emptySet = arena.allocate(SIGSET_BYTES); // zeroed: no signal in it
-        int error;
-        try {
-            error = (int) PTHREAD_SIGMASK.handle().invokeExact(SIG_SETMASK, emptySet, MemorySegment.NULL);
-        } catch (Throwable t) { throw unexpected(t); }
+        int error = (int) Downcall.call(PTHREAD_SIGMASK.handle(), Downcall.ignoredState(), SIG_SETMASK, emptySet.address(), 0);
         if (error != 0) throw failure("pthread_sigmask", "SIG_SETMASK", error);
     }
 
@@ -624,10 +555,7 @@ final class FfmLinux implements Linux {
     public int openat(int dirfd, byte[] name, int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int fd;
-            try {
-                fd = (int) OPENAT.handle().invokeExact(state, dirfd, cName(arena, name), flags, 0);
-            } catch (Throwable t) { throw unexpected(t); }
+            int fd = (int) Downcall.call(OPENAT.handle(), state, dirfd, cName(arena, name).address(), flags, 0);
             if (fd < 0) throw failure("openat", printable(name), state);
             if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
             else inheritedFds.remove(fd);
@@ -643,13 +571,10 @@ final class FfmLinux implements Linux {
             MemorySegment state = callState(arena);
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
             int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
-            int rc;
-            try {
-                rc = (int) STATX.handle().invokeExact(state, dirfd, cName(arena, name), flags, STATX_BASIC_STATS, buf);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(STATX.handle(), state, dirfd, cName(arena, name).address(), flags, STATX_BASIC_STATS, buf.address());
             if (rc != 0) throw failure("statx", name.length == 0 ? "fd " + dirfd : printable(name), state);
             long attributes = buf.get(JAVA_LONG, 8) & buf.get(JAVA_LONG, 56);
-            int mode = Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 28));
+            int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT, 28));
             long dev = Linux.makedev(Integer.toUnsignedLong(buf.get(JAVA_INT, 136)), Integer.toUnsignedLong(buf.get(JAVA_INT, 140)));
             return new FileStat(mode, dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_LONG, 40),
                 (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0);
@@ -664,14 +589,11 @@ final class FfmLinux implements Linux {
             MemorySegment state = callState(arena);
             MemorySegment buf = DIRENTS.get(); // reused: a deep tree is read one small directory at a time
             while (true) {
-                long n;
-                try {
-                    n = (long) GETDENTS64.handle().invokeExact(state, dirfd, buf, (long) DIRENTS_BUFFER);
-                } catch (Throwable t) { throw unexpected(t); }
+                long n = Downcall.call(GETDENTS64.handle(), state, dirfd, buf.address(), DIRENTS_BUFFER);
                 if (n < 0) throw failure("getdents64", "fd " + dirfd, state);
                 if (n == 0) return entries;
                 for (long off = 0; off < n; ) {
-                    int reclen = Short.toUnsignedInt(buf.get(java.lang.foreign.ValueLayout.JAVA_SHORT, off + 16));
+                    int reclen = Short.toUnsignedInt(buf.get(JAVA_SHORT, off + 16));
                     int type = Byte.toUnsignedInt(buf.get(JAVA_BYTE, off + 18));
                     long start = off + 19, end = start;
                     while (end < off + reclen && buf.get(JAVA_BYTE, end) != 0) end++;
@@ -688,10 +610,7 @@ final class FfmLinux implements Linux {
     public void unlinkat(int dirfd, byte[] name, int flags) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) UNLINKAT.handle().invokeExact(state, dirfd, cName(arena, name), flags);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(UNLINKAT.handle(), state, dirfd, cName(arena, name).address(), flags);
             if (rc != 0) throw failure("unlinkat", printable(name), state);
         }
     }
@@ -700,10 +619,7 @@ final class FfmLinux implements Linux {
     public void syncfs(int fd) throws SysException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = callState(arena);
-            int rc;
-            try {
-                rc = (int) SYNCFS.handle().invokeExact(state, fd);
-            } catch (Throwable t) { throw unexpected(t); }
+            int rc = (int) Downcall.call(SYNCFS.handle(), state, fd);
             if (rc != 0) throw failure("syncfs", "fd " + fd, state);
         }
     }

@@ -1,19 +1,19 @@
 package jrkt.cli.output;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
 import jrkt.core.json.Json;
@@ -43,14 +43,12 @@ public final class Table {
 
     /** rkt's short image ID: the algorithm and the first 12 hex digits. */
     static final int SHORT_HASH_DIGITS = 12;
-    private static final Pattern HASH_ID = Pattern.compile("([a-z0-9]+)-([0-9a-f]+)");
-    private static final Pattern UUID = Pattern.compile("([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String GAP = "  ";
 
     private final List<Column> columns;
     private final String defaultSort;
     private final List<Object[]> rows = new ArrayList<>();
-    private ZoneId zone = ZoneId.systemDefault();
+    private ZoneId zone = LocalZone.get();
 
     /** @param defaultSort the field rows are sorted by when --sort is absent; null keeps insertion order */
     public Table(List<Column> columns, String defaultSort) {
@@ -114,8 +112,9 @@ public final class Table {
             return sorted;
         }
         int index = column(sortField, "--sort");
-        Comparator<Object[]> byField = Comparator.comparing(row -> row[index], Table::compareValues);
-        sorted.sort(options.order() == ListingOptions.Order.desc ? byField.reversed() : byField);
+        // our own lambdas, which the AOT cache links ahead; Comparator.comparing's are the JDK's and are not
+        boolean descending = options.order() == ListingOptions.Order.desc;
+        sorted.sort((a, b) -> descending ? compareValues(b[index], a[index]) : compareValues(a[index], b[index]));
         return sorted;
     }
 
@@ -129,9 +128,16 @@ public final class Table {
 
     private String renderTable(List<Integer> selected, List<Object[]> sorted, ListingOptions options) {
         List<String[]> lines = new ArrayList<>();
-        if (!options.noLegend()) lines.add(selected.stream().map(i -> columns.get(i).header()).toArray(String[]::new));
+        int n = selected.size();
+        if (!options.noLegend()) {
+            String[] header = new String[n];
+            for (int c = 0; c < n; c++) header[c] = columns.get(selected.get(c)).header();
+            lines.add(header);
+        }
         for (Object[] row : sorted) {
-            lines.add(selected.stream().map(i -> cell(columns.get(i), row[i], options.full())).toArray(String[]::new));
+            String[] line = new String[n];
+            for (int c = 0; c < n; c++) line[c] = cell(columns.get(selected.get(c)), row[selected.get(c)], options.full());
+            lines.add(line);
         }
         int[] widths = new int[selected.size()];
         for (String[] line : lines) {
@@ -197,34 +203,86 @@ public final class Table {
         throw new IllegalArgumentException("time column holds " + value.getClass().getName());
     }
 
-    /** "sha512-" and 12 hex digits for hash IDs, the first group of a UUID, other IDs as they are. */
+    /**
+     * "sha512-" and 12 hex digits for hash IDs, the first group of a UUID, other IDs as they are.
+     * Checked by hand, as every cell of a listing is: no regular expression per row.
+     */
     public static String shortId(String id) {
-        Matcher uuid = UUID.matcher(id);
-        if (uuid.matches()) return uuid.group(1);
-        Matcher hash = HASH_ID.matcher(id);
-        if (hash.matches() && hash.group(2).length() > SHORT_HASH_DIGITS) {
-            return hash.group(1) + "-" + hash.group(2).substring(0, SHORT_HASH_DIGITS);
+        if (isUuid(id)) return id.substring(0, 8);
+        int dash = id.indexOf('-');
+        if (dash > 0 && id.length() - dash - 1 > SHORT_HASH_DIGITS && all(id, 0, dash, true) && all(id, dash + 1, id.length(), false)) {
+            return id.substring(0, dash + 1 + SHORT_HASH_DIGITS);
         }
         return id;
     }
 
-    /** RFC 3339 in the given zone, to the second: 2025-11-29T10:01:02+01:00. */
+    private static boolean isUuid(String s) {
+        if (s.length() != 36) return false;
+        for (int i = 0; i < 36; i++) {
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? s.charAt(i) != '-' : !hex(s.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    /** Whether s[from, to) is all [a-z0-9] (an algorithm name) or all [0-9a-f] (hex digits). */
+    private static boolean all(String s, int from, int to, boolean algorithm) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (algorithm ? !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') : !hex(c)) return false;
+        }
+        return true;
+    }
+
+    private static boolean hex(char c) { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f'; }
+
+    /**
+     * RFC 3339 in the given zone, to the second: 2025-11-29T10:01:02+01:00 (Z for UTC), as
+     * DateTimeFormatter.ISO_OFFSET_DATE_TIME prints it; written out for the years 0-9999 because
+     * listings print two a row and the formatter is slow to start.
+     */
     public static String rfc3339(Instant time, ZoneId zone) {
-        return time.atZone(zone).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        ZoneOffset offset = zone.getRules().getOffset(time);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, offset);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return time.atZone(zone).truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        }
+        StringBuilder sb = new StringBuilder(25);
+        pad(sb, t.getYear(), 4).append('-');
+        pad(sb, t.getMonthValue(), 2).append('-');
+        pad(sb, t.getDayOfMonth(), 2).append('T');
+        pad(sb, t.getHour(), 2).append(':');
+        pad(sb, t.getMinute(), 2).append(':');
+        pad(sb, t.getSecond(), 2);
+        return sb.append(offset.getId()).toString(); // "Z", "+01:00", or "+05:30:15" with seconds, as the formatter
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int value, int digits) {
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < digits; i++) sb.append('0');
+        return sb.append(v);
     }
 
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-    /** 512B, 1.5KiB, 12.0MiB: binary units, one decimal. */
+    /**
+     * 512B, 1.5KiB, 12.0MiB: binary units, one decimal, as {@code String.format("%.1f%s")} of the
+     * size divided down prints it. Up to 2^53 bytes the quotient is exact, and its tenths are rounded
+     * half up in integers here (no Formatter or floating-point-to-decimal tables to set up first).
+     */
     public static String humanSize(long bytes) {
         if (bytes < 1024) return bytes + "B";
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
+        int unit = 0;
+        while (unit < UNITS.length - 1 && bytes >= 1L << (10 * (unit + 2))) unit++;
+        if (bytes < 1L << 53) {
+            int shift = 10 * (unit + 1);
+            long times10 = bytes * 10;                       // < 2^57: no overflow
+            long tenths = (times10 >> shift) + ((times10 >> (shift - 1)) & 1); // half up
+            return (tenths / 10) + "." + (tenths % 10) + UNITS[unit];
         }
-        return String.format(Locale.ROOT, "%.1f%s", value, UNITS[unit]);
+        double value = bytes;
+        for (int i = 0; i <= unit; i++) value /= 1024;
+        return BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).toPlainString() + UNITS[unit];
     }
 
     @Override public String toString() { return "Table" + Arrays.toString(columns.toArray()); }

@@ -3,10 +3,13 @@ package jrkt.cli.pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import jrkt.cli.args.CliModel;
+import jrkt.cli.args.CommandModel;
+import jrkt.cli.args.ModelParser;
+import jrkt.cli.args.OptionModel;
 import jrkt.core.JrktException;
 import jrkt.core.pod.prepare.AppSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
@@ -14,6 +17,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code IMAGE [APP-FLAGS] [-- ARGS... [---]] IMAGE ...}. App flags follow their image; {@code --}
  * starts the app's arguments (they replace the image's), {@code ---} ends them. Anything else
  * that is not a flag or a flag's value starts the next app.
+ *
+ * <p>An app's flags are parsed with the build-time model of {@link AppFlags} when the build made
+ * one, and by picocli otherwise or when the model leaves a flag to it (the errors are picocli's).
  */
 final class AppArgs {
     static final String ARGS_START = "--", ARGS_END = "---";
@@ -22,7 +28,6 @@ final class AppArgs {
 
     /** @param podFlags the pod-wide flag names, for a helpful error when one is given after an image */
     static List<AppSpec> parse(List<String> tokens, Set<String> podFlags) {
-        CommandSpec appFlags = new AppFlags().commandSpec();
         List<AppSpec> apps = new ArrayList<>();
         String image = null;
         List<String> flags = new ArrayList<>();
@@ -45,15 +50,15 @@ final class AppArgs {
             } else if (t.startsWith("-") && t.length() > 1) {
                 String name = t.contains("=") ? t.substring(0, t.indexOf('=')) : t;
                 if (image == null) throw new JrktException("flag " + name + " has no image before it (app flags follow their image)");
-                OptionSpec option = appFlags.findOption(name);
-                if (option == null) {
+                int arity = arityMin(name);
+                if (arity < 0) {
                     if (podFlags.contains(name)) {
                         throw new JrktException(name + " is a pod flag: give it before the first image (it follows image " + image + ")");
                     }
                     throw new JrktException("unknown app flag " + name + " after image " + image);
                 }
                 flags.add(t);
-                if (!t.contains("=") && option.arity().min() > 0) {
+                if (!t.contains("=") && arity > 0) {
                     if (i + 1 >= tokens.size()) throw new JrktException("flag " + name + " of image " + image + " needs a value");
                     flags.add(tokens.get(++i));
                 }
@@ -69,14 +74,50 @@ final class AppArgs {
         return apps;
     }
 
+    /** The model of the app flags, or null when picocli parses them. */
+    private static CommandModel model() {
+        CliModel cli = CliModel.get();
+        return cli == null ? null : cli.flagSet(AppFlags.FLAG_SET);
+    }
+
+    /** The names of every app flag. */
+    static Set<String> appFlagNames() {
+        CommandModel model = model();
+        if (model == null) return new AppFlags().commandSpec().optionsMap().keySet();
+        Set<String> names = new java.util.HashSet<>();
+        for (OptionModel o : model.options) names.addAll(List.of(o.names));
+        return names;
+    }
+
+    /** The least number of values the app flag takes (0 or 1), or -1 when there is no such app flag. */
+    private static int arityMin(String name) {
+        CommandModel model = model();
+        if (model != null) {
+            OptionModel option = model.option(name);
+            return option == null ? -1 : option.arityMin;
+        }
+        OptionSpec option = new AppFlags().commandSpec().findOption(name);
+        return option == null ? -1 : option.arity().min();
+    }
+
     private static AppSpec app(String image, List<String> flags, List<String> args) {
         AppFlags parsed = new AppFlags();
-        try {
-            new CommandLine(parsed.commandSpec()).parseArgs(flags.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new JrktException("image " + image + ": " + e.getMessage());
-        }
+        CommandModel model = model();
+        if (model == null || !ModelParser.parseFlags(CliModel.get(), model, parsed, flags)) parsed = ByPicocli.parse(image, flags);
         flags.clear();
         return parsed.toSpec(image, args);
+    }
+
+    /** picocli's parse of one app's flags, with its errors. Apart, so that AppArgs loads no picocli class. */
+    private static final class ByPicocli {
+        static AppFlags parse(String image, List<String> flags) {
+            AppFlags parsed = new AppFlags();
+            try {
+                new CommandLine(parsed.commandSpec()).setExpandAtFiles(false).parseArgs(flags.toArray(String[]::new));
+            } catch (CommandLine.ParameterException e) {
+                throw new JrktException("image " + image + ": " + e.getMessage());
+            }
+            return parsed;
+        }
     }
 }

@@ -19,8 +19,11 @@ import picocli.CommandLine.Option;
  * before the first image is caught. The {@link ResourceFlags} are app flags too (see
  * {@link #commandSpec()}), but help lists them among the pod flags, which they also are.
  */
-@Command(name = "app-flags")
+@Command(name = AppFlags.FLAG_SET)
 public final class AppFlags {
+    /** The name of these flags' spec, and of their flag set in the build-time model. */
+    public static final String FLAG_SET = "app-flags";
+
     @Option(names = "--exec", paramLabel = "PATH", description = "the app's executable, replacing the image's exec")
     String exec;
 
@@ -68,7 +71,7 @@ public final class AppFlags {
     final ResourceFlags resources = new ResourceFlags();
 
     /** The command spec one app's flags are parsed with: these flags and the resource flags. */
-    CommandSpec commandSpec() {
+    public CommandSpec commandSpec() {
         CommandSpec spec = CommandSpec.forAnnotatedObject(this);
         spec.addMixin("resources", CommandSpec.forAnnotatedObject(resources));
         return spec;

@@ -45,9 +45,13 @@ public final class ListCommand extends BaseCommand {
             } catch (JrktException unreadable) {
                 apps = List.of(); // a pod half-deleted or being prepared still gets its row
             }
-            table.add(pod.uuid(), joined(apps.stream().map(Pod.App::name).toList()),
-                joined(apps.stream().map(Pod.App::imageName).toList()),
-                joined(apps.stream().map(a -> shortIds ? Table.shortId(String.valueOf(a.imageId())) : a.imageId()).toList()),
+            List<String> names = new java.util.ArrayList<>(), images = new java.util.ArrayList<>(), ids = new java.util.ArrayList<>();
+            for (Pod.App a : apps) {
+                names.add(a.name());
+                images.add(a.imageName());
+                ids.add(shortIds ? Table.shortId(String.valueOf(a.imageId())) : a.imageId());
+            }
+            table.add(pod.uuid(), joined(names), joined(images), joined(ids),
                 pod.state().label().replace(' ', '-'), pod.created(), pod.started(), networks(pod));
         }
         table.print(out(), listing);

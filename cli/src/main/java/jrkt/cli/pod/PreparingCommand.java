@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.VersionInfo;
+import jrkt.cli.args.CliModel;
+import jrkt.cli.args.OptionModel;
 import jrkt.core.JrktException;
+import jrkt.core.Phases;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
@@ -181,6 +184,7 @@ abstract class PreparingCommand extends BaseCommand {
             networks.abandon(e);
             throw e;
         }
+        Phases.mark("request");
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
@@ -188,6 +192,7 @@ abstract class PreparingCommand extends BaseCommand {
             Store store = store();
             String stage1 = new Stage1Images(store, VersionInfo.home()).select(lease, stage1Path, stage1Name, stage1Hash,
                 configuredStage1());
+            Phases.mark("stage1-image");
             PrepareRequest request = withStage1(parsed, stage1, store);
             if (!request.net().hasNetworks()) {
                 networks.abandon(new JrktException("the stage1 flavor gives the pod no network of its own"));
@@ -198,6 +203,7 @@ abstract class PreparingCommand extends BaseCommand {
             networks.abandon(e);
             throw e;
         }
+        Phases.mark("prepare");
         // appc: an executor makes known which isolators it did not apply
         for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {
@@ -293,11 +299,16 @@ abstract class PreparingCommand extends BaseCommand {
             r.privateUsers(), r.idPool(), r.metadata());
     }
 
-    /** This command's flag names without the app flags (which its help group also declares). */
+    /** This command's flag names, global ones included, without the app flags (which its help group also declares). */
     private Set<String> podFlagNames() {
         Set<String> names = new HashSet<>();
-        for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
-        names.removeAll(new AppFlags().commandSpec().optionsMap().keySet());
+        if (spec != null) {
+            for (OptionSpec o : spec.options()) names.addAll(List.of(o.names()));
+        } else {
+            for (OptionModel o : commandModel().options) names.addAll(List.of(o.names));
+            for (OptionModel o : CliModel.get().root().options) if (o.inherited) names.addAll(List.of(o.names));
+        }
+        names.removeAll(AppArgs.appFlagNames());
         return names;
     }
 

@@ -25,14 +25,8 @@ public final class RunCommand extends PreparingCommand {
     @Override boolean startsAtOnce() { return true; }
 
     @Override public Integer call() throws IOException {
-        long start = System.nanoTime();
         String uuid = preparePod();
-        if (jrkt().debug()) {
-            // Where a start's time goes: the JVM and the CLI before this command, then preparing.
-            long jvmMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-            err().printf("jrkt: pod %s prepared in %d ms, %d ms after the JVM started%n",
-                uuid, (System.nanoTime() - start) / 1_000_000, jvmMillis);
-        }
+        if (jrkt().debug()) err().println("jrkt: debug: pod " + uuid + " prepared"); // its phases follow, before stage1 starts
         try {
             return RunPreparedCommand.start(jrkt(), out(), uuid, detach);
         } catch (JrktException e) {

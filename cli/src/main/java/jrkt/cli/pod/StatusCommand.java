@@ -1,7 +1,6 @@
 package jrkt.cli.pod;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.GoDuration;
+import jrkt.cli.output.LocalZone;
 import jrkt.cli.output.Table;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
@@ -167,6 +167,6 @@ public final class StatusCommand extends BaseCommand {
     }
 
     private static String time(Instant t) {
-        return t == null ? null : Table.rfc3339(t, ZoneId.systemDefault());
+        return t == null ? null : Table.rfc3339(t, LocalZone.get());
     }
 }

@@ -2,6 +2,7 @@ package jrkt.cli.pod;
 
 import java.time.Duration;
 import jrkt.cli.GoDuration;
+import jrkt.cli.args.AttachedValueOnly;
 import picocli.CommandLine;
 
 /**
@@ -16,7 +17,7 @@ record Wait(boolean enabled, Duration limit) {
      * A value only counts when attached ({@code --wait=30s}): {@code --wait UUID} waits without
      * limit for UUID, as rkt's flag does, instead of taking the UUID for a duration.
      */
-    static final class AttachedOnly implements CommandLine.IParameterPreprocessor {
+    static final class AttachedOnly implements CommandLine.IParameterPreprocessor, AttachedValueOnly {
         @Override public boolean preprocess(java.util.Stack<String> args, CommandLine.Model.CommandSpec spec,
                                             CommandLine.Model.ArgSpec option, java.util.Map<String, Object> info) {
             if (" ".equals(info.get("separator"))) args.push("true");

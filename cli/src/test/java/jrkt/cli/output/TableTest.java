@@ -144,4 +144,59 @@ class TableTest {
         copy.values().removeIf(java.util.Objects::isNull);
         return copy;
     }
+
+    /** The hand-written formats print exactly what the JDK's formatters print. */
+    @Test
+    void timesAndSizesAreWhatTheJdksFormattersPrint() {
+        java.util.Random random = new java.util.Random(3);
+        List<ZoneId> zones = List.of(ZoneId.of("UTC"), ZoneId.of("Europe/Paris"), ZoneId.of("Asia/Kolkata"),
+            ZoneId.of("America/St_Johns"), ZoneId.of("+05:30:15"), ZoneId.of("-10:00"));
+        for (int i = 0; i < 2000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L), random.nextInt(1_000_000_000));
+            for (ZoneId zone : zones) {
+                String expected = t.atZone(zone).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    .format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                assertEquals(expected, Table.rfc3339(t, zone), t + " in " + zone);
+            }
+            long bytes = random.nextInt(4) == 0 ? random.nextLong(0, 1L << 62) : random.nextLong(0, 1L << 31);
+            assertEquals(formatted(bytes), Table.humanSize(bytes), bytes + " bytes");
+        }
+        for (long b : new long[] {0, 1, 1023, 1024, 1075, 1076, 1126, 1127, 1_048_523, 1_048_576, 1_992_294, Long.MAX_VALUE}) {
+            assertEquals(formatted(b), Table.humanSize(b), b + " bytes");
+        }
+    }
+
+    private static String formatted(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f%s", value, units[unit]);
+    }
+
+    @Test
+    void shortIdsOfEveryShape() {
+        assertEquals("0b6d3c1e", Table.shortId("0b6d3c1e-2f4a-4c5b-8d7e-9f0a1b2c3d4e"));
+        assertEquals("0B6D3C1E-2F4A-4C5B-8D7E-9F0A1B2C3D4E", Table.shortId("0B6D3C1E-2F4A-4C5B-8D7E-9F0A1B2C3D4E"));
+        assertEquals("sha512-0123456789ab", Table.shortId("sha512-0123456789abcdef"));
+        assertEquals("sha512-0123456789ab", Table.shortId("sha512-0123456789ab"));
+        assertEquals("sha256-0123456789ab", Table.shortId("sha256-0123456789abc"));
+        assertEquals("Sha512-0123456789abcdef", Table.shortId("Sha512-0123456789abcdef"));
+        assertEquals("sha512-0123456789abcdeX", Table.shortId("sha512-0123456789abcdeX"));
+        assertEquals("deps-sha512-0123456789abcdef", Table.shortId("deps-sha512-0123456789abcdef"));
+        assertEquals("-0123456789abcdef", Table.shortId("-0123456789abcdef"));
+        assertEquals("plain", Table.shortId("plain"));
+    }
+
+    /** Whatever way LocalZone found the zone, times print as with the JDK's system default. */
+    @Test
+    void theLocalZonePrintsTimesAsTheSystemDefaultDoes() {
+        for (Instant t : List.of(T1, T2, Instant.parse("2025-07-01T12:00:00Z"), Instant.parse("2025-12-31T23:59:59Z"))) {
+            assertEquals(Table.rfc3339(t, ZoneId.systemDefault()), Table.rfc3339(t, LocalZone.get()), t.toString());
+        }
+    }
 }

@@ -28,6 +28,15 @@ public final class CgroupHost {
     /** One mounted hierarchy: v1 with its controllers (or "name=..."), or the v2 one (name "unified"). */
     public record Hierarchy(String name, Path mountPoint, boolean v2, Set<String> controllers) {
         public String version() { return v2 ? "v2" : "v1"; }
+
+        // Written out: a record's generated equals and hashCode are linked at first use by generating
+        // code, tens of milliseconds of every pod's start (hierarchies are kept in sets).
+        @Override public boolean equals(Object o) {
+            return o instanceof Hierarchy h && h.v2 == v2 && h.name.equals(name) && h.mountPoint.equals(mountPoint)
+                && h.controllers.equals(controllers);
+        }
+
+        @Override public int hashCode() { return (name.hashCode() * 31 + mountPoint.hashCode()) * 31 + controllers.hashCode(); }
     }
 
     private final List<Hierarchy> hierarchies;

@@ -103,8 +103,15 @@ public final class SeccompPolicy {
         return mode.name().toLowerCase() + " " + String.join(",", set) + (errno == null ? " (SIGSYS)" : " errno=" + errno);
     }
 
-    /** The BPF program (see {@link SeccompFilter}); not for a policy that {@link #optsOut()}. */
+    /** The BPF program (see {@link SeccompFilter}); not for a policy that {@link #optsOut()}. The default's the build made. */
     public byte[] compile() {
+        if (optsOut()) throw new IllegalStateException("a retain set of " + SeccompGroups.ALL + " has no filter");
+        if (effective().equals(jrktDefault())) return DefaultFilter.bytes();
+        return compileNow();
+    }
+
+    /** The BPF program, compiled now. */
+    byte[] compileNow() {
         if (optsOut()) throw new IllegalStateException("a retain set of " + SeccompGroups.ALL + " has no filter");
         SeccompPolicy p = effective();
         SeccompFilter.Ret deny = p.errno == null ? SeccompFilter.kill() : SeccompFilter.errno(ErrnoNames.number(p.errno));

@@ -355,20 +355,19 @@ public final class Json {
             for (int i = 0; i < depth; i++) out.append("  ");
         }
 
+        // instanceof rather than a pattern switch, which the JDK links at first use by generating code
         void value(Object v, int depth) {
-            switch (v) {
-                case null -> out.append("null");
-                case String str -> string(str);
-                case Boolean b -> out.append(b ? "true" : "false");
-                case Double d -> finite(d, d.isNaN() || d.isInfinite());
-                case Float f -> finite(f, f.isNaN() || f.isInfinite());
-                case BigDecimal bd -> out.append(bd.toString());
-                case Number n -> out.append(n.toString());
-                case Map<?, ?> map -> object(map, depth);
-                case Collection<?> c -> array(c, depth);
-                case Object[] a -> array(List.of(a), depth);
-                default -> throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
-            }
+            if (v == null) out.append("null");
+            else if (v instanceof String str) string(str);
+            else if (v instanceof Boolean b) out.append(b ? "true" : "false");
+            else if (v instanceof Double d) finite(d, d.isNaN() || d.isInfinite());
+            else if (v instanceof Float f) finite(f, f.isNaN() || f.isInfinite());
+            else if (v instanceof BigDecimal bd) out.append(bd.toString());
+            else if (v instanceof Number n) out.append(n.toString());
+            else if (v instanceof Map<?, ?> map) object(map, depth);
+            else if (v instanceof Collection<?> c) array(c, depth);
+            else if (v instanceof Object[] a) array(List.of(a), depth);
+            else throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
         }
 
         void finite(Number n, boolean notFinite) {

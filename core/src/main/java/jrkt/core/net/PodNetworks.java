@@ -284,8 +284,10 @@ public final class PodNetworks {
     /** The networks of a started pod, in order; empty for one without networks or not started. */
     public static List<NetworkStatus> status(Path pod) {
         List<String> lines;
+        Path file = pod.resolve(STATUS_FILE);
+        if (!Files.exists(file)) return List.of(); // a pod with no network: no exception made and caught per pod
         try {
-            lines = Files.readAllLines(pod.resolve(STATUS_FILE), StandardCharsets.UTF_8);
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return List.of();
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.Phases;
 import jrkt.core.isolation.Cgroups;
 import jrkt.core.net.PodNetworks;
 import jrkt.sys.Linux;
@@ -41,6 +42,8 @@ public final class PodRunner {
             lock.inheritAcrossExec();
             Linux linux = Linux.get();
             linux.chdir(runDir.toString());
+            Phases.mark("exec");
+            if (options.debug()) System.err.print(Phases.report("exec")); // the last jrkt does before it is stage1
             linux.execve(exe.toString(), argv(exe, options, lock.fd(), uuid).toArray(String[]::new), environment());
             throw new JrktException("execve of stage1 " + exe + " returned");
         } catch (SysException | RuntimeException e) {

@@ -1,19 +1,19 @@
 package jrkt.core.pod;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.Quote;
@@ -22,17 +22,41 @@ import jrkt.core.fs.UserFiles;
 
 /** Finds pods: lists them across every state directory and resolves what a user typed to one pod. */
 public final class Pods {
-    private static final Pattern UUID_FORM =
-        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final PodDirs dirs;
 
     public Pods(PodDirs dirs) { this.dirs = dirs; }
 
     /** A new random (version 4) pod UUID. */
-    public static String newUuid() { return UUID.randomUUID().toString(); }
+    /**
+     * A random (version 4) UUID from the kernel's random source. Not UUID.randomUUID: its
+     * SecureRandom sets up the JDK's security providers, about 20 ms of every pod's preparation.
+     */
+    public static String newUuid() {
+        byte[] random = new byte[16];
+        try (InputStream in = new FileInputStream("/dev/urandom")) {
+            if (in.readNBytes(random, 0, 16) != 16) throw new IOException("short read");
+        } catch (IOException e) {
+            throw new JrktException("cannot read /dev/urandom for a pod UUID: " + e.getMessage(), e);
+        }
+        long msb = 0, lsb = 0;
+        for (int i = 0; i < 8; i++) msb = msb << 8 | (random[i] & 0xff);
+        for (int i = 8; i < 16; i++) lsb = lsb << 8 | (random[i] & 0xff);
+        msb = msb & ~0xf000L | 0x4000L;                               // version 4
+        lsb = lsb & 0x3fffffffffffffffL | 0x8000000000000000L;        // IETF variant
+        return new UUID(msb, lsb).toString();
+    }
 
-    public static boolean isUuid(String s) { return UUID_FORM.matcher(s).matches(); }
+    /** Whether s is a UUID as jrkt writes them: 8-4-4-4-12 lowercase hex digits. Checked by hand: listings test every name. */
+    public static boolean isUuid(String s) {
+        if (s.length() != 36) return false;
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
+    }
 
     /** Every pod, each once, ordered by UUID. */
     public List<Pod> list() {
@@ -49,7 +73,7 @@ public final class Pods {
             }
         }
         List<Pod> pods = new ArrayList<>(byUuid.values());
-        pods.sort(Comparator.comparing(Pod::uuid));
+        pods.sort((a, b) -> a.uuid().compareTo(b.uuid())); // not Comparator.comparing: the JDK's lambda inside is linked at first use
         return pods;
     }
 
@@ -76,17 +100,37 @@ public final class Pods {
      */
     public Pod resolve(String prefix) {
         String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
-        if (wanted.isEmpty() || !wanted.matches("[0-9a-f]+")) {
+        if (wanted.isEmpty() || !isHex(wanted)) {
             throw new JrktException(Quote.arg(prefix) + " is not a pod UUID or UUID prefix");
         }
-        List<Pod> matches = new ArrayList<>();
-        for (Pod p : list()) if (p.uuid().replace("-", "").startsWith(wanted)) matches.add(p);
+        // Only the pods whose names match are loaded (a lock test each), not every pod of the host.
+        Map<String, Pod> byUuid = new LinkedHashMap<>();
+        for (String state : PodDirs.ALL) {
+            for (String uuid : uuidsIn(state)) {
+                if (!uuid.replace("-", "").startsWith(wanted)) continue;
+                try {
+                    byUuid.put(uuid, Pod.load(dirs, state, uuid)); // as in list(): a later state wins
+                } catch (PodLock.NoSuchPod moved) {
+                    // it moved on; it shows up in a later directory or is gone
+                }
+            }
+        }
+        List<Pod> matches = new ArrayList<>(byUuid.values());
+        matches.sort((a, b) -> a.uuid().compareTo(b.uuid()));
         if (matches.isEmpty()) throw new JrktException("no pod matches " + Quote.arg(prefix) + " in " + dirs.root());
         if (matches.size() > 1) {
             throw new JrktException("pod UUID prefix " + Quote.arg(prefix) + " is ambiguous: it matches "
                 + String.join(", ", matches.stream().map(Pod::uuid).toList()));
         }
         return matches.getFirst();
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) return false;
+        }
+        return true;
     }
 
     /** Resolves either a UUID (prefix) argument or the UUID stored in a --uuid-file; exactly one must be given. */

@@ -602,11 +602,10 @@ public final class Store implements AutoCloseable {
      * the images' device nodes is another tree: its ID ends in "-devices".
      */
     static String treeId(List<DependencyChain.Node> topDown, boolean deviceNodes) {
-        MessageDigest d = TreeHash.sha512();
-        for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) {
-            d.update((n.imageId() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        return "deps-sha512-" + HexFormat.of().formatHex(d.digest()).substring(0, 64) + (deviceNodes ? "-devices" : "");
+        StringBuilder ids = new StringBuilder();
+        for (DependencyChain.Node n : DependencyChain.applicationOrder(topDown)) ids.append(n.imageId()).append('\n');
+        byte[] digest = Sha512.digest(ids.toString().getBytes(StandardCharsets.UTF_8)); // not MessageDigest: see Sha512
+        return "deps-sha512-" + HexFormat.of().formatHex(digest).substring(0, 64) + (deviceNodes ? "-devices" : "");
     }
 
     /** The ID of the tree this store renders for the chain (its device-node setting included). */

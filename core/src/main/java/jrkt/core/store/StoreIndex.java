@@ -106,6 +106,9 @@ final class StoreIndex implements AutoCloseable {
     }
 
     private void migrate() throws SqliteException {
+        // Nearly always the schema is current: then reading says so without the write lock, which
+        // every jrkt starting a pod at the same moment would otherwise queue for.
+        if (schemaVersion() == MIGRATIONS.size()) return;
         inWriteTransaction(() -> {
             db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version = 0;
@@ -123,6 +126,15 @@ final class StoreIndex implements AutoCloseable {
             db.exec("UPDATE schema_version SET version = " + MIGRATIONS.size());
             return null;
         });
+    }
+
+    /** The schema version recorded, or -1 when there is none yet (a new index). */
+    private int schemaVersion() {
+        try (SqliteStatement st = db.prepare("SELECT version FROM schema_version")) {
+            return st.step() ? (int) st.getLong(0) : -1;
+        } catch (SqliteException noTableYet) {
+            return -1;
+        }
     }
 
     /** Inserts a new row; when the image is already listed only records the new source. Returns the row. */
@@ -299,9 +311,13 @@ final class StoreIndex implements AutoCloseable {
     }
 
     synchronized List<String> allIds() {
-        List<String> ids = new ArrayList<>();
-        for (ImageInfo i : all()) ids.add(i.id());
-        return ids;
+        try (SqliteStatement st = db.prepare("SELECT id FROM images ORDER BY import_time, rowid")) {
+            List<String> ids = new ArrayList<>();
+            while (st.step()) ids.add(st.getString(0));
+            return ids;
+        } catch (SqliteException e) {
+            throw failure("query", e);
+        }
     }
 
     synchronized byte[] manifest(String id) {
@@ -351,16 +367,17 @@ final class StoreIndex implements AutoCloseable {
         }
     }
 
+    // instanceof rather than a pattern switch: the JDK links one at first use by generating code,
+    // milliseconds of every jrkt command that opens the store
     private static void bind(SqliteStatement st, Object... args) throws SqliteException {
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case null -> st.bindNull(i + 1);
-                case String s -> st.bind(i + 1, s);
-                case Long l -> st.bind(i + 1, l);
-                case Integer n -> st.bind(i + 1, n);
-                case byte[] b -> st.bind(i + 1, b);
-                default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass().getName());
-            }
+            Object a = args[i];
+            if (a == null) st.bindNull(i + 1);
+            else if (a instanceof String s) st.bind(i + 1, s);
+            else if (a instanceof Long l) st.bind(i + 1, l);
+            else if (a instanceof Integer n) st.bind(i + 1, n);
+            else if (a instanceof byte[] b) st.bind(i + 1, b);
+            else throw new IllegalArgumentException("cannot bind " + a.getClass().getName());
         }
     }
 

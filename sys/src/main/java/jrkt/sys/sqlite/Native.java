@@ -1,53 +1,47 @@
 package jrkt.sys.sqlite;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+import jrkt.sys.Downcall;
 
 /**
  * The sqlite3 C functions, from the system's libsqlite3.so.0. The library is loaded, and each
  * function bound, on first use: a process that never touches the store pays nothing, and one
- * that does binds only the dozen functions it calls.
+ * that does binds only the dozen functions it calls, all of one downcall shape ({@link Downcall}).
  */
 final class Native {
     static final String LIBRARY = "libsqlite3.so.0";
     static final String DEBIAN_PACKAGE = "libsqlite3-0";
 
-    private static final Linker LINKER = Linker.nativeLinker();
-
     /** Tells sqlite3_bind_* to copy the value before returning, so our arena can go away. */
-    static final MemorySegment TRANSIENT = MemorySegment.ofAddress(-1L);
+    static final long TRANSIENT = -1L;
 
-    static final Fn OPEN_V2 = fn("sqlite3_open_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
-    static final Fn CLOSE_V2 = fn("sqlite3_close_v2", JAVA_INT, ADDRESS);
-    static final Fn EXTENDED_RESULT_CODES = fn("sqlite3_extended_result_codes", JAVA_INT, ADDRESS, JAVA_INT);
-    static final Fn BUSY_TIMEOUT = fn("sqlite3_busy_timeout", JAVA_INT, ADDRESS, JAVA_INT);
-    static final Fn ERRMSG = fn("sqlite3_errmsg", ADDRESS, ADDRESS);
-    static final Fn ERRSTR = fn("sqlite3_errstr", ADDRESS, JAVA_INT);
-    static final Fn EXEC = fn("sqlite3_exec", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-    static final Fn CHANGES = fn("sqlite3_changes", JAVA_INT, ADDRESS);
-    static final Fn PREPARE_V2 = fn("sqlite3_prepare_v2", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
-    static final Fn STEP = fn("sqlite3_step", JAVA_INT, ADDRESS);
-    static final Fn RESET = fn("sqlite3_reset", JAVA_INT, ADDRESS);
-    static final Fn FINALIZE = fn("sqlite3_finalize", JAVA_INT, ADDRESS);
-    static final Fn BIND_TEXT = fn("sqlite3_bind_text", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
-    static final Fn BIND_BLOB = fn("sqlite3_bind_blob", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
-    static final Fn BIND_INT64 = fn("sqlite3_bind_int64", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
-    static final Fn BIND_NULL = fn("sqlite3_bind_null", JAVA_INT, ADDRESS, JAVA_INT);
-    static final Fn COLUMN_COUNT = fn("sqlite3_column_count", JAVA_INT, ADDRESS);
-    static final Fn COLUMN_TYPE = fn("sqlite3_column_type", JAVA_INT, ADDRESS, JAVA_INT);
-    static final Fn COLUMN_INT64 = fn("sqlite3_column_int64", JAVA_LONG, ADDRESS, JAVA_INT);
-    static final Fn COLUMN_TEXT = fn("sqlite3_column_text", ADDRESS, ADDRESS, JAVA_INT);
-    static final Fn COLUMN_BLOB = fn("sqlite3_column_blob", ADDRESS, ADDRESS, JAVA_INT);
-    static final Fn COLUMN_BYTES = fn("sqlite3_column_bytes", JAVA_INT, ADDRESS, JAVA_INT);
+    // Called through the one downcall shape of jrkt.sys.Downcall: integers and pointers as longs.
+    static final Fn OPEN_V2 = new Fn("sqlite3_open_v2");                       // int (const char*, sqlite3**, int, const char*)
+    static final Fn CLOSE_V2 = new Fn("sqlite3_close_v2");                     // int (sqlite3*)
+    static final Fn EXTENDED_RESULT_CODES = new Fn("sqlite3_extended_result_codes"); // int (sqlite3*, int)
+    static final Fn BUSY_TIMEOUT = new Fn("sqlite3_busy_timeout");             // int (sqlite3*, int)
+    static final Fn ERRMSG = new Fn("sqlite3_errmsg");                         // const char* (sqlite3*)
+    static final Fn ERRSTR = new Fn("sqlite3_errstr");                         // const char* (int)
+    static final Fn EXEC = new Fn("sqlite3_exec");                             // int (sqlite3*, const char*, cb, void*, char**)
+    static final Fn CHANGES = new Fn("sqlite3_changes");                       // int (sqlite3*)
+    static final Fn PREPARE_V2 = new Fn("sqlite3_prepare_v2");                 // int (sqlite3*, const char*, int, stmt**, const char**)
+    static final Fn STEP = new Fn("sqlite3_step");                             // int (stmt*)
+    static final Fn RESET = new Fn("sqlite3_reset");                           // int (stmt*)
+    static final Fn FINALIZE = new Fn("sqlite3_finalize");                     // int (stmt*)
+    static final Fn BIND_TEXT = new Fn("sqlite3_bind_text");                   // int (stmt*, int, const char*, int, dtor)
+    static final Fn BIND_BLOB = new Fn("sqlite3_bind_blob");                   // int (stmt*, int, const void*, int, dtor)
+    static final Fn BIND_INT64 = new Fn("sqlite3_bind_int64");                 // int (stmt*, int, sqlite3_int64)
+    static final Fn BIND_NULL = new Fn("sqlite3_bind_null");                   // int (stmt*, int)
+    static final Fn COLUMN_COUNT = new Fn("sqlite3_column_count");             // int (stmt*)
+    static final Fn COLUMN_TYPE = new Fn("sqlite3_column_type");               // int (stmt*, int)
+    static final Fn COLUMN_INT64 = new Fn("sqlite3_column_int64");             // sqlite3_int64 (stmt*, int)
+    static final Fn COLUMN_TEXT = new Fn("sqlite3_column_text");               // const unsigned char* (stmt*, int)
+    static final Fn COLUMN_BLOB = new Fn("sqlite3_column_blob");               // const void* (stmt*, int)
+    static final Fn COLUMN_BYTES = new Fn("sqlite3_column_bytes");             // int (stmt*, int)
 
     private Native() {}
 
@@ -90,55 +84,45 @@ final class Native {
     /** A sqlite3 function whose downcall handle is made on first use. */
     static final class Fn {
         private final String name;
-        private final FunctionDescriptor descriptor;
         private volatile MethodHandle handle;
 
-        Fn(String name, FunctionDescriptor descriptor) {
+        Fn(String name) {
             this.name = name;
-            this.descriptor = descriptor;
         }
 
-        MethodHandle handle() {
+        private MethodHandle handle() {
             MethodHandle h = handle;
             if (h == null) {
-                MemorySegment symbol = Library.LOOKUP.find(name)
-                    .orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no " + name));
-                h = LINKER.downcallHandle(symbol, descriptor);
+                Optional<MemorySegment> symbol = Library.LOOKUP.find(name);
+                if (symbol.isEmpty()) throw new UnsatisfiedLinkError(LIBRARY + " has no " + name);
+                h = Downcall.bind(symbol.get());
                 handle = h;
             }
             return h;
         }
-    }
 
-    private static Fn fn(String name, MemoryLayout result, MemoryLayout... args) {
-        return new Fn(name, FunctionDescriptor.of(result, args));
-    }
+        // SQLite reports its errors itself (errmsg): errno is not read.
+        long call(long a) { return Downcall.call(handle(), Downcall.ignoredState(), a); }
 
-    /** Downcalls throw only what the JVM throws; anything checked here is a bug, not a failed call. */
-    static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+        long call(long a, long b) { return Downcall.call(handle(), Downcall.ignoredState(), a, b); }
+
+        long call(long a, long b, long c) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c); }
+
+        long call(long a, long b, long c, long d) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c, d); }
+
+        long call(long a, long b, long c, long d, long e) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c, d, e); }
     }
 
     /** A NUL-terminated C string owned by SQLite, copied out as UTF-8. */
-    static String cString(MemorySegment p) {
-        return p.equals(MemorySegment.NULL) ? null : p.reinterpret(Long.MAX_VALUE).getString(0);
+    static String cString(long p) {
+        return p == 0 ? null : MemorySegment.ofAddress(p).reinterpret(Long.MAX_VALUE).getString(0);
     }
 
     static String errmsg(MemorySegment db) {
-        try {
-            return cString((MemorySegment) ERRMSG.handle().invokeExact(db));
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return cString(ERRMSG.call(db.address()));
     }
 
     static String errstr(int code) {
-        try {
-            return cString((MemorySegment) ERRSTR.handle().invokeExact(code));
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return cString(ERRSTR.call(code));
     }
 }

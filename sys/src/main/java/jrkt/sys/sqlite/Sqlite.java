@@ -64,17 +64,14 @@ public final class Sqlite {
         int rc;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            try {
-                rc = (int) Native.OPEN_V2.handle().invokeExact(arena.allocateFrom(file.toString()), out, flags,
-                        MemorySegment.NULL);
-            } catch (Throwable t) { throw Native.unexpected(t); }
+            rc = (int) Native.OPEN_V2.call(arena.allocateFrom(file.toString()).address(), out.address(), flags, 0);
             db = out.get(ADDRESS, 0);
         }
         if (rc != OK) {
             // SQLite hands back a handle even on failure (except out of memory); it holds the message
             String message = db.equals(MemorySegment.NULL) ? Native.errstr(rc) : Native.errmsg(db);
             if (!db.equals(MemorySegment.NULL)) {
-                try { int ignored = (int) Native.CLOSE_V2.handle().invokeExact(db); } catch (Throwable t) { throw Native.unexpected(t); }
+                Native.CLOSE_V2.call(db.address());
             }
             throw new SqliteException("sqlite3_open_v2", rc, message + ": " + file, (String) null);
         }

@@ -31,9 +31,7 @@ public final class SqliteDb implements AutoCloseable {
 
     void extendedResultCodes() throws SqliteException {
         int rc;
-        try {
-            rc = (int) Native.EXTENDED_RESULT_CODES.handle().invokeExact(handle(), 1);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.EXTENDED_RESULT_CODES.call(handle().address(), 1);
         check("sqlite3_extended_result_codes", rc, null);
     }
 
@@ -41,9 +39,7 @@ public final class SqliteDb implements AutoCloseable {
     public void busyTimeout(Duration timeout) throws SqliteException {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
         int rc;
-        try {
-            rc = (int) Native.BUSY_TIMEOUT.handle().invokeExact(handle(), millis);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.BUSY_TIMEOUT.call(handle().address(), millis);
         check("sqlite3_busy_timeout", rc, null);
     }
 
@@ -51,9 +47,8 @@ public final class SqliteDb implements AutoCloseable {
     public void exec(String sql) throws SqliteException {
         int rc;
         try (Arena arena = Arena.ofConfined()) {
-            rc = (int) Native.EXEC.handle().invokeExact(handle(), arena.allocateFrom(sql),
-                    MemorySegment.NULL, MemorySegment.NULL, MemorySegment.NULL);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+            rc = (int) Native.EXEC.call(handle().address(), arena.allocateFrom(sql).address(), 0, 0, 0);
+        }
         check("sqlite3_exec", rc, sql);
     }
 
@@ -67,9 +62,7 @@ public final class SqliteDb implements AutoCloseable {
             MemorySegment text = arena.allocateFrom(sql);
             MemorySegment out = arena.allocate(ADDRESS);
             MemorySegment tail = arena.allocate(ADDRESS);
-            try {
-                rc = (int) Native.PREPARE_V2.handle().invokeExact(handle(), text, utf8.length + 1, out, tail);
-            } catch (Throwable t) { throw Native.unexpected(t); }
+            rc = (int) Native.PREPARE_V2.call(handle().address(), text.address(), utf8.length + 1, out.address(), tail.address());
             stmt = out.get(ADDRESS, 0);
             tailOffset = tail.get(ADDRESS, 0).address() - text.address();
         }
@@ -87,9 +80,7 @@ public final class SqliteDb implements AutoCloseable {
 
     /** Rows changed by the most recent INSERT, UPDATE or DELETE on this connection. */
     public int changes() {
-        try {
-            return (int) Native.CHANGES.handle().invokeExact(handle());
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        return (int) Native.CHANGES.call(handle().address());
     }
 
     /** Throws the connection's current error if rc is not SQLITE_OK. */
@@ -110,8 +101,6 @@ public final class SqliteDb implements AutoCloseable {
         if (handle == null) return;
         MemorySegment h = handle;
         handle = null;
-        try {
-            int ignored = (int) Native.CLOSE_V2.handle().invokeExact(h); // only fails on a bad handle
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        Native.CLOSE_V2.call(h.address()); // only fails on a bad handle
     }
 }

@@ -22,9 +22,7 @@ public final class SqliteStatement implements AutoCloseable {
         this.db = db;
         this.handle = handle;
         this.sql = sql;
-        try {
-            this.columnCount = (int) Native.COLUMN_COUNT.handle().invokeExact(handle);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        this.columnCount = (int) Native.COLUMN_COUNT.call(handle.address());
     }
 
     public String sql() { return sql; }
@@ -51,18 +49,14 @@ public final class SqliteStatement implements AutoCloseable {
 
     public SqliteStatement bind(int index, long value) throws SqliteException {
         int rc;
-        try {
-            rc = (int) Native.BIND_INT64.handle().invokeExact(handle(), index, value);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.BIND_INT64.call(handle().address(), index, value);
         db.check("sqlite3_bind_int64", rc, sql);
         return this;
     }
 
     public SqliteStatement bindNull(int index) throws SqliteException {
         int rc;
-        try {
-            rc = (int) Native.BIND_NULL.handle().invokeExact(handle(), index);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.BIND_NULL.call(handle().address(), index);
         db.check("sqlite3_bind_null", rc, sql);
         return this;
     }
@@ -74,8 +68,8 @@ public final class SqliteStatement implements AutoCloseable {
             MemorySegment copy = arena.allocate(Math.max(1, bytes.length));
             MemorySegment.copy(bytes, 0, copy, JAVA_BYTE, 0, bytes.length);
             // SQLITE_TRANSIENT: SQLite copies the value now, so the arena may close after the call
-            rc = (int) fn.handle().invokeExact(handle(), index, copy, bytes.length, Native.TRANSIENT);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+            rc = (int) fn.call(handle().address(), index, copy.address(), bytes.length, Native.TRANSIENT);
+        }
         db.check(call, rc, sql);
         return this;
     }
@@ -84,9 +78,7 @@ public final class SqliteStatement implements AutoCloseable {
     public boolean step() throws SqliteException {
         onRow = false;
         int rc;
-        try {
-            rc = (int) Native.STEP.handle().invokeExact(handle());
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.STEP.call(handle().address());
         if (rc == Sqlite.ROW) return onRow = true;
         if (rc == Sqlite.DONE) return false;
         throw db.error("sqlite3_step", rc, sql);
@@ -96,18 +88,14 @@ public final class SqliteStatement implements AutoCloseable {
     public void reset() throws SqliteException {
         onRow = false;
         int rc;
-        try {
-            rc = (int) Native.RESET.handle().invokeExact(handle());
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        rc = (int) Native.RESET.call(handle().address());
         db.check("sqlite3_reset", rc, sql);
     }
 
     /** The SQLite storage class of a column of the current row: {@link Sqlite#INTEGER} ... {@link Sqlite#NULL}. */
     public int columnType(int column) {
         checkColumn(column);
-        try {
-            return (int) Native.COLUMN_TYPE.handle().invokeExact(handle(), column);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        return (int) Native.COLUMN_TYPE.call(handle().address(), column);
     }
 
     public boolean isNull(int column) { return columnType(column) == Sqlite.NULL; }
@@ -115,18 +103,14 @@ public final class SqliteStatement implements AutoCloseable {
     /** The column as an integer (SQLite's conversion rules apply; NULL reads as 0). */
     public long getLong(int column) {
         checkColumn(column);
-        try {
-            return (long) Native.COLUMN_INT64.handle().invokeExact(handle(), column);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        return Native.COLUMN_INT64.call(handle().address(), column);
     }
 
     /** The column as UTF-8 text, or null for SQL NULL. */
     public String getString(int column) {
         if (isNull(column)) return null;
         MemorySegment text;
-        try {
-            text = (MemorySegment) Native.COLUMN_TEXT.handle().invokeExact(handle(), column);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        text = MemorySegment.ofAddress(Native.COLUMN_TEXT.call(handle().address(), column));
         byte[] bytes = copy(text, column); // column_bytes after column_text: the length of the text form
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -135,17 +119,13 @@ public final class SqliteStatement implements AutoCloseable {
     public byte[] getBytes(int column) {
         if (isNull(column)) return null;
         MemorySegment blob;
-        try {
-            blob = (MemorySegment) Native.COLUMN_BLOB.handle().invokeExact(handle(), column);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        blob = MemorySegment.ofAddress(Native.COLUMN_BLOB.call(handle().address(), column));
         return copy(blob, column);
     }
 
     private byte[] copy(MemorySegment data, int column) {
         int n;
-        try {
-            n = (int) Native.COLUMN_BYTES.handle().invokeExact(handle(), column);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        n = (int) Native.COLUMN_BYTES.call(handle().address(), column);
         if (n == 0 || data.equals(MemorySegment.NULL)) return new byte[0]; // SQLite returns NULL for empty
         return data.reinterpret(n).toArray(JAVA_BYTE);
     }
@@ -165,8 +145,6 @@ public final class SqliteStatement implements AutoCloseable {
         MemorySegment h = handle;
         handle = null;
         onRow = false;
-        try {
-            int ignored = (int) Native.FINALIZE.handle().invokeExact(h);
-        } catch (Throwable t) { throw Native.unexpected(t); }
+        Native.FINALIZE.call(h.address());
     }
 }

@@ -85,8 +85,8 @@ public final class Stage1Images {
         String source = file.toAbsolutePath().normalize().toUri().toString();
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         ImageInfo newest = null;
-        for (ImageInfo image : store.listImages()) {
-            if (!name.equals(image.name()) || !source.equals(image.sourceUrl())) continue;
+        for (ImageInfo image : store.listImagesNamed(name)) { // only the stage1 rows, not the whole store
+            if (!source.equals(image.sourceUrl())) continue;
             if (newest == null || image.importTime().isAfter(newest.importTime())) newest = image;
         }
         if (newest != null && !newest.importTime().isBefore(modified)) return newest.id();

@@ -1,0 +1,125 @@
+package jrkt.it;
+
+import static jrkt.it.support.PodEnv.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import jrkt.it.support.AciBuilder;
+import jrkt.it.support.Jrkt;
+import jrkt.it.support.PodEnv;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What makes jrkt start fast costs speed only, never correctness: without the AOT cache, with one
+ * older than jrkt's jars, or with one the JVM refuses, every command still does what it does, and
+ * {@code --debug} says why the cache was not used. --debug also shows where a command's time went.
+ */
+class StartupTest {
+    static final String IMAGE = "example.com/startup";
+    static final Path LIB = Jrkt.LAUNCHER.getParent().resolve("cli/target/lib");
+    static final Path BUILT_CACHE = LIB.resolve("jrkt-run.aot");
+
+    @TempDir Path tmp;
+    PodEnv env;
+
+    @BeforeEach
+    void fetchImage() throws Exception {
+        env = new PodEnv(tmp);
+        env.fetch(AciBuilder.busybox(IMAGE, "1.0", "/bin/sh", "-c", "echo from-image"));
+    }
+
+    @AfterEach
+    void cleanUp() { env.close(); }
+
+    @Test
+    void debugShowsThePhasesOfARunUpToTheExecOfStage1() {
+        Jrkt.Result r = env.run(PodEnv.args("--debug", "run", sh(IMAGE, "echo ran; exit 3")));
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("ran"), r.toString());
+        List<String> phases = phaseNames(r.stderr());
+        assertEquals(List.of("jvm", "parse", "request", "store-open", "stage1-image", "prepare", "exec"), phases, r.stderr());
+        assertTrue(r.stderr().contains("jrkt: debug: main to exec "), r.stderr());
+        // printed before jrkt became stage1: stage1's own debug lines come after
+        assertTrue(r.stderr().indexOf("jrkt: debug: main to exec") < r.stderr().indexOf("stage1: debug:"), r.stderr());
+    }
+
+    @Test
+    void debugShowsThePhasesOfEveryOtherCommandToo() {
+        Jrkt.Result list = env.run("--debug", "image", "list").expectSuccess();
+        assertEquals(List.of("jvm", "parse", "store-open", "command"), phaseNames(list.stderr()), list.stderr());
+        assertTrue(list.stdout().contains(IMAGE), list.toString());
+        // what picocli parses (help, a usage error) is timed as one phase
+        Jrkt.Result bad = env.run("--debug", "image", "list", "--colour");
+        assertEquals(254, bad.exitCode(), bad.toString());
+        assertEquals(List.of("jvm", "picocli"), phaseNames(bad.stderr()), bad.stderr());
+        // and without --debug nothing of it
+        Jrkt.Result quiet = env.run("image", "list").expectSuccess();
+        assertEquals("", quiet.stderr());
+    }
+
+    @Test
+    void eachCommandStartsWithItsGroupsCache() {
+        // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
+        assertCache("jrkt-info.aot", "--debug", "version");
+        assertCache("jrkt-pods.aot", "--debug", "list");
+        assertCache("jrkt-images.aot", "--debug", "image", "list");
+        assertCache("jrkt-images.aot", "--insecure-options", "image", "--debug", "image", "list");
+        Jrkt.Result run = env.run(PodEnv.args("--debug", "run", sh(IMAGE, "true")));
+        assertTrue(run.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve("jrkt-run.aot") + ")"), run.stderr());
+    }
+
+    private void assertCache(String cache, String... args) {
+        Jrkt.Result r = env.run(args).expectSuccess();
+        assertTrue(r.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve(cache) + ")"), r.stderr());
+    }
+
+    @Test
+    void withoutTheCacheEveryCommandStillWorksAndDebugSaysWhy() {
+        Jrkt noCache = env.jrkt().withEnv("JRKT_AOT_CACHE", tmp.resolve("no-such.aot").toString());
+        Jrkt.Result run = noCache.run(PodEnv.args("--debug", "run", sh(IMAGE, "echo without cache"))).expectSuccess();
+        assertTrue(run.stdout().contains("without cache"), run.toString());
+        assertTrue(run.stderr().contains("aot cache: not used: " + tmp.resolve("no-such.aot") + " does not exist"), run.stderr());
+        assertTrue(noCache.run("image", "list").expectSuccess().stdout().contains(IMAGE));
+        Jrkt.Result off = env.jrkt().withEnv("JRKT_AOT_CACHE", "").run("--debug", "list").expectSuccess();
+        assertTrue(off.stderr().contains("aot cache: not used: turned off"), off.stderr());
+    }
+
+    @Test
+    void aStaleCacheIsNotUsedAndDebugSaysSo() throws Exception {
+        Path stale = tmp.resolve("stale.aot");
+        Files.copy(BUILT_CACHE, stale);
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
+        Jrkt jrkt = env.jrkt().withEnv("JRKT_AOT_CACHE", stale.toString());
+        Jrkt.Result r = jrkt.run(PodEnv.args("--debug", "run", sh(IMAGE, "echo with a stale cache"))).expectSuccess();
+        assertTrue(r.stdout().contains("with a stale cache"), r.toString());
+        assertTrue(r.stderr().contains("aot cache: not used: " + stale + " is older than jrkt's classes"), r.stderr());
+    }
+
+    @Test
+    void aCacheTheJvmRefusesCostsSpeedOnly() throws Exception {
+        Path garbage = tmp.resolve("garbage.aot");
+        byte[] noise = new byte[64 * 1024];
+        new Random(1).nextBytes(noise);
+        Files.write(garbage, noise); // newer than the jars: the launcher passes it, the JVM refuses it
+        Jrkt jrkt = env.jrkt().withEnv("JRKT_AOT_CACHE", garbage.toString());
+        Jrkt.Result r = jrkt.run(PodEnv.args("--debug", "run", sh(IMAGE, "echo with a broken cache; exit 4")));
+        assertEquals(4, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("with a broken cache"), r.toString());
+        assertTrue(r.stderr().contains("aot cache: not used: the JVM rejected " + garbage), r.stderr());
+        assertTrue(r.stderr().lines().noneMatch(l -> l.contains("[aot]") || l.contains("[cds]")), "the JVM's own complaint stays quiet: " + r.stderr());
+    }
+
+    /** The NAME of each "jrkt: debug: phase NAME MS ms" line, in order. */
+    private static List<String> phaseNames(String stderr) {
+        return stderr.lines().filter(l -> l.startsWith("jrkt: debug: phase ")).map(l -> l.split(" ")[3]).toList();
+    }
+}
