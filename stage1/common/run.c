@@ -612,7 +612,9 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
     int status = S1_EXIT_FAILURE;
     bool ended = false;
     while (!ended || !ch.eof) {
-        struct pollfd fds[3] = { { .fd = signal_fd, .events = POLLIN }, { .fd = ch.fd, .events = POLLIN },
+        /* at EOF the pipe polls readable forever: leave it out, or this loop spins while the
+         * kernel tears the pod's namespaces down (tens of ms of a core, at every pod's end) */
+        struct pollfd fds[3] = { { .fd = signal_fd, .events = POLLIN }, { .fd = ch.eof ? -1 : ch.fd, .events = POLLIN },
                                  { .fd = plan.metadata.run_fd, .events = POLLIN } };
         /* once PID 1 is gone only its last messages remain to be read */
         if (poll(ended ? fds + 1 : fds, ended ? 1 : 3, -1) < 0) {
