@@ -70,9 +70,11 @@ class StartupTest {
     void eachCommandStartsWithItsGroupsCache() {
         // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
         assertCache("jrkt-info.aot", "--debug", "version");
-        assertCache("jrkt-pods.aot", "--debug", "list");
-        assertCache("jrkt-images.aot", "--debug", "image", "list");
-        assertCache("jrkt-images.aot", "--insecure-options", "image", "--debug", "image", "list");
+        assertCache("jrkt-query.aot", "--debug", "list");
+        assertCache("jrkt-query.aot", "--debug", "image", "list");
+        assertCache("jrkt-query.aot", "--insecure-options", "image", "--debug", "image", "list");
+        assertCache("jrkt-pods.aot", "--debug", "gc");
+        assertCache("jrkt-images.aot", "--debug", "image", "gc");
         Jrkt.Result run = env.run(PodEnv.args("--debug", "run", sh(IMAGE, "true")));
         assertTrue(run.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve("jrkt-run.aot") + ")"), run.stderr());
     }
