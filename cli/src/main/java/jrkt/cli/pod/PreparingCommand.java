@@ -129,6 +129,7 @@ abstract class PreparingCommand extends BaseCommand {
     PrivateUsersMode privateUsers;
 
     @Option(names = "--mds-register", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            preprocessor = jrkt.cli.args.AttachedValueOnly.TrueWhenAlone.class,
             description = "the appc metadata service (AC_METADATA_URL) for the pod: true fails a pod that cannot have it before any"
                 + " app starts, false gives it none (default: served when the pod has a network of its own)")
     Boolean mdsRegister;

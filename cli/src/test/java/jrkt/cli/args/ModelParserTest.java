@@ -183,6 +183,7 @@ class ModelParserTest {
         }
         for (OptionSpec o : spec.options()) {
             if (o.usageHelp() || o.versionHelp() || o.group() != null) continue;
+            if (o.longestName().equals("--private-users")) continue; // left to picocli: see onlyHelpAndTheAppFlagGroupAreLeftToPicocli
             for (String form : forms(o)) {
                 List<String> line = new ArrayList<>(path);
                 line.addAll(List.of(form.split(" ")));
@@ -213,7 +214,8 @@ class ModelParserTest {
             case "--format" -> "json";
             case "--order" -> "desc";
             case "--wait", "--wait-ready", "--grace-period", "--expire-prepared" -> "90s";
-            case "--readonly-rootfs", "--no-new-privileges" -> "false";
+            case "--readonly-rootfs", "--no-new-privileges", "--mds-register" -> "false";
+            case "--pull-policy" -> "never";
             default -> {
                 String one = type == Path.class ? "/some/path" : type == Duration.class ? "90s" : "some-value";
                 yield split.isEmpty() ? one : one + split + "second";
@@ -262,8 +264,10 @@ class ModelParserTest {
      */
     @Test
     void onlyHelpAndTheAppFlagGroupAreLeftToPicocli() {
+        // and --private-users, whose value is optional only when it is idmap or chown (a
+        // preprocessor decides): a pod with a user namespace costs far more than picocli's parse
         List<String> unexpected = ModelGenerator.declinedArguments().stream()
-            .filter(d -> !d.endsWith(": help") && !d.endsWith(": argument group")).toList();
+            .filter(d -> !d.endsWith(": help") && !d.endsWith(": argument group") && !d.endsWith(" --private-users: preprocessor")).toList();
         assertEquals(List.of(), unexpected);
     }
 }
