@@ -217,7 +217,8 @@ class ModelParserTest {
             case "--readonly-rootfs", "--no-new-privileges", "--mds-register" -> "false";
             case "--pull-policy" -> "never";
             default -> {
-                String one = type == Path.class ? "/some/path" : type == Duration.class ? "90s" : "some-value";
+                String one = type == Path.class ? "/some/path" : type == Duration.class ? "90s"
+                    : type == int.class || type == Integer.class ? "8080" : "some-value";
                 yield split.isEmpty() ? one : one + split + "second";
             }
         };
