@@ -102,7 +102,7 @@ public final class PodPreparer {
             // Without port forwards the networks need nothing of the images: they start at once.
             if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
-            Phases.mark("prepare: pod directory");
+            Phases.mark("pod-directory");
             build(pod, uuid, request, lease, networks);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
@@ -172,7 +172,7 @@ public final class PodPreparer {
             planNetworks(pod, uuid, r, ports, networks);
         }
 
-        Phases.mark("prepare: images resolved");
+        Phases.mark("images-resolved");
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
         Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
@@ -194,7 +194,7 @@ public final class PodPreparer {
         }
         checkFlavorIsolates(r, entrypoints.isolates(), store.manifest(r.stage1ImageId()).name());
 
-        Phases.mark("prepare: stage1 linked");
+        Phases.mark("stage1-linked");
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
 
@@ -209,13 +209,13 @@ public final class PodPreparer {
             apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.current(),
             entrypoints.isolates().contains("kernel"));
 
-        Phases.mark("prepare: apps, isolation");
+        Phases.mark("apps-isolation");
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
         PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
             manifests, store::manifestBytes);
-        Phases.mark("prepare: manifest, metadata");
+        Phases.mark("manifest-metadata");
         isolation.write(pod);
         writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
@@ -226,7 +226,7 @@ public final class PodPreparer {
             writeAppRootfs(pod, a, r.noOverlay(), userns);
             trees.addAll(a.root().ids());
         }
-        Phases.mark("prepare: app roots");
+        Phases.mark("app-roots");
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
