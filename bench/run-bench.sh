@@ -260,7 +260,7 @@ measure_rss_jrkt() {
             [ "$p" = "$app" ] && continue
             total=$((total + $(rss_kib "$p"))) proportional=$((proportional + $(pss_kib "$p"))) n=$((n + 1))
         done
-        rss[jrkt]=$total pss[jrkt]=$proportional rss_what[jrkt]="stage1: $n processes (the run process that waits, the pod's PID 1)"
+        rss[jrkt]=$total pss[jrkt]=$proportional rss_what[jrkt]="stage1: $n processes (the run process that waits, the pod's PID 1 and, when one serves, the metadata server)"
     else
         norow rss-jrkt "the pod did not start"
     fi

@@ -330,12 +330,6 @@ static __attribute__((noreturn)) void pod_init(const struct flavor *flavor, stru
         s1_fail(&err, errno, "prctl PR_SET_PDEATHSIG");
         s1_die(&err);
     }
-    /* The parent writes one byte once `pid` is recorded; EOF means it died before our
-     * prctl took effect (getppid() cannot tell: the parent is outside our pid namespace). */
-    char go;
-    if (read(sync_fd, &go, 1) != 1)
-        _exit(S1_EXIT_FAILURE);
-    close(sync_fd);
     /* the lock is the run process's; a directory fd of the pod must never reach the pod */
     close(lock_fd);
     /* no app may read our memory or open our fds and exe through /proc/1 */
@@ -370,6 +364,15 @@ static __attribute__((noreturn)) void pod_init(const struct flavor *flavor, stru
     if (build_pod(plan, pod_fd, userns_fd, &err) < 0)
         s1_die(&err);
     close(pod_fd);
+    /* The parent writes one byte once `pid` is recorded and we are in the pod's cgroups; EOF
+     * means it died before our prctl took effect (getppid() cannot tell: the parent is outside
+     * our pid namespace). Waited for only here, before the first process is forked (children
+     * must start in the pod's cgroups) and before any app runs: the first write to a
+     * cgroup.procs sleeps for an RCU grace period (ms), during which we build the pod. */
+    char go;
+    if (read(sync_fd, &go, 1) != 1)
+        _exit(S1_EXIT_FAILURE);
+    close(sync_fd);
     if (close_all_but_known(plan, &sv, status_fd, &err) < 0 || mds_start(plan, sv.null_fd, &err) < 0)
         s1_die(&err);
     if (apps_start_all(&sv, &err) < 0)
@@ -601,9 +604,13 @@ int run_pod(const struct flavor *flavor, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     char buf[32];
     snprintf(buf, sizeof buf, "%d", (int) init);
-    if (status_write(pod_fd, "pid", buf, &err) < 0 || place_pid1(&plan, init, &err) < 0)
+    if (status_write(pod_fd, "pid", buf, &err) < 0)
         s1_die(&err); /* PID 1 dies with us: PR_SET_PDEATHSIG */
-    if (write(sync[1], "1", 1) != 1) {
+    /* PID 1 builds the pod meanwhile: one that failed at it has said why and ended, and its
+     * status is reaped below, with no second error of ours (ESRCH, EPIPE) added to its line */
+    if (place_pid1(&plan, init, &err) < 0 && err.errnum != ESRCH)
+        s1_die(&err);
+    if (write(sync[1], "1", 1) != 1 && errno != EPIPE) {
         s1_fail(&err, errno, "start the pod's PID 1");
         s1_die(&err);
     }

@@ -29,7 +29,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * prepare (a third more CPU than the JVM's floor). Each group's cache holds what its commands use:
  * <ul>
  * <li>{@code info}: version, config (and what the launcher cannot place: help, unknown commands);
- * <li>{@code pods}: list, status, stop, rm, gc, logs, enter, cat-manifest, export;
+ * <li>{@code query}: list, status, image list: the commands scripts run often, whose cache is
+ * kept to what they load (each of the two larger groups it came out of made them start 12 ms later);
+ * <li>{@code pods}: stop, rm, gc, logs, enter, cat-manifest, export;
  * <li>{@code run}: run, prepare, run-prepared, up to the execve of stage1;
  * <li>{@code images}: fetch and the image commands.
  * </ul>
@@ -47,25 +49,51 @@ public final class AotTraining {
     private final Path dir;
     private final String d;
     private final String cgroupParent;
+    private int prepares;
 
-    private AotTraining(Path home, Path dir) {
+    private AotTraining(Path home, Path dir, String cgroupParent) {
         this.home = home;
         this.dir = dir;
         this.d = "--dir=" + dir;
-        this.cgroupParent = "--cgroup-parent=jrkt-aot-training-" + ProcessHandle.current().pid();
+        this.cgroupParent = "--cgroup-parent=" + cgroupParent;
     }
 
     public static void main(String[] args) throws IOException {
         Path home = Path.of(args[0]);
         String group = args.length > 1 ? args[1] : "info";
-        Path dir = Files.createTempDirectory("jrkt-aot-training");
-        AotTraining training = new AotTraining(home, dir);
+        // The query group's pods and images are made and removed by JVMs of their own, which the
+        // launcher runs before and after the one that records (QUERY_SET_UP DIR PARENT in between):
+        // what making them loads (processes, archives, the JDK's process logger) stays out of the cache.
+        if (group.equals(CLEAN_UP)) {
+            new AotTraining(home, Path.of(args[2]), args[3]).removeAll();
+            return;
+        }
+        String name = "jrkt-aot-training-" + ProcessHandle.current().pid();
+        // Not Files.createTempDirectory: its SecureRandom would put the JDK's security providers in every cache
+        Path dir = args.length > 3 ? Path.of(args[2]) : Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), name));
+        AotTraining training = new AotTraining(home, dir, args.length > 3 ? args[3] : name);
+        if (group.equals(QUERY_SET_UP)) {
+            try {
+                training.writePodsToLookAt();
+            } catch (IOException | RuntimeException e) {
+                // nothing to look at: the query group trains on an empty store
+            }
+            System.out.println(dir + " " + name); // for clean-up, whatever was made
+            return;
+        }
+        if (args.length > 3) { // set up by QUERY_SET_UP, removed by CLEAN_UP
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+            training.query();
+            return;
+        }
         PrintStream realOut = System.out, realErr = System.err;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
             switch (group) {
                 case "info" -> training.info();
+                case "query" -> training.query();
                 case "pods" -> training.pods();
                 case "run" -> training.runPath();
                 case "images" -> training.images();
@@ -74,11 +102,18 @@ public final class AotTraining {
         } finally {
             System.setOut(realOut);
             System.setErr(realErr);
-            training.removePods();
-            removeCgroups(training.cgroupParent.substring(training.cgroupParent.indexOf('=') + 1));
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            training.removeAll();
+        }
+    }
+
+    private static final String QUERY_SET_UP = "query-set-up", CLEAN_UP = "clean-up", PODS_TO_LOOK_AT = "pods-to-look-at";
+
+    /** The training's pods (by jrkt), its cgroups and its data directory. */
+    private void removeAll() throws IOException {
+        if (Files.isDirectory(dir.resolve("pods"))) removePods();
+        removeCgroups(cgroupParent.substring(cgroupParent.indexOf('=') + 1));
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -142,12 +177,57 @@ public final class AotTraining {
         run(d, "fetch", "example.com/nothing-here"); // an error path
     }
 
-    /** Pods to look at: one prepared, one that ran and exited (as stage1 leaves one); then the pod commands. */
+    /** list, status and image list over a prepared pod, an exited one and two images (see main). */
+    private void query() throws IOException {
+        Path written = dir.resolve(PODS_TO_LOOK_AT);
+        if (!Files.isRegularFile(written)) { // not root, or no stage1: no pods to look at
+            run(d, "list");
+            run(d, "image", "list");
+            return;
+        }
+        String[] pods = Files.readString(written).split("\n");
+        String prepared = pods[0], exited = pods[1];
+        run(d, "list");
+        run(d, "list", "--format=json");
+        run(d, "list", "--no-legend", "--full", "--fields=uuid,state", "--sort=state", "--order=desc");
+        run(d, "status", prepared);
+        run(d, "status", exited);
+        run(d, "status", "--format=json", exited);
+        run(d, "status", "--wait=1s", exited);
+        run(d, "status", "00000000");
+        run(d, "image", "list");
+        run(d, "image", "list", "--format=json");
+        run(d, "image", "list", "--no-legend", "--full", "--fields=id,name", "--sort=name");
+    }
+
+    /** The pod commands, over the pods of {@link #podsToLookAt}. */
     private void pods() throws IOException {
-        if (!setUpStore()) return;
+        String[] pods = podsToLookAt();
+        if (pods == null) return;
+        String prepared = pods[0], exited = pods[1];
+        run(d, "cat-manifest", exited);
+        run(d, "logs", exited);
+        run(d, "stop", prepared); // an error: it is not running
+        run(d, "gc", "--grace-period=0s", "--mark-only");
+        run(d, "rm", prepared);
+        run(d, "gc", "--grace-period=0s");
+    }
+
+    /** For {@link #query}: the pods of {@link #podsToLookAt}, their UUIDs in a file of the data directory. */
+    private void writePodsToLookAt() throws IOException {
+        String[] pods = podsToLookAt();
+        if (pods != null) Files.writeString(dir.resolve(PODS_TO_LOOK_AT), pods[0] + "\n" + pods[1] + "\n");
+    }
+
+    /**
+     * Pods to look at, made by the launcher: one prepared, one that ran and exited (as stage1
+     * leaves one); null when they could not be made (not root, no stage1).
+     */
+    private String[] podsToLookAt() throws IOException {
+        if (!setUpStore()) return null;
         String prepared = launcherPrepare();
         String exited = launcherPrepare();
-        if (prepared == null || exited == null) return;
+        if (prepared == null || exited == null) return null;
         Path run = dir.resolve("pods/run/" + exited);
         Files.createDirectories(run.getParent());
         Files.move(dir.resolve("pods/prepared/" + exited), run);
@@ -158,20 +238,7 @@ public final class AotTraining {
         Files.writeString(run.resolve("apps/aot-training/started"), now + "\n");
         Files.writeString(run.resolve("apps/aot-training/exited"), "0 " + now + "\n");
         Files.writeString(run.resolve("exit"), "0\n");
-        run(d, "list");
-        run(d, "list", "--format=json");
-        run(d, "list", "--no-legend", "--full", "--fields=uuid,state", "--sort=state", "--order=desc");
-        run(d, "status", prepared);
-        run(d, "status", exited);
-        run(d, "status", "--format=json", exited);
-        run(d, "status", "--wait=1s", exited);
-        run(d, "cat-manifest", exited);
-        run(d, "logs", exited);
-        run(d, "stop", prepared); // an error: it is not running
-        run(d, "gc", "--grace-period=0s", "--mark-only");
-        run(d, "rm", prepared);
-        run(d, "gc", "--grace-period=0s");
-        run(d, "status", "00000000");
+        return new String[] {prepared, exited};
     }
 
     /** prepare, run-prepared and run, each up to a failing execve of stage1. */
@@ -217,8 +284,7 @@ public final class AotTraining {
     }
 
     private String launcherPrepare() throws IOException {
-        Path uuidFile = Files.createTempFile(dir, "uuid", "");
-        Files.delete(uuidFile);
+        Path uuidFile = dir.resolve("uuid-" + ++prepares); // not Files.createTempFile: see main
         if (!launcher(d, "prepare", "--net=none", cgroupParent, "--uuid-file-save=" + uuidFile, "example.com/aot-training:1.0")) return null;
         return Files.readString(uuidFile).strip();
     }
@@ -227,7 +293,12 @@ public final class AotTraining {
     private boolean launcher(String... args) {
         List<String> command = new ArrayList<>(List.of(home.resolve("jrkt").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Runs a process without any AOT cache, its output discarded; true when it exits 0 within 5 minutes. */
+    private static boolean start(ProcessBuilder pb) {
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("JRKT_AOT_CACHE", "");
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // the JDK's cache assembly passes its options this way
         try {

@@ -34,6 +34,12 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** This command's build-time model when it was parsed with it; null when picocli parsed it (then {@link #spec} is set). */
     protected CommandModel commandModel() { return model; }
 
+    /**
+     * Whether this command calls C functions (opens the store, tests a pod's lock): then
+     * {@link Main} has the FFM API's first-use cost paid on a second thread while it parses.
+     */
+    protected boolean callsNative() { return true; }
+
     protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }

@@ -17,6 +17,8 @@ public final class ConfigCommand extends BaseCommand {
     /** The configuration kinds jrkt reads from each config directory. */
     static final List<String> CONFIG_KINDS = List.of("net.d", "trustedkeys", "auth.d");
 
+    @Override protected boolean callsNative() { return false; }
+
     @Override public Integer call() throws IOException {
         JrktCommand jrkt = jrkt();
         Map<String, Object> config = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import jrkt.cli.args.CliModel;
 import jrkt.cli.args.ModelParser;
 import jrkt.core.Phases;
 import jrkt.core.fs.DiskSpace;
+import jrkt.sys.NativeWarmUp;
 
 /**
  * Entry point. A command line is parsed by the build-time model of the command tree
@@ -35,6 +36,7 @@ public final class Main {
         CliModel model = CliModel.get();
         ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
         if (parsed == null) return runWithPicocli(args);
+        if (!(parsed.command() instanceof BaseCommand base) || base.callsNative()) NativeWarmUp.start();
         Phases.mark("parse");
         return execute(parsed);
     }

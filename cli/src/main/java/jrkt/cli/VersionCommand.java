@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code jrkt version}: what this jrkt is and what it would run with. */
 @Command(name = "version", description = "Print the version of jrkt, the appc spec and Java, the default stage1 and the stage1 flavors built with jrkt.")
 public final class VersionCommand extends BaseCommand {
+    @Override protected boolean callsNative() { return false; }
+
     @Override public Integer call() {
         String configured = Stage1Images.configuredDefault(jrkt().localConfig(), jrkt().systemConfig());
         out().println("jrkt Version: " + VersionInfo.version());

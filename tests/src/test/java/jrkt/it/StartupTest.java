@@ -46,7 +46,8 @@ class StartupTest {
         assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("ran"), r.toString());
         List<String> phases = phaseNames(r.stderr());
-        assertEquals(List.of("jvm", "parse", "request", "store-open", "stage1-image", "prepare", "exec"), phases, r.stderr());
+        assertEquals(List.of("jvm", "parse", "request", "prepare-ahead", "store-open", "stage1-image", "pod-directory", "images-resolved",
+            "stage1-linked", "apps-isolation", "manifest-metadata", "app-roots", "prepare", "exec"), phases, r.stderr());
         assertTrue(r.stderr().contains("jrkt: debug: main to exec "), r.stderr());
         // printed before jrkt became stage1: stage1's own debug lines come after
         assertTrue(r.stderr().indexOf("jrkt: debug: main to exec") < r.stderr().indexOf("stage1: debug:"), r.stderr());
@@ -70,9 +71,11 @@ class StartupTest {
     void eachCommandStartsWithItsGroupsCache() {
         // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
         assertCache("jrkt-info.aot", "--debug", "version");
-        assertCache("jrkt-pods.aot", "--debug", "list");
-        assertCache("jrkt-images.aot", "--debug", "image", "list");
-        assertCache("jrkt-images.aot", "--insecure-options", "image", "--debug", "image", "list");
+        assertCache("jrkt-query.aot", "--debug", "list");
+        assertCache("jrkt-query.aot", "--debug", "image", "list");
+        assertCache("jrkt-query.aot", "--insecure-options", "image", "--debug", "image", "list");
+        assertCache("jrkt-pods.aot", "--debug", "gc");
+        assertCache("jrkt-images.aot", "--debug", "image", "gc");
         Jrkt.Result run = env.run(PodEnv.args("--debug", "run", sh(IMAGE, "true")));
         assertTrue(run.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve("jrkt-run.aot") + ")"), run.stderr());
     }

@@ -31,6 +31,7 @@ import jrkt.core.pod.prepare.Environment;
 import jrkt.core.pod.prepare.HostsEntries;
 import jrkt.core.pod.prepare.NetMode;
 import jrkt.core.pod.prepare.PodPreparer;
+import jrkt.core.pod.prepare.PrepareAhead;
 import jrkt.core.pod.prepare.PrepareRequest;
 import jrkt.core.pod.prepare.VolumeSpec;
 import jrkt.core.pod.stage1.Stage1Images;
@@ -186,6 +187,8 @@ abstract class PreparingCommand extends BaseCommand {
             throw e;
         }
         Phases.mark("request");
+        PrepareAhead.read(); // while the store waits for the first FFM downcall (NativeWarmUp)
+        Phases.mark("prepare-ahead");
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.

@@ -49,6 +49,19 @@ public final class CgroupHost {
         this.readOnly = Set.copyOf(readOnly);
     }
 
+    private static volatile CgroupHost seen;
+
+    /**
+     * This host as this process first saw it: one jrkt command lasts a moment, and a run asks
+     * twice (when the pod is prepared and when its cgroups are made), 2 ms each time. A pod
+     * prepared by an earlier command is checked against the host of its start ({@link Cgroups#create}).
+     */
+    public static CgroupHost current() {
+        CgroupHost host = seen;
+        if (host == null) seen = host = detect();
+        return host;
+    }
+
     /** This host, as the kernel shows it now. */
     public static CgroupHost detect() {
         String mountinfo = read(Path.of("/proc/self/mountinfo"));

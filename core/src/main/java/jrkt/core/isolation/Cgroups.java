@@ -48,7 +48,7 @@ public final class Cgroups {
 
     /** Creates every cgroup of the plan with its limits; on a failure removes them again and throws. */
     public static void create(CgroupPlan plan) {
-        CgroupHost host = CgroupHost.detect();
+        CgroupHost host = CgroupHost.current();
         try {
             remove(plan); // what an earlier, failed start left: v1 refuses a device policy once children exist
             for (Tree t : plan.trees()) createTree(host, t);

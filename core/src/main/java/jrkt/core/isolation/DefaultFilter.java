@@ -18,8 +18,17 @@ final class DefaultFilter {
 
     private DefaultFilter() {}
 
-    /** The compiled default filter: the build's, or compiled now when the build left none. */
+    /** Read once: the first resource lookup of a process opens jrkt's jars (milliseconds). */
+    private static volatile byte[] loaded;
+
+    /** The compiled default filter: the build's, or compiled now when the build left none. A copy: callers may keep it. */
     static byte[] bytes() {
+        byte[] filter = loaded;
+        if (filter == null) loaded = filter = load();
+        return filter.clone();
+    }
+
+    private static byte[] load() {
         try (InputStream in = DefaultFilter.class.getResourceAsStream(RESOURCE)) {
             if (in != null) return in.readAllBytes();
         } catch (IOException e) {

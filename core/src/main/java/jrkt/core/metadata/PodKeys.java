@@ -8,10 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Set;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.KernelRandom;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.Pods;
@@ -27,7 +27,6 @@ import jrkt.core.pod.Pods;
 public final class PodKeys {
     public static final String DIR = "hmac-keys";
     public static final int SIZE = 64;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private PodKeys() {}
 
@@ -37,7 +36,7 @@ public final class PodKeys {
     public static void create(PodDirs dirs, String uuid) {
         Path dir = PrivateDirs.ensure(dir(dirs));
         byte[] key = new byte[SIZE];
-        RANDOM.nextBytes(key);
+        KernelRandom.fill(key, "the signing key of pod " + uuid); // not SecureRandom: see KernelRandom
         Path file = dir.resolve(requireUuid(uuid));
         try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------")))) {

@@ -1,8 +1,6 @@
 package jrkt.core.pod;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.KernelRandom;
 import jrkt.core.Quote;
 import jrkt.core.fs.Output;
 import jrkt.core.fs.UserFiles;
@@ -27,18 +26,13 @@ public final class Pods {
 
     public Pods(PodDirs dirs) { this.dirs = dirs; }
 
-    /** A new random (version 4) pod UUID. */
     /**
      * A random (version 4) UUID from the kernel's random source. Not UUID.randomUUID: its
      * SecureRandom sets up the JDK's security providers, about 20 ms of every pod's preparation.
      */
     public static String newUuid() {
         byte[] random = new byte[16];
-        try (InputStream in = new FileInputStream("/dev/urandom")) {
-            if (in.readNBytes(random, 0, 16) != 16) throw new IOException("short read");
-        } catch (IOException e) {
-            throw new JrktException("cannot read /dev/urandom for a pod UUID: " + e.getMessage(), e);
-        }
+        KernelRandom.fill(random, "a pod UUID");
         long msb = 0, lsb = 0;
         for (int i = 0; i < 8; i++) msb = msb << 8 | (random[i] & 0xff);
         for (int i = 8; i < 16; i++) lsb = lsb << 8 | (random[i] & 0xff);

@@ -81,6 +81,14 @@ final class Native {
             "cannot load " + library + ", the SQLite library (install Debian package " + DEBIAN_PACKAGE + ")", cause);
     }
 
+    /** Makes the handles of the functions opening the store calls, so that they are ready when it does. */
+    static void bindOpenPath() {
+        for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, EXEC, PREPARE_V2, STEP, RESET, FINALIZE, BIND_TEXT,
+                COLUMN_COUNT, COLUMN_TYPE, COLUMN_INT64, COLUMN_TEXT, COLUMN_BYTES}) {
+            f.handle();
+        }
+    }
+
     /** A sqlite3 function whose downcall handle is made on first use. */
     static final class Fn {
         private final String name;

@@ -86,6 +86,19 @@ public final class Sqlite {
         return opened;
     }
 
+    /**
+     * Loads libsqlite3 and binds the functions every store open calls, ahead of the first open
+     * ({@link jrkt.sys.NativeWarmUp}); a library that is missing is left for that open to report.
+     */
+    public static void loadLibrary() {
+        try {
+            Native.requireLibrary();
+        } catch (SqliteException e) {
+            return;
+        }
+        Native.bindOpenPath();
+    }
+
     /** "SQLITE_CONSTRAINT_PRIMARYKEY", or "SQLITE_IOERR/4618" for an extended code without a name here. */
     public static String codeName(int code) {
         String extended = EXTENDED_NAMES.get(code);

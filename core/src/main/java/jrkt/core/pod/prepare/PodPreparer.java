@@ -1,6 +1,7 @@
 package jrkt.core.pod.prepare;
 
 import java.io.IOException;
+import jrkt.core.Phases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -101,6 +102,7 @@ public final class PodPreparer {
             // Without port forwards the networks need nothing of the images: they start at once.
             if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
+            Phases.mark("pod-directory");
             build(pod, uuid, request, lease, networks);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
@@ -170,6 +172,7 @@ public final class PodPreparer {
             planNetworks(pod, uuid, r, ports, networks);
         }
 
+        Phases.mark("images-resolved");
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
         Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
@@ -191,6 +194,7 @@ public final class PodPreparer {
         }
         checkFlavorIsolates(r, entrypoints.isolates(), store.manifest(r.stage1ImageId()).name());
 
+        Phases.mark("stage1-linked");
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
 
@@ -202,14 +206,16 @@ public final class PodPreparer {
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
         IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
-            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.detect(),
+            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.current(),
             entrypoints.isolates().contains("kernel"));
 
+        Phases.mark("apps-isolation");
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
         PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
             manifests, store::manifestBytes);
+        Phases.mark("manifest-metadata");
         isolation.write(pod);
         writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
@@ -220,6 +226,7 @@ public final class PodPreparer {
             writeAppRootfs(pod, a, r.noOverlay(), userns);
             trees.addAll(a.root().ids());
         }
+        Phases.mark("app-roots");
         writeEtcFiles(pod, apps, hostname, r);
         Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
