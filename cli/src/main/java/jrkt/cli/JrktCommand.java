@@ -61,7 +61,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
             "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
             "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
             "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
-            "config", ConfigCommand.class, "help", CommandLine.HelpCommand.class);
+            "config", ConfigCommand.class, "trust", TrustCommand.class, "help", CommandLine.HelpCommand.class);
     }
 
     /** Global options that take a value, for finding the subcommand in a command line. */
