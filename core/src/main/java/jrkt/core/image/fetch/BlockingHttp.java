@@ -31,11 +31,13 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>A connection goes back to the idle pool only once its response body was read to its end
  * and the server did not ask for {@code Connection: close}; a body closed early closes its
- * connection. A request on an idle connection that the server closed meanwhile (before any byte
- * of an answer) is sent once more on a new connection: a GET may be repeated. Bodies come by
- * Content-Length, chunked, or until the server closes; one that ends early is an IOException.
- * TLS (https) is set up only at the first https connection, through {@link Tls}: names are
- * checked against certificates unless insecure. Not thread-safe per response; the pool is.
+ * connection, unless the rest of it has already arrived (then it is skipped). A request on an
+ * idle connection that the server closed meanwhile (before any byte of an answer) is sent once
+ * more on a new connection: a GET may be repeated. Bodies come by Content-Length, chunked, or
+ * until the server closes; one that ends early is an IOException. TLS (https) is set up only at
+ * the first https connection, through {@link Tls}: names are checked against certificates unless
+ * insecure. A response is read by one thread; the pool is shared by all. Not supported, as no
+ * pull needs them: proxies, HTTP/2, request bodies.
  */
 final class BlockingHttp implements Closeable {
     static final int CONNECT_TIMEOUT_MS = 30_000;
@@ -49,7 +51,6 @@ final class BlockingHttp implements Closeable {
     private final boolean insecureTls;
     private final Map<String, Deque<Connection>> idle = new HashMap<>();
     private SSLSocketFactory tls; // made at the first https connection
-    private int opened;
     private boolean closed;
 
     BlockingHttp(boolean insecureTls) {
@@ -71,9 +72,6 @@ final class BlockingHttp implements Closeable {
             }
         }
     }
-
-    /** How many connections this client opened (each reused one counts once). */
-    synchronized int connectionsOpened() { return opened; }
 
     /** GET uri with these request headers (name, value). */
     Response get(URI uri, Map<String, String> headers) throws IOException {
@@ -128,7 +126,6 @@ final class BlockingHttp implements Closeable {
     private Connection connect(URI uri, boolean https, String origin) throws IOException {
         synchronized (this) {
             if (closed) throw new IOException("the HTTP client is closed");
-            opened++;
         }
         String host = host(uri);
         int port = port(uri);
@@ -363,10 +360,21 @@ final class BlockingHttp implements Closeable {
         @Override public void close() {
             if (closedBody) return;
             closedBody = true;
-            if (!done) {
-                done = true;
-                c.close();
+            if (done) return;
+            try {
+                // the rest of a short body (a 401's, a redirect's) that already arrived is skipped, so
+                // that the connection serves the next request; anything longer costs the connection
+                if (keepAlive && remaining > 0 && remaining <= c.in.available()) {
+                    c.in.skipNBytes(remaining);
+                    remaining = 0;
+                    finish();
+                    return;
+                }
+            } catch (IOException e) {
+                // closed below
             }
+            done = true;
+            c.close();
         }
     }
 
