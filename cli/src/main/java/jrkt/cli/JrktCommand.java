@@ -60,7 +60,8 @@ public final class JrktCommand implements Runnable, AutoCloseable {
             "prepare", PrepareCommand.class, "run-prepared", RunPreparedCommand.class, "list", ListCommand.class,
             "status", StatusCommand.class, "stop", StopCommand.class, "enter", EnterCommand.class,
             "logs", LogsCommand.class, "cat-manifest", CatManifestCommand.class, "export", ExportCommand.class,
-            "rm", RmCommand.class, "gc", GcCommand.class, "version", VersionCommand.class,
+            "rm", RmCommand.class, "gc", GcCommand.class, "metadata-service", MetadataServiceCommand.class,
+            "version", VersionCommand.class,
             "config", ConfigCommand.class, "trust", TrustCommand.class, "help", CommandLine.HelpCommand.class);
     }
 
