@@ -109,7 +109,7 @@ final class BlockingHttp implements Closeable {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static byte[] request(URI uri, Map<String, String> headers) {
+    private static byte[] request(URI uri, Map<String, String> headers) throws IOException {
         String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         boolean defaultPort = uri.getPort() < 0 || uri.getPort() == port(URI.create(uri.getScheme() + "://x"));
@@ -117,7 +117,8 @@ final class BlockingHttp implements Closeable {
             .append("Host: ").append(uri.getHost()).append(defaultPort ? "" : ":" + uri.getPort()).append("\r\n");
         for (Map.Entry<String, String> h : headers.entrySet()) {
             String v = h.getValue();
-            if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) throw new IllegalArgumentException("a line break in header " + h.getKey());
+            // a token server's answer ends up here: it must not add lines to the request
+            if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) throw new IOException("a line break in the " + h.getKey() + " header");
             sb.append(h.getKey()).append(": ").append(v).append("\r\n");
         }
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -117,6 +117,14 @@ class BlockingHttpTest {
     }
 
     @Test
+    void aHeaderValueWithALineBreakIsRefusedBeforeAnythingIsSent() throws IOException {
+        URI uri = serve((c, r) -> "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        IOException e = assertThrows(IOException.class, () -> http.get(uri, Map.of("Authorization", "Bearer t\r\nX-Evil: 1")));
+        assertTrue(e.getMessage().contains("line break in the Authorization header"), e.getMessage());
+        assertEquals(0, connections.get());
+    }
+
+    @Test
     void interimAnswersAreSkippedAndHeaderNamesAreCaseInsensitive() throws IOException {
         URI uri = serve((c, r) -> "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-LENGTH: 2\r\nDocker-Content-Digest: sha256:ab\r\n\r\nok");
         BlockingHttp.Response r = http.get(uri, Map.of());
