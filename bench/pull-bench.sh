@@ -47,8 +47,12 @@ sleep 1
 skopeo copy --quiet --dest-tls-verify=false "oci:$layout:1" "docker://127.0.0.1:$port/bench/app:1"
 
 ref=127.0.0.1:$port/bench/app:1
+# The same image from the layout (no HTTP) shows what the registry side costs jrkt.
+echo "load before: $(cat /proc/loadavg)"
 hyperfine -N --runs "$runs" --export-markdown "$work/result.md" \
     --prepare "rm -rf $work/jrkt $work/podman" \
     -n jrkt "./jrkt --dir=$work/jrkt --insecure-options=http fetch --quiet docker://$ref" \
-    -n podman "podman --root=$work/podman --runroot=$work/podman-run --storage-driver=overlay pull --quiet --tls-verify=false $ref"
+    -n podman "podman --root=$work/podman --runroot=$work/podman-run --storage-driver=overlay pull --quiet --tls-verify=false $ref" \
+    -n "jrkt oci-layout:" "./jrkt --dir=$work/jrkt fetch --quiet oci-layout:$layout:1"
+echo "load after: $(cat /proc/loadavg)"
 cat "$work/result.md"

@@ -167,6 +167,13 @@ public final class AotTraining {
         run(d, "fetch", home.resolve(VersionInfo.DEFAULT_STAGE1_FILE).toString());
         run(d, "fetch", app.toString());
         run(d, "fetch", gzipped.toString());
+        // an OCI image from a layout, then pulled from a registry on 127.0.0.1 into a store of its own
+        Path layout = AotTrainingRegistry.layout(dir);
+        run(d, "fetch", "oci-layout:" + layout + ":" + AotTrainingRegistry.TAG);
+        try (AotTrainingRegistry registry = AotTrainingRegistry.serve(layout)) {
+            run("--dir=" + dir.resolve("pulled"), "--insecure-options=http", "fetch",
+                "docker://" + registry.host() + "/" + AotTrainingRegistry.REPOSITORY + ":" + AotTrainingRegistry.TAG);
+        }
         run(d, "image", "list");
         run(d, "image", "list", "--format=json");
         run(d, "image", "list", "--no-legend", "--full", "--fields=id,name", "--sort=name");

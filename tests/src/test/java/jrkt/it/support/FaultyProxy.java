@@ -16,12 +16,13 @@ import java.util.function.Function;
 /**
  * An HTTP server on a free port of 127.0.0.1 in front of a test registry, doing what a network
  * or a registry may do wrong: a rule picks what to do with each request path. FORWARD passes it on
- * (headers and body); CUT sends half a body and closes the connection; STATUS_500 answers 500;
+ * (headers and body); CHUNKED passes it on with the body in chunked transfer encoding (as a
+ * registry behind some proxies answers); CUT sends half a body and closes the connection; STATUS_500 answers 500;
  * REDIRECT sends blobs to a second server (other port: another origin) that records the
  * Authorization headers it was sent. Every request's Authorization is recorded by path.
  */
 public final class FaultyProxy implements AutoCloseable {
-    public enum Action { FORWARD, CUT, STATUS_500, REDIRECT }
+    public enum Action { FORWARD, CHUNKED, CUT, STATUS_500, REDIRECT }
 
     private final HttpServer server, storage;
     private final String upstream;
@@ -67,10 +68,15 @@ public final class FaultyProxy implements AutoCloseable {
             }
             case CUT -> cut(exchange, path);
             case FORWARD -> forward(exchange, path, exchange.getRequestHeaders().getFirst("Authorization"));
+            case CHUNKED -> forward(exchange, path, exchange.getRequestHeaders().getFirst("Authorization"), true);
         }
     }
 
     private void forward(HttpExchange exchange, String path, String authorization) throws IOException {
+        forward(exchange, path, authorization, false);
+    }
+
+    private void forward(HttpExchange exchange, String path, String authorization, boolean chunked) throws IOException {
         HttpURLConnection c = open(exchange, path, authorization);
         int status = c.getResponseCode();
         for (Map.Entry<String, List<String>> h : c.getHeaderFields().entrySet()) {
@@ -79,7 +85,7 @@ public final class FaultyProxy implements AutoCloseable {
         }
         InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
         byte[] body = in == null ? new byte[0] : in.readAllBytes();
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : chunked ? 0 : body.length); // 0: chunked
         if (body.length > 0) try (OutputStream out = exchange.getResponseBody()) { out.write(body); }
         exchange.close();
     }

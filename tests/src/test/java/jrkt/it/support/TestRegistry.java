@@ -51,6 +51,27 @@ public final class TestRegistry implements AutoCloseable {
             + "\n    rootcertbundle: " + rootCert + "\n");
     }
 
+    /**
+     * TLS, with a certificate for subjectAltName (as "IP:127.0.0.1" or "DNS:name") signed by a CA
+     * made here with openssl: {@link #caPem}, what jrkt is told to trust through SSL_CERT_FILE.
+     */
+    public static TestRegistry tls(Path dir, String subjectAltName) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path ca = dir.resolve("ca.pem"), caKey = dir.resolve("ca.key"), key = dir.resolve("server.key"), csr = dir.resolve("server.csr"),
+            cert = dir.resolve("server.pem"), ext = dir.resolve("ext.cnf");
+        TokenServer.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey.toString(), "-out", ca.toString(),
+            "-days", "2", "-subj", "/CN=jrkt test registry CA");
+        TokenServer.run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
+            "-subj", "/CN=jrkt test registry");
+        Files.writeString(ext, "subjectAltName=" + subjectAltName + "\n");
+        TokenServer.run("openssl", "x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
+            "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", ext.toString());
+        return new TestRegistry(dir, "  tls:\n    certificate: " + cert + "\n    key: " + key + "\n"); // under http:
+    }
+
+    /** The CA of a {@link #tls} registry. */
+    public Path caPem() { return dir.resolve("ca.pem"); }
+
     public int port() { return port; }
 
     /** "127.0.0.1:PORT". */

@@ -39,11 +39,31 @@ public enum Compression {
         buffered.reset();
         return switch (detect(head, head.length)) {
             case NONE -> buffered;
-            // concatenated members are valid gzip (pigz, `cat a.gz b.gz`): read them all
-            case GZIP -> new GzipCompressorInputStream(buffered, true);
-            case BZIP2 -> new BZip2CompressorInputStream(buffered, true);
-            case XZ -> new XZInputStream(buffered);
-            case ZSTD -> new ZstdCompressorInputStream(buffered);
+            case GZIP -> Gzip.open(buffered);
+            case BZIP2 -> Bzip2.open(buffered);
+            case XZ -> Xz.open(buffered);
+            case ZSTD -> Zstd.open(buffered);
         };
+    }
+
+    // One class per codec: the JVM's verifier loads every class a method creates and returns as
+    // an InputStream when it links the method's class, so a codec in decompress itself would load
+    // all four codecs (and their libraries) for any image. A codec class links at its first use.
+
+    private static final class Gzip {
+        // concatenated members are valid gzip (pigz, `cat a.gz b.gz`): read them all
+        static InputStream open(InputStream in) throws IOException { return new GzipCompressorInputStream(in, true); }
+    }
+
+    private static final class Bzip2 {
+        static InputStream open(InputStream in) throws IOException { return new BZip2CompressorInputStream(in, true); }
+    }
+
+    private static final class Xz {
+        static InputStream open(InputStream in) throws IOException { return new XZInputStream(in); }
+    }
+
+    private static final class Zstd {
+        static InputStream open(InputStream in) throws IOException { return new ZstdCompressorInputStream(in); }
     }
 }

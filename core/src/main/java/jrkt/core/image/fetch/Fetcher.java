@@ -61,11 +61,12 @@ public final class Fetcher {
                     throw new JrktException(what + ": not in the store, and --pull-policy=never forbids fetching it");
                 }
                 boolean plain = options.insecure().contains("http");
-                HttpClient http = Http.client(options.insecure().contains("tls"));
                 DockerAuth auth = DockerAuth.load(options.configDirs());
-                RegistryClient client = new RegistryClient(docker.reference(), plain, http,
-                    auth.forRegistry(docker.reference().registry()), what);
-                yield RegistrySource.fetch(docker.reference(), client, importer(), what, PlatformChoice.host());
+                try (BlockingHttp http = new BlockingHttp(options.insecure().contains("tls"))) {
+                    RegistryClient client = new RegistryClient(docker.reference(), plain, http,
+                        auth.forRegistry(docker.reference().registry()), what);
+                    yield RegistrySource.fetch(docker.reference(), client, importer(), what, PlatformChoice.host());
+                }
             }
             case ImageSource.OciLocal local -> {
                 String url = local.transport() + ":" + local.path().toAbsolutePath().normalize() + (local.tag() == null ? "" : ":" + local.tag());

@@ -5,12 +5,9 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,7 +34,7 @@ final class RegistryClient {
 
     private final DockerReference reference;
     private final URI base;
-    private final HttpClient http;
+    private final BlockingHttp http;
     private final DockerAuth.Credentials credentials;
     private final String what;
     private volatile String authorization; // the header that worked, once one did
@@ -45,7 +42,7 @@ final class RegistryClient {
     /** A response whose body is still to be read. */
     record Opened(InputStream body, String contentType, long length, String digest) {}
 
-    RegistryClient(DockerReference reference, boolean plainHttp, HttpClient http, DockerAuth.Credentials credentials, String what) {
+    RegistryClient(DockerReference reference, boolean plainHttp, BlockingHttp http, DockerAuth.Credentials credentials, String what) {
         this.reference = reference;
         this.base = URI.create((plainHttp ? "http://" : "https://") + reference.apiHost() + "/v2/");
         this.http = http;
@@ -68,10 +65,10 @@ final class RegistryClient {
         URI uri = base.resolve(reference.repository() + path);
         boolean authenticated = false;
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<InputStream> response = send(uri, accept, authorization, step);
-            int status = response.statusCode();
+            BlockingHttp.Response response = send(uri, accept, authorization, step);
+            int status = response.status();
             if (status == 401 && !authenticated && attempt == 0) {
-                String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                String challenge = response.header("WWW-Authenticate").orElse("");
                 response.body().close();
                 authorization = authorize(challenge, step);
                 authenticated = true;
@@ -85,17 +82,17 @@ final class RegistryClient {
         }
     }
 
-    private Opened followRedirects(HttpResponse<InputStream> first, String accept, String step) throws IOException {
-        HttpResponse<InputStream> response = first;
+    private Opened followRedirects(BlockingHttp.Response first, String accept, String step) throws IOException {
+        BlockingHttp.Response response = first;
         for (int i = 0; i < MAX_REDIRECTS; i++) {
-            Optional<String> location = response.headers().firstValue("Location");
-            if (location.isEmpty()) throw failure(step, "the registry answered " + response.statusCode() + " without a Location");
+            Optional<String> location = response.header("Location");
+            if (location.isEmpty()) throw failure(step, "the registry answered " + response.status() + " without a Location");
             URI next = response.uri().resolve(location.get());
             // blob storage gets no credentials of the registry's
             boolean sameOrigin = next.getScheme().equalsIgnoreCase(base.getScheme())
                 && next.getHost() != null && next.getHost().equalsIgnoreCase(base.getHost()) && port(next) == port(base);
             response = send(next, accept, sameOrigin ? authorization : null, step);
-            int status = response.statusCode();
+            int status = response.status();
             if (status < 300 || status >= 400) return checked(response, step);
             response.body().close();
         }
@@ -106,12 +103,12 @@ final class RegistryClient {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private Opened checked(HttpResponse<InputStream> response, String step) throws IOException {
-        int status = response.statusCode();
+    private Opened checked(BlockingHttp.Response response, String step) throws IOException {
+        int status = response.status();
         if (status == 200) {
-            return new Opened(response.body(), response.headers().firstValue("Content-Type").orElse(null),
-                response.headers().firstValueAsLong("Content-Length").orElse(-1),
-                response.headers().firstValue("Docker-Content-Digest").orElse(null));
+            return new Opened(response.body(), response.header("Content-Type").orElse(null),
+                response.longHeader("Content-Length").orElse(-1),
+                response.header("Docker-Content-Digest").orElse(null));
         }
         String detail = errorDetail(response);
         throw failure(step, switch (status) {
@@ -125,7 +122,7 @@ final class RegistryClient {
     }
 
     /** The first error message of a registry's JSON error body, if it has one. */
-    private static String errorDetail(HttpResponse<InputStream> response) {
+    private static String errorDetail(BlockingHttp.Response response) {
         try (InputStream body = response.body()) {
             byte[] bytes = body.readNBytes(8192);
             Object json = Json.parse(bytes);
@@ -179,12 +176,12 @@ final class RegistryClient {
         } catch (IllegalArgumentException e) {
             throw failure(step, "the token realm \"" + realm + "\" is not a URL");
         }
-        HttpResponse<InputStream> response = send(uri, "application/json", credentials == null ? null : basic(credentials),
+        BlockingHttp.Response response = send(uri, "application/json", credentials == null ? null : basic(credentials),
             step + " (token from " + uri.getHost() + ")");
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             response.body().close();
-            throw failure(step, "the token server " + uri.getScheme() + "://" + uri.getAuthority() + " answered " + response.statusCode()
-                + (response.statusCode() == 401 ? (credentials == null ? " (no credentials in auth.d)" : " (the credentials were refused)") : ""));
+            throw failure(step, "the token server " + uri.getScheme() + "://" + uri.getAuthority() + " answered " + response.status()
+                + (response.status() == 401 ? (credentials == null ? " (no credentials in auth.d)" : " (the credentials were refused)") : ""));
         }
         byte[] body;
         try (InputStream in = response.body()) {
@@ -202,25 +199,23 @@ final class RegistryClient {
 
     private static String enc(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
 
-    private HttpResponse<InputStream> send(URI uri, String accept, String auth, String step) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(5))
-            .header("Accept", accept).header("User-Agent", "jrkt");
-        if (auth != null) request.header("Authorization", auth);
+    private BlockingHttp.Response send(URI uri, String accept, String auth, String step) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", accept);
+        headers.put("User-Agent", "jrkt");
+        if (auth != null) headers.put("Authorization", auth);
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
+            return http.get(uri, headers);
+        } catch (ConnectException | UnknownHostException e) {
             throw failure(step, "cannot connect to " + uri.getScheme() + "://" + uri.getAuthority()
-                + (e.getMessage() != null ? ": " + e.getMessage() : ": connection refused"));
-        } catch (HttpTimeoutException e) {
+                + (e instanceof UnknownHostException ? ": unknown host" : e.getMessage() != null ? ": " + e.getMessage() : ": connection refused"));
+        } catch (SocketTimeoutException e) {
             throw failure(step, "no answer from " + uri.getAuthority() + " in time");
         } catch (javax.net.ssl.SSLException e) {
             throw failure(step, "TLS with " + uri.getAuthority() + " failed: " + e.getMessage()
                 + " (a registry without TLS needs --insecure-options=http)");
         } catch (IOException e) {
             throw failure(step, "talking to " + uri.getAuthority() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(step, "interrupted");
         }
     }
 
