@@ -145,6 +145,29 @@ class GlobalOptionsTest {
             assertEquals(name, type.getAnnotation(CommandLine.Command.class).name(), type.getName()));
     }
 
+    /**
+     * Every command class of jrkt is reachable: registered by name or a subcommand of one that
+     * is. A command class missing from the registry is a command users lose without any error.
+     */
+    @Test
+    void everyCommandClassIsRegisteredOrASubcommand() throws Exception {
+        Path classes = Path.of(JrktCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Set<Class<?>> commands = new java.util.HashSet<>();
+        try (var files = java.nio.file.Files.walk(classes.resolve("jrkt/cli"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                Class<?> c = Class.forName(name, false, JrktCommand.class.getClassLoader());
+                if (c.isAnnotationPresent(CommandLine.Command.class)) commands.add(c);
+            }
+        }
+        Set<Class<?>> reachable = new java.util.HashSet<>(JrktCommand.commands().values());
+        reachable.add(JrktCommand.class);
+        for (Class<?> c : commands) reachable.addAll(java.util.List.of(c.getAnnotation(CommandLine.Command.class).subcommands()));
+        commands.removeAll(reachable);
+        commands.removeIf(c -> c.getSimpleName().equals("AppFlags")); // one app's flags, parsed apart (JrktCommand.flagSets)
+        assertEquals(Set.of(), commands, "command classes no command line reaches");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "image list|image", "--dir=/x image list|image", "--dir /x run img|run", "--debug --insecure-options image fetch x|fetch",
