@@ -53,6 +53,8 @@ public final class Phases {
         }
         line(out, "main to " + to, now - mainNanos, "");
         out.append("jrkt: debug: aot cache: ").append(aotCache()).append('\n');
+        out.append("jrkt: debug: C calls: ").append(jrkt.sys.Downcall.gate().equals("jni")
+            ? "through jrkt's JNI gate" : "through FFM downcalls (jrkt's JNI gate was not loaded: slower)").append('\n');
         return out.toString();
     }
 

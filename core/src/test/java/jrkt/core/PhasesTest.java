@@ -19,13 +19,14 @@ class PhasesTest {
         Phases.mark("store-open");
         Phases.mark("command");
         List<String> lines = Phases.report("exit").lines().toList();
-        assertEquals(6, lines.size(), lines.toString());
+        assertEquals(7, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("jrkt: debug: phase jvm \\d+\\.\\d ms \\(JVM start to main\\)"), lines.get(0));
         assertTrue(lines.get(1).matches("jrkt: debug: phase parse \\d+\\.\\d ms"), lines.get(1));
         assertTrue(lines.get(2).startsWith("jrkt: debug: phase store-open "), lines.get(2));
         assertTrue(lines.get(3).startsWith("jrkt: debug: phase command "), lines.get(3));
         assertTrue(lines.get(4).matches("jrkt: debug: main to exit \\d+\\.\\d ms"), lines.get(4));
         assertEquals("jrkt: debug: aot cache: not used (jrkt was not started by the jrkt launcher)", lines.get(5));
+        assertEquals("jrkt: debug: C calls: through FFM downcalls (jrkt's JNI gate was not loaded: slower)", lines.get(6));
     }
 
     @Test

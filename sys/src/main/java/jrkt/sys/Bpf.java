@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /**
@@ -27,10 +26,10 @@ public final class Bpf {
     private static final int LOG_SIZE = 64 * 1024;
 
     // long syscall(long number, ...): every argument passed as a long, as the kernel reads registers
-    private static volatile MethodHandle syscall;
+    private static volatile Downcall.Function syscall;
 
-    private static MethodHandle syscall() {
-        MethodHandle h = syscall;
+    private static Downcall.Function syscall() {
+        Downcall.Function h = syscall;
         if (h == null) {
             Optional<MemorySegment> symbol = Linker.nativeLinker().defaultLookup().find("syscall");
             if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no syscall");

@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,14 +78,14 @@ final class FfmLinux implements Linux {
     /** A libc function whose downcall handle is made on first use. */
     private static final class Fn {
         private final String name;
-        private volatile MethodHandle handle;
+        private volatile Downcall.Function handle;
 
         Fn(String name) {
             this.name = name;
         }
 
-        MethodHandle handle() {
-            MethodHandle h = handle;
+        Downcall.Function handle() {
+            Downcall.Function h = handle;
             if (h == null) {
                 Optional<MemorySegment> symbol = LIBC.find(name);
                 if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no " + name);

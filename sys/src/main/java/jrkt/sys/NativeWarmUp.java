@@ -3,11 +3,11 @@ package jrkt.sys;
 import jrkt.sys.sqlite.Sqlite;
 
 /**
- * Pays the FFM API's first-use cost on a thread of its own, while the command's main thread
- * parses, reads its configuration and builds its request. The first downcall handle of a
- * process makes the JDK generate and load some thirty classes (10-35 ms of a cold JVM; the AOT
- * cache cannot keep them), and libsqlite3 must be loaded before the store opens; done here,
- * both overlap with the main thread's own start on a second core instead of following it.
+ * Pays the first-use cost of native calls on a thread of its own, while the command's main
+ * thread parses, reads its configuration and builds its request: the FFM classes and the JNI
+ * gate's library (or, without the gate, the first downcall handle, for which the JDK generates
+ * some thirty classes the AOT cache cannot keep: 10-35 ms), and libsqlite3, which must be loaded
+ * before the store opens. Done here, both overlap with the main thread's own start.
  *
  * <p>It changes nothing but timing: whatever fails here (no libsqlite3, say) is simply left for
  * the first real use to meet and report; class initialisation makes a main thread that gets

@@ -26,6 +26,12 @@ class LinuxTest {
     @TempDir Path dir;
 
     @Test
+    void theseTestsCallCThroughTheJniGateTheBuildMade() {
+        // sys/pom.xml names the library: a build that lost it would test only the FFM gate
+        assertEquals("jni", Downcall.gate());
+    }
+
+    @Test
     void mountsAndUnmountsATmpfs() throws Exception {
         Path mountPoint = Files.createDirectory(dir.resolve("mnt"));
         linux.mount("tmpfs", mountPoint.toString(), "tmpfs", Linux.MS_NOSUID | Linux.MS_NODEV, "size=1m,mode=0700");

@@ -51,6 +51,7 @@ class StartupTest {
         assertTrue(r.stderr().contains("jrkt: debug: main to exec "), r.stderr());
         // printed before jrkt became stage1: stage1's own debug lines come after
         assertTrue(r.stderr().indexOf("jrkt: debug: main to exec") < r.stderr().indexOf("stage1: debug:"), r.stderr());
+        assertTrue(r.stderr().contains("jrkt: debug: C calls: through jrkt's JNI gate"), r.stderr());
     }
 
     @Test
@@ -94,6 +95,18 @@ class StartupTest {
         assertTrue(noCache.run("image", "list").expectSuccess().stdout().contains(IMAGE));
         Jrkt.Result off = env.jrkt().withEnv("JRKT_AOT_CACHE", "").run("--debug", "list").expectSuccess();
         assertTrue(off.stderr().contains("aot cache: not used: turned off"), off.stderr());
+    }
+
+    @Test
+    void withoutTheJniGateCCallsTakeFfmAndEveryCommandStillWorks() {
+        Jrkt ffm = env.jrkt().withEnv("JRKT_NATIVE_GATE", "");
+        Jrkt.Result run = ffm.run(PodEnv.args("--debug", "run", sh(IMAGE, "echo through ffm; exit 5")));
+        assertEquals(5, run.exitCode(), run.stderr());
+        assertTrue(run.stdout().contains("through ffm"), run.stdout());
+        assertTrue(run.stderr().contains("jrkt: debug: C calls: through FFM downcalls (jrkt's JNI gate was not loaded: slower)"), run.stderr());
+        ffm.run("list").expectSuccess();
+        Jrkt.Result missing = env.jrkt().withEnv("JRKT_NATIVE_GATE", "/nonexistent/libjrkt-gate.so").run("--debug", "image", "list").expectSuccess();
+        assertTrue(missing.stderr().contains("through FFM downcalls"), missing.stderr());
     }
 
     @Test

@@ -3,7 +3,6 @@ package jrkt.sys.sqlite;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 import jrkt.sys.Downcall;
 
@@ -92,14 +91,14 @@ final class Native {
     /** A sqlite3 function whose downcall handle is made on first use. */
     static final class Fn {
         private final String name;
-        private volatile MethodHandle handle;
+        private volatile Downcall.Function handle;
 
         Fn(String name) {
             this.name = name;
         }
 
-        private MethodHandle handle() {
-            MethodHandle h = handle;
+        private Downcall.Function handle() {
+            Downcall.Function h = handle;
             if (h == null) {
                 Optional<MemorySegment> symbol = Library.LOOKUP.find(name);
                 if (symbol.isEmpty()) throw new UnsatisfiedLinkError(LIBRARY + " has no " + name);
