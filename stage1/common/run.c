@@ -296,11 +296,8 @@ static void kill_leftovers(void)
                 continue;
             char path[300], line[512];
             snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-            cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-            ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof line - 1);
-            if (n <= 0)
+            if (read_small(path, line, sizeof line) <= 0)
                 continue;
-            line[n] = '\0';
             char *paren = strrchr(line, ')');
             int ppid;
             if (paren && sscanf(paren + 1, " %*c %d", &ppid) == 1 && ppid == (int) getpid()) {

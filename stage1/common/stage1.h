@@ -283,6 +283,9 @@ int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t
 /* ---- status.c: what stage1 records in the pod directory ---- */
 
 long long epoch_ms(void);
+/* Reads a small file (/proc, /sys, cgroup files) at once into buf, NUL-terminated: the bytes
+ * read, 0 when empty, -1 when it cannot be opened or read. */
+ssize_t read_small(const char *path, char *buf, size_t size);
 /* Writes a file relative to the pod directory fd atomically (temp file + rename). */
 int status_write(int pod_fd, const char *relpath, const char *content, struct s1_error *err);
 int status_read_pid(const char *path, pid_t *pid, struct s1_error *err);
@@ -433,6 +436,9 @@ void channel_read(struct channel *ch, struct plan *plan, int pod_fd);
 int cmd_run(int argc, char **argv);
 int cmd_fly(int argc, char **argv);
 int cmd_enter(int argc, char **argv);
+/* Parses enter's flags (--debug, --app=NAME, then "--" or the command): the index of the
+ * command in argv, or -1 with err set. */
+int enter_args(int argc, char **argv, const char **app_name, struct s1_error *err);
 int cmd_stop(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 /* kvm/: the kvm flavor's run on the host, its guest's init, its enter and gc */

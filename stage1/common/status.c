@@ -9,6 +9,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
+ssize_t read_small(const char *path, char *buf, size_t size)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
 long long epoch_ms(void)
 {
     struct timespec ts;

@@ -78,11 +78,8 @@ static int open_pod_userns(pid_t pid1, struct s1_error *err)
             continue;
         char path[300], stat_line[512];
         snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, stat_line, sizeof stat_line - 1);
-        if (n <= 0)
+        if (read_small(path, stat_line, sizeof stat_line) <= 0)
             continue;
-        stat_line[n] = '\0';
         /* "pid (comm) state ppid ...": comm may hold anything, the last ')' ends it */
         char *close_paren = strrchr(stat_line, ')');
         int ppid;
@@ -144,26 +141,10 @@ int cmd_enter(int argc, char **argv)
         s1_fail(&err, errno, "prctl PR_SET_DUMPABLE");
         s1_die(&err);
     }
-    const char *app_name = NULL;
-    int i = 1;
-    for (; i < argc; i++) {
-        if (!strcmp(argv[i], "--debug"))
-            s1_debug = true;
-        else if (!strncmp(argv[i], "--app=", 6))
-            app_name = argv[i] + 6;
-        else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else if (argv[i][0] == '-') {
-            s1_fail(&err, 0, "enter: unknown option '%s'", argv[i]);
-            s1_die(&err);
-        } else
-            break;
-    }
-    if (!app_name || i >= argc) {
-        s1_fail(&err, 0, "usage: enter [--debug] --app=NAME -- CMD [ARG...]");
+    const char *app_name;
+    int i = enter_args(argc, argv, &app_name, &err);
+    if (i < 0)
         s1_die(&err);
-    }
     char **cmd = argv + i;
 
     struct plan plan;

@@ -230,26 +230,10 @@ void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor
 int cmd_kvm_enter(int argc, char **argv)
 {
     struct s1_error err = { 0 };
-    const char *app_name = NULL;
-    int i = 1;
-    for (; i < argc; i++) {
-        if (!strcmp(argv[i], "--debug"))
-            s1_debug = true;
-        else if (!strncmp(argv[i], "--app=", 6))
-            app_name = argv[i] + 6;
-        else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else if (argv[i][0] == '-') {
-            s1_fail(&err, 0, "enter: unknown option '%s'", argv[i]);
-            s1_die(&err);
-        } else
-            break;
-    }
-    if (!app_name || i >= argc) {
-        s1_fail(&err, 0, "usage: enter [--debug] --app=NAME -- CMD [ARG...]");
+    const char *app_name;
+    int i = enter_args(argc, argv, &app_name, &err);
+    if (i < 0)
         s1_die(&err);
-    }
     struct plan plan;
     if (plan_load("plan", &plan, &err) < 0)
         s1_die(&err);

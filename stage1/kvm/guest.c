@@ -99,11 +99,8 @@ static int open_port(const char *name, int flags)
             continue;
         char path[512], value[256];
         snprintf(path, sizeof path, "/sys/class/virtio-ports/%s/name", e->d_name);
-        cleanup_close int nf = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = nf < 0 ? -1 : read(nf, value, sizeof value - 1);
-        if (n <= 0)
+        if (read_small(path, value, sizeof value) <= 0)
             continue;
-        value[n] = '\0';
         value[strcspn(value, "\n")] = '\0';
         if (strcmp(value, name))
             continue;
@@ -129,11 +126,8 @@ static int wait_port(const char *name, int flags, struct s1_error *err)
 static bool cmdline_has(const char *word)
 {
     char buf[4096];
-    cleanup_close int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    if (n <= 0)
+    if (read_small("/proc/cmdline", buf, sizeof buf) <= 0)
         return false;
-    buf[n] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
     for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
         if (!strcmp(w, word))

@@ -72,11 +72,8 @@ static int read_cgroup_number(const char *dir, const char *file, long long *v, l
 {
     char path[4096], buf[128];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-    if (n <= 0)
+    if (read_small(path, buf, sizeof buf) <= 0)
         return 0;
-    buf[n] = '\0';
     if (!strncmp(buf, "max", 3))
         return 0;
     char *end;
