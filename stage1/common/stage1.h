@@ -449,6 +449,9 @@ int cmd_kvm_gc(int argc, char **argv);
 /* default/: what kvm shares with the default flavor's enter and stop */
 /* execve, searching the app environment's PATH when argv[0] has no '/'; returns on failure */
 int exec_cmd(char **argv, char **env, struct s1_error *err);
+/* enter's last step (both flavors), once in the app's cgroups: chroot to the app's root, its
+ * workdir, uid 0 confined as confine_credentials confines the app, then execve; never returns */
+void exec_as_app_root(const struct app *app, char **argv) __attribute__((noreturn));
 /* SIGKILL to every process in the pod's cgroups, until none is left */
 void kill_pod_cgroups(void);
 

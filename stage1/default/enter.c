@@ -105,6 +105,24 @@ static const char *env_get(char **env, const char *key)
     return NULL;
 }
 
+void exec_as_app_root(const struct app *app, char **argv)
+{
+    struct s1_error err = { 0 };
+    const char *workdir = app->workdir ? app->workdir : "/";
+    if (chroot(app->root) < 0) {
+        s1_fail(&err, errno, "chroot %s", app->root);
+        s1_die(&err);
+    }
+    if (chdir(workdir) < 0) {
+        s1_fail(&err, errno, "workdir %s", workdir);
+        s1_die(&err);
+    }
+    if (confine_credentials(app, 0, 0, NULL, 0, &err) < 0)
+        s1_die(&err);
+    exec_cmd(argv, app->env, &err);
+    s1_die(&err);
+}
+
 /* execve, searching the app environment's PATH when cmd has no '/'. Returns on failure. */
 int exec_cmd(char **argv, char **env, struct s1_error *err)
 {
@@ -177,21 +195,9 @@ int cmd_enter(int argc, char **argv)
     }
     if (child == 0) {
         /* confined as the app is, but as root: enter is the operator's way in */
-        const char *workdir = app->workdir ? app->workdir : "/";
         if (confine_cgroups_and_oom(&plan, app, &err) < 0 || confine_userns(userns_fd, &err) < 0)
             s1_die(&err);
-        if (chroot(app->root) < 0) {
-            s1_fail(&err, errno, "chroot %s", app->root);
-            s1_die(&err);
-        }
-        if (chdir(workdir) < 0) {
-            s1_fail(&err, errno, "workdir %s", workdir);
-            s1_die(&err);
-        }
-        if (confine_credentials(app, 0, 0, NULL, 0, &err) < 0)
-            s1_die(&err);
-        exec_cmd(cmd, app->env, &err);
-        s1_die(&err);
+        exec_as_app_root(app, cmd);
     }
     int ws;
     while (waitpid(child, &ws, 0) < 0)

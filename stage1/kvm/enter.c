@@ -67,21 +67,9 @@ static __attribute__((noreturn)) void enter_child(struct plan *plan, struct app 
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             signal(sig, SIG_DFL);
-    const char *workdir = app->workdir ? app->workdir : "/";
     if (confine_cgroups_and_oom(plan, app, &err) < 0)
         s1_die(&err);
-    if (chroot(app->root) < 0) {
-        s1_fail(&err, errno, "chroot %s", app->root);
-        s1_die(&err);
-    }
-    if (chdir(workdir) < 0) {
-        s1_fail(&err, errno, "workdir %s", workdir);
-        s1_die(&err);
-    }
-    if (confine_credentials(app, 0, 0, NULL, 0, &err) < 0)
-        s1_die(&err);
-    exec_cmd(argv, app->env, &err);
-    s1_die(&err);
+    exec_as_app_root(app, argv);
 }
 
 static void say(int port, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
