@@ -478,13 +478,6 @@ struct form {
     char *storage;
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *reason(int status)
 {
     switch (status) {
@@ -981,7 +974,7 @@ static __attribute__((noreturn)) void serve(struct metadata *m, int listen_fd, i
     for (;;) {
         struct pollfd fds[MAX_CONNECTIONS + 1];
         size_t open_count = 0;
-        long long now = now_ms(), next = -1;
+        long long now = monotonic_ms(), next = -1;
         for (size_t i = 0; i < MAX_CONNECTIONS; i++) {
             fds[i + 1].fd = conns[i].fd;
             fds[i + 1].events = POLLIN;
@@ -999,7 +992,7 @@ static __attribute__((noreturn)) void serve(struct metadata *m, int listen_fd, i
         int timeout = next < 0 ? -1 : (int) (next > now ? next - now : 0);
         if (poll(fds, MAX_CONNECTIONS + 1, timeout) < 0 && errno != EINTR)
             _exit(S1_EXIT_FAILURE);
-        now = now_ms();
+        now = monotonic_ms();
         for (size_t i = 0; i < MAX_CONNECTIONS; i++) {
             struct connection *c = &conns[i];
             if (c->fd < 0)

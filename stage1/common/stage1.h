@@ -283,6 +283,8 @@ int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t
 /* ---- status.c: what stage1 records in the pod directory ---- */
 
 long long epoch_ms(void);
+/* For timeouts: never jumps with the wall clock. */
+long long monotonic_ms(void);
 /* Reads a small file (/proc, /sys, cgroup files) at once into buf, NUL-terminated: the bytes
  * read, 0 when empty, -1 when it cannot be opened or read. */
 ssize_t read_small(const char *path, char *buf, size_t size);

@@ -18,11 +18,21 @@ ssize_t read_small(const char *path, char *buf, size_t size)
     return n;
 }
 
-long long epoch_ms(void)
+static long long clock_ms(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(clock, &ts);
     return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long epoch_ms(void)
+{
+    return clock_ms(CLOCK_REALTIME);
+}
+
+long long monotonic_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
 }
 
 int status_write(int pod_fd, const char *relpath, const char *content, struct s1_error *err)

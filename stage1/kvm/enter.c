@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -52,7 +53,25 @@ int frame_next(struct frame_reader *r, char *type, char *data, size_t *len)
     return 1;
 }
 
-/* ---- the guest's agent ---- */
+char frame_peek(const struct frame_reader *r)
+{
+    if (r->len < 5)
+        return 0;
+    const unsigned char *h = (const unsigned char *) r->buf;
+    size_t n = (size_t) h[1] << 24 | (size_t) h[2] << 16 | (size_t) h[3] << 8 | h[4];
+    return n <= FRAME_MAX && r->len >= 5 + n ? r->buf[0] : 0;
+}
+
+/* ---- the guest's agent ----
+ *
+ * A virtio-serial port tells the guest that the host's side is closed by polling POLLHUP (with
+ * POLLIN, and reads of 0), and a write to it then blocks until a host connects. QEMU reports a
+ * host's connection on the control queue and carries its bytes on the data queue, so the guest
+ * can read a new host's first bytes while the port still polls hung up. Hence the handshake: the
+ * guest answers a hello with ready, a write that returns only once the port knows the host is
+ * there; from then on a hang-up is the host leaving, and ends the session (and its command). */
+
+
 
 /* The command of an enter, as the default flavor's enter runs it: in the app's cgroups and root,
  * its workdir and environment, as root confined as the app is. */
@@ -93,13 +112,14 @@ static void read_control(int control_fd, pid_t supervisor)
         kill(supervisor, SIGTERM);
 }
 
-/* Writes the stdin frames the reader holds to the command; an empty one is the end of it. */
+/* Writes the stdin frames the reader holds to the command (an empty one is the end of it), up
+ * to a new host's hello, which stays in the reader. */
 static void feed_stdin(struct frame_reader *r, int *in_w)
 {
     static char data[FRAME_MAX];
     char type;
     size_t len;
-    while (frame_next(r, &type, data, &len)) {
+    while (frame_peek(r) && frame_peek(r) != FRAME_HELLO && frame_next(r, &type, data, &len)) {
         if (type != FRAME_STDIN || *in_w < 0)
             continue;
         if (len == 0 || s1_write_all(*in_w, data, len) < 0) {
@@ -109,8 +129,9 @@ static void feed_stdin(struct frame_reader *r, int *in_w)
     }
 }
 
-/* One enter: request is APP NUL ARG0 NUL ...; relays until the command ended. */
-static void serve_enter(struct plan *plan, int port, struct frame_reader *r, char *request, size_t len, int control_fd,
+/* One enter: request is APP NUL ARG0 NUL ...; relays until the command ended. Returns false when
+ * the host left (a hang-up, or another host's hello) before the command's end was sent. */
+static bool serve_enter(struct plan *plan, int port, struct frame_reader *r, char *request, size_t len, int control_fd,
                         pid_t supervisor)
 {
     char *argv[256];
@@ -123,13 +144,13 @@ static void serve_enter(struct plan *plan, int port, struct frame_reader *r, cha
     if (!app || argc == 0) {
         say(port, "stage1: enter: the pod has no app '%.*s'\n", (int) strnlen(request, len), request);
         frame_write(port, FRAME_EXIT, "254", 3);
-        return;
+        return true;
     }
     int in[2], out[2], errp[2];
     if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
         say(port, "stage1: enter: pipe: %s\n", strerror(errno));
         frame_write(port, FRAME_EXIT, "254", 3);
-        return;
+        return true;
     }
     pid_t child = fork();
     if (child == 0)
@@ -147,9 +168,9 @@ static void serve_enter(struct plan *plan, int port, struct frame_reader *r, cha
         if (fds[3].revents & POLLIN)
             read_control(control_fd, supervisor);
         ssize_t got = fds[0].revents & POLLIN ? frame_fill(r, port) : -1;
-        if (got > 0) {
+        if (got > 0)
             feed_stdin(r, &in_w);
-        } else if (got == 0 || (fds[0].revents & (POLLHUP | POLLERR))) {
+        if (got == 0 || (got < 0 && (fds[0].revents & (POLLHUP | POLLERR))) || frame_peek(r) == FRAME_HELLO) {
             /* the host went away: so does the command */
             host = false;
             kill(child, SIGKILL);
@@ -178,42 +199,81 @@ static void serve_enter(struct plan *plan, int port, struct frame_reader *r, cha
     int n = snprintf(status, sizeof status, "%d", child > 0 ? wait_status_code(ws) : S1_EXIT_FAILURE);
     if (host)
         frame_write(port, FRAME_EXIT, status, (size_t) n);
+    return host;
 }
 
 void kvm_agent(struct plan *plan, int control_fd, int enter_fd, pid_t supervisor)
 {
     static struct frame_reader r;
     static char data[FRAME_MAX];
-    bool host_there = true;
+    bool session = false; /* a host got our ready and has not left */
+    bool hung_up = false; /* no host: look at the port again later */
     for (;;) {
-        /* a port whose host side is closed polls as hung up: look again later */
-        struct pollfd fds[2] = { { .fd = control_fd, .events = POLLIN }, { .fd = host_there ? enter_fd : -1, .events = POLLIN } };
-        int ready = poll(fds, 2, host_there ? -1 : 200);
+        struct pollfd fds[2] = { { .fd = control_fd, .events = POLLIN }, { .fd = hung_up ? -1 : enter_fd, .events = POLLIN } };
+        int ready = poll(fds, 2, hung_up ? 200 : -1);
         if (ready < 0 && errno != EINTR)
             _exit(S1_EXIT_FAILURE);
         if (fds[0].revents & POLLIN)
             read_control(control_fd, supervisor);
-        if (!host_there) {
-            host_there = true;
+        if (hung_up) {
+            hung_up = false;
             continue;
         }
-        if (fds[1].revents & POLLIN) {
-            ssize_t n = frame_fill(&r, enter_fd);
-            char type;
-            size_t len;
-            while (n > 0 && frame_next(&r, &type, data, &len))
-                if (type == FRAME_REQUEST)
-                    serve_enter(plan, enter_fd, &r, data, len, control_fd, supervisor);
-            if (n == 0)
-                host_there = false;
-        } else if (fds[1].revents & (POLLHUP | POLLERR)) {
-            r.len = 0;
-            host_there = false;
+        ssize_t n = fds[1].revents & POLLIN ? frame_fill(&r, enter_fd) : -1;
+        char type;
+        size_t len;
+        while (n > 0 && frame_next(&r, &type, data, &len)) {
+            if (type == FRAME_HELLO) {
+                /* blocks until the port knows the host is there: so a later hang-up is real */
+                session = frame_write(enter_fd, FRAME_READY, data, len) == 0;
+            } else if (type == FRAME_REQUEST && session && !serve_enter(plan, enter_fd, &r, data, len, control_fd, supervisor)) {
+                session = frame_peek(&r) == FRAME_HELLO;
+                if (!session)
+                    r.len = 0;
+            }
+        }
+        if (n == 0 || (n < 0 && (fds[1].revents & (POLLHUP | POLLERR)))) {
+            if (session)
+                r.len = 0; /* what is left of a host that left is not the next one's */
+            session = false;
+            hung_up = true;
         }
     }
 }
 
 /* ---- kvm-enter, on the host ---- */
+
+/* How long a VM's agent may take to answer a hello: a VM still booting under TCG answers late. */
+#define AGENT_ANSWER_MS 60000
+
+/* Says hello to the guest's agent and waits for its ready: then the agent knows this connection
+ * is there, and the request can follow. */
+static int await_agent(int sock, struct frame_reader *r, struct s1_error *err)
+{
+    char nonce[8];
+    static char data[FRAME_MAX];
+    if (getrandom(nonce, sizeof nonce, 0) != (ssize_t) sizeof nonce || frame_write(sock, FRAME_HELLO, nonce, sizeof nonce) < 0)
+        return s1_fail(err, errno, "kvm: enter: say hello to the VM's agent");
+    long long deadline = monotonic_ms() + AGENT_ANSWER_MS;
+    for (;;) {
+        char type;
+        size_t len;
+        /* what is not the answer to this hello is an earlier connection's, and skipped */
+        while (frame_next(r, &type, data, &len))
+            if (type == FRAME_READY && len == sizeof nonce && memcmp(data, nonce, sizeof nonce) == 0)
+                return 0;
+        long long left = deadline - monotonic_ms();
+        struct pollfd p = { .fd = sock, .events = POLLIN };
+        int ready = left > 0 ? poll(&p, 1, (int) left) : 0;
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready == 0)
+            return s1_fail(err, 0, "kvm: enter: the VM's agent did not answer within %d s", AGENT_ANSWER_MS / 1000);
+        ssize_t n = ready < 0 ? -1 : frame_fill(r, sock);
+        if (n <= 0 && !(n < 0 && errno == EINTR))
+            return s1_fail(err, n < 0 ? errno : 0, "kvm: enter: the VM closed the connection");
+    }
+}
 
 int cmd_kvm_enter(int argc, char **argv)
 {
@@ -249,12 +309,13 @@ int cmd_kvm_enter(int argc, char **argv)
         s1_die(&err);
     }
     signal(SIGPIPE, SIG_IGN);
-    if (frame_write(sock, FRAME_REQUEST, request, len) < 0) {
-        s1_fail(&err, errno, "kvm: enter: send the command");
-        s1_die(&err);
-    }
     static struct frame_reader r;
     static char data[FRAME_MAX];
+    if (await_agent(sock, &r, &err) < 0 || frame_write(sock, FRAME_REQUEST, request, len) < 0) {
+        if (!err.msg[0])
+            s1_fail(&err, errno, "kvm: enter: send the command");
+        s1_die(&err);
+    }
     bool stdin_open = true;
     for (;;) {
         struct pollfd fds[2] = { { .fd = sock, .events = POLLIN }, { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN } };

@@ -46,13 +46,6 @@ struct vm {
     struct kvm_net net;     /* in QEMU's process: the pod's networks, bridged to tap devices */
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- what the plan and the host allow ---- */
 
 static int check_plan(const struct plan *plan, struct s1_error *err)
@@ -512,7 +505,7 @@ int cmd_kvm(int argc, char **argv)
     struct qemu_messages qm = { 0 };
     bool out_open = true, err_open = true, qerr_open = true, ended = false;
     int qemu_wait = 0;
-    long long boot_deadline = now_ms() + boot_timeout_ms(vm.hardware), kill_deadline = 0;
+    long long boot_deadline = monotonic_ms() + boot_timeout_ms(vm.hardware), kill_deadline = 0;
     bool timed_out = false;
     while (!ended || !ch.eof || out_open || err_open || qerr_open) {
         struct pollfd fds[5] = {
@@ -521,7 +514,7 @@ int cmd_kvm(int argc, char **argv)
             { .fd = qerr_open ? vm.qemu_stderr[0] : -1, .events = POLLIN },
         };
         long long deadline = ended ? 0 : !st.booted ? boot_deadline : kill_deadline;
-        int timeout = deadline ? (int) (deadline > now_ms() ? deadline - now_ms() : 0) : -1;
+        int timeout = deadline ? (int) (deadline > monotonic_ms() ? deadline - monotonic_ms() : 0) : -1;
         /* once QEMU is gone, what it left in the sockets is all there is */
         if (ended)
             timeout = 0;
@@ -567,7 +560,7 @@ int cmd_kvm(int argc, char **argv)
                 s1_log("asking the VM to stop the pod");
                 if (s1_write_all(ch.fd, "term\n", 5) < 0)
                     kill(qemu, SIGKILL);
-                kill_deadline = now_ms() + STOP_GRACE_MS;
+                kill_deadline = monotonic_ms() + STOP_GRACE_MS;
             }
             continue;
         }

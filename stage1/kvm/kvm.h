@@ -30,9 +30,13 @@
 /* In the share: the plan and the pod files the guest reads (seccomp filters). */
 #define KVM_SHARE_PLAN_DIR "kvm"
 
-/* enter frames: a type byte, a 4-byte big-endian length, the data. The host sends one request
- * (APP NUL ARG0 NUL ARG1 ...), then its stdin (an empty frame at EOF); the guest sends the
- * command's stdout and stderr and finally its exit status (decimal). */
+/* enter frames: a type byte, a 4-byte big-endian length, the data. The host says hello with a
+ * nonce of its own and waits for the guest's ready with the same nonce; then it sends one request
+ * (APP NUL ARG0 NUL ARG1 ...) and its stdin (an empty frame at EOF); the guest sends the command's
+ * stdout and stderr and finally its exit status (decimal). The handshake is there because the
+ * guest can read a new host's first bytes before its port reports the host connected (enter.c). */
+#define FRAME_HELLO 'H'
+#define FRAME_READY 'Y'
 #define FRAME_REQUEST 'R'
 #define FRAME_STDIN 'I'
 #define FRAME_STDOUT 'O'
@@ -49,6 +53,8 @@ int frame_write(int fd, char type, const void *data, size_t len);
 ssize_t frame_fill(struct frame_reader *r, int fd);
 /* Takes the next complete frame out of the reader: returns 1 with type, data, len; 0 when none is complete. */
 int frame_next(struct frame_reader *r, char *type, char *data, size_t *len);
+/* The type of the next complete frame, left in the reader; 0 when none is complete. */
+char frame_peek(const struct frame_reader *r);
 
 /* The pod's network in the VM (net.c): each CNI interface of the pod's network namespace is
  * bridged to a tap device there, and the VM's NIC takes its address, MAC, MTU and routes. */
