@@ -40,10 +40,44 @@ int s1_wrap(struct s1_error *err, const char *fmt, ...)
     return -1;
 }
 
+const char *s1_strerror(int errnum)
+{
+    /* musl words these differently from glibc; users (and stage0's messages) know glibc's */
+    switch (errnum) {
+    case EIO: return "Input/output error";
+    case ECHILD: return "No child processes";
+    case ENOMEM: return "Cannot allocate memory";
+    case EBUSY: return "Device or resource busy";
+    case EXDEV: return "Invalid cross-device link";
+    case EMFILE: return "Too many open files";
+    case ENOTTY: return "Inappropriate ioctl for device";
+    case ESPIPE: return "Illegal seek";
+    case ENAMETOOLONG: return "File name too long";
+    case ELOOP: return "Too many levels of symbolic links";
+    case EOVERFLOW: return "Value too large for defined data type";
+    case EILSEQ: return "Invalid or incomplete multibyte or wide character";
+    case ENOTSOCK: return "Socket operation on non-socket";
+    case EMSGSIZE: return "Message too long";
+    case EOPNOTSUPP: return "Operation not supported";
+    case EADDRINUSE: return "Address already in use";
+    case EADDRNOTAVAIL: return "Cannot assign requested address";
+    case ENETUNREACH: return "Network is unreachable";
+    case ECONNABORTED: return "Software caused connection abort";
+    case EISCONN: return "Transport endpoint is already connected";
+    case ENOTCONN: return "Transport endpoint is not connected";
+    case ETIMEDOUT: return "Connection timed out";
+    case EHOSTUNREACH: return "No route to host";
+    case EINPROGRESS: return "Operation now in progress";
+    case EUCLEAN: return "Structure needs cleaning";
+    case EDQUOT: return "Disk quota exceeded";
+    default: return strerror(errnum);
+    }
+}
+
 void s1_format(const struct s1_error *err, char *buf, size_t len)
 {
     if (err->errnum)
-        snprintf(buf, len, "stage1: %s: %s\n", err->msg, strerror(err->errnum));
+        snprintf(buf, len, "stage1: %s: %s\n", err->msg, s1_strerror(err->errnum));
     else
         snprintf(buf, len, "stage1: %s\n", err->msg);
 }

@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "libc_compat.h"
+
 /* The exit status stage1 uses for its own failures. */
 #define S1_EXIT_FAILURE 254
 
@@ -26,6 +28,8 @@ int s1_fail(struct s1_error *err, int errnum, const char *fmt, ...)
 /* Puts context in front of a recorded failure ("app web: " + msg) and returns -1. */
 int s1_wrap(struct s1_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats the one line stage1 prints: "stage1: <what>: <strerror>\n". */
+/* strerror, in glibc's words (stage1 links musl, whose words differ for some). */
+const char *s1_strerror(int errnum);
 void s1_format(const struct s1_error *err, char *buf, size_t len);
 /* Prints the error on stderr (and on the detach report fd or the status channel, if any)
  * and exits 254. */

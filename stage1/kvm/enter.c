@@ -148,7 +148,7 @@ static bool serve_enter(struct plan *plan, int port, struct frame_reader *r, cha
     }
     int in[2], out[2], errp[2];
     if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
-        say(port, "stage1: enter: pipe: %s\n", strerror(errno));
+        say(port, "stage1: enter: pipe: %s\n", s1_strerror(errno));
         frame_write(port, FRAME_EXIT, "254", 3);
         return true;
     }
