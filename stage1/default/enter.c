@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -187,6 +188,15 @@ int cmd_enter(int argc, char **argv)
     int userns_fd = plan.userns == USERNS_NONE ? -1 : open_pod_userns(pid, &err);
     if ((plan.userns != USERNS_NONE && userns_fd < 0) || join_pod(pid, &err) < 0)
         s1_die(&err);
+    /* The signals a process sends to enter (a script's timeout, a unit stopping) are passed to the
+     * command, and enter waits for its end; a terminal's own signals reach the command directly,
+     * as it is in the terminal's process group. Blocked before the fork so none is missed. */
+    sigset_t waited, old;
+    sigemptyset(&waited);
+    for (const int *sig = (const int[]) { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD, 0 }; *sig; sig++)
+        sigaddset(&waited, *sig);
+    sigprocmask(SIG_BLOCK, &waited, &old);
+    pid_t parent = getpid();
     /* setns(pid) applies to children only */
     pid_t child = fork();
     if (child < 0) {
@@ -194,16 +204,33 @@ int cmd_enter(int argc, char **argv)
         s1_die(&err);
     }
     if (child == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        /* an enter killed outright takes its command along (kept across execve as long as the
+         * command's credentials do not change). While it lives, getppid() is 0 (the parent is
+         * outside the pod's pid namespace) or the parent (fly); another means it is gone already. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || (getppid() != 0 && getppid() != parent))
+            _exit(S1_EXIT_FAILURE);
         /* confined as the app is, but as root: enter is the operator's way in */
         if (confine_cgroups_and_oom(&plan, app, &err) < 0 || confine_userns(userns_fd, &err) < 0)
             s1_die(&err);
         exec_as_app_root(app, cmd);
     }
-    int ws;
-    while (waitpid(child, &ws, 0) < 0)
-        if (errno != EINTR) {
+    for (;;) {
+        siginfo_t info;
+        int sig = sigwaitinfo(&waited, &info);
+        if (sig < 0 && errno != EINTR) {
+            s1_fail(&err, errno, "sigwaitinfo");
+            s1_die(&err);
+        }
+        if (sig > 0 && sig != SIGCHLD && info.si_code <= 0) /* from a process (SI_USER, SI_QUEUE, SI_TKILL) */
+            kill(child, sig);
+        int ws;
+        pid_t done = waitpid(child, &ws, WNOHANG);
+        if (done < 0 && errno != EINTR) {
             s1_fail(&err, errno, "wait");
             s1_die(&err);
         }
-    return wait_status_code(ws);
+        if (done == child)
+            return wait_status_code(ws);
+    }
 }

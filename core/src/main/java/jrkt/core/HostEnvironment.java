@@ -19,6 +19,11 @@ public final class HostEnvironment {
 
     public static Map<String, String> get() { return restore(System.getenv()); }
 
+    /** The same as NAME=VALUE strings: the environment for an execve of stage1. */
+    public static String[] array() {
+        return get().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
     static Map<String, String> restore(Map<String, String> jvm) {
         String saved = jvm.get(CALLER_LC_ALL);
         if (saved == null) return jvm;

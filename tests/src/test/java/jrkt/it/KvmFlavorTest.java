@@ -118,6 +118,14 @@ class KvmFlavorTest {
         assertTrue(env.run("enter", uuid, "/bin/ps", "-o", "args").expectSuccess().out().contains("trap 'echo stopping"),
             "a second enter sees the app's processes");
 
+        // An enter whose caller goes away has its command killed in the VM, and the next enter is served.
+        try (Jrkt.Background gone = env.jrkt().start("enter", uuid, "/bin/sh", "-c", "echo begun; exec sleep 1001")) {
+            PodEnv.await("the enter's command to begin", 60, () -> gone.stdoutSoFar().contains("begun"));
+            gone.kill9();
+        }
+        PodEnv.await("the abandoned enter's command to be gone", 30,
+            () -> !env.run("enter", uuid, "/bin/ps", "-o", "args").expectSuccess().out().contains("sleep 1001"));
+
         env.run("stop", uuid).expectSuccess();
         Map<String, String> status = env.awaitState(uuid, "exited", 60);
         assertEquals("7", status.get("exit"), "the app got SIGTERM in the VM and ended by itself: " + status);

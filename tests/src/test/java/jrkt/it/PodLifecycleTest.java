@@ -60,6 +60,16 @@ class PodLifecycleTest {
 
         Jrkt.Result status = env.run("enter", uuid, "sh", "-c", "exit 9");
         assertEquals(9, status.exitCode(), "enter exits with the command's status: " + status);
+
+        // jrkt enter is the enter itself (no jrkt process in between): SIGTERM, as a script's
+        // timeout sends it, ends the command in the pod rather than leaving it behind
+        try (Jrkt.Background timedOut = env.jrkt().start("enter", uuid, "sh", "-c", "echo begun; exec sleep 1001")) {
+            PodEnv.await("the enter's command to begin", 30, () -> timedOut.stdoutSoFar().contains("begun"));
+            timedOut.process().destroy();
+            assertEquals(143, timedOut.await(30).exitCode(), "the enter ended by SIGTERM");
+        }
+        PodEnv.await("the command of the enter that was ended to be gone", 30,
+            () -> !env.run("enter", uuid, "ps", "-o", "args").expectSuccess().out().contains("sleep 1001"));
     }
 
     @Test

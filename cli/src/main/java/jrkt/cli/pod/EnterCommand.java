@@ -31,6 +31,7 @@ public final class EnterCommand extends BaseCommand {
         List<String> rest = new ArrayList<>(arguments);
         String uuid = podArgument.uuidFile == null && !rest.isEmpty() ? rest.removeFirst() : null;
         Pod pod = podArgument.resolve(jrkt().dataDir(), uuid);
-        return PodEnter.enter(pod, app, rest, jrkt().debug());
+        PodEnter.enter(pod, app, rest, jrkt().debug()); // becomes stage1's enter, whose status is the command's
+        throw new IllegalStateException("unreachable: enter returned");
     }
 }

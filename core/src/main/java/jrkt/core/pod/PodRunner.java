@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import jrkt.core.JrktException;
 import jrkt.core.Phases;
 import jrkt.core.isolation.Cgroups;
@@ -44,7 +43,7 @@ public final class PodRunner {
             linux.chdir(runDir.toString());
             Phases.mark("exec");
             if (options.debug()) System.err.print(Phases.report("exec")); // the last jrkt does before it is stage1
-            linux.execve(exe.toString(), argv(exe, options, lock.fd(), uuid).toArray(String[]::new), environment());
+            linux.execve(exe.toString(), argv(exe, options, lock.fd(), uuid).toArray(String[]::new), jrkt.core.HostEnvironment.array());
             throw new JrktException("execve of stage1 " + exe + " returned");
         } catch (SysException | RuntimeException e) {
             // Put the pod back where it was so that it can be retried, then let the lock go.
@@ -114,11 +113,5 @@ public final class PodRunner {
         argv.add("--lock-fd=" + lockFd);
         argv.add(uuid);
         return argv;
-    }
-
-    private static String[] environment() {
-        List<String> env = new ArrayList<>();
-        for (Map.Entry<String, String> e : jrkt.core.HostEnvironment.get().entrySet()) env.add(e.getKey() + "=" + e.getValue());
-        return env.toArray(String[]::new);
     }
 }

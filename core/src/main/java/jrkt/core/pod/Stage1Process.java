@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jrkt.core.JrktException;
 
-/** Runs a stage1 entrypoint (enter, stop, gc) as a child process with the pod directory as working directory. */
+/** Runs a stage1 entrypoint (stop, gc; enter is exec'd instead, see PodEnter) as a child process with the pod directory as working directory. */
 final class Stage1Process {
     private Stage1Process() {}
 
