@@ -308,20 +308,29 @@ class LinuxTest {
     @Test
     void withJrktsLibraryNoForeignMemoryClassIsLoaded() throws Exception {
         Path log = dir.resolve("classes.log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED", "-Xlog:class+load=info:file=" + log,
-            "-Djrkt.native.gate=" + System.getProperty("jrkt.native.gate"), "-cp", System.getProperty("java.class.path"),
-            GateOnlyChild.class.getName(), dir.toString());
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.waitFor(), output);
-        assertEquals("jni 1 ENOENT", output.strip());
+        assertEquals("jni 1 ENOENT", runGateChild(jniGate(), "-Xlog:class+load=info:file=" + log));
         // the JVM itself loads four jdk.internal.foreign.abi classes as it boots, whatever runs
         List<String> vmOwn = List.of("abi.NativeEntryPoint ", "abi.ABIDescriptor ", "abi.VMStorage ", "abi.UpcallLinker$CallRegs ");
         List<String> foreign = Files.readAllLines(log).stream()
             .filter(l -> l.contains("java.lang.foreign.") || l.contains("jdk.internal.foreign.") || l.contains("jrkt.sys.FfmGate"))
             .filter(l -> vmOwn.stream().noneMatch(c -> l.contains("jdk.internal.foreign." + c))).toList();
         assertEquals(List.of(), foreign);
+    }
+
+    @Test
+    void withoutJrktsLibraryTheSameCallsTakeTheFfmGate() throws Exception {
+        assertEquals("ffm 1 ENOENT", runGateChild("", "-Xshare:auto"));
+    }
+
+    /** Runs GateOnlyChild with that gate ("" for none) and one more JVM option; its output line. */
+    private String runGateChild(String gate, String jvmOption) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED", jvmOption, "-Djrkt.native.gate=" + gate, "-cp", System.getProperty("java.class.path"),
+            GateOnlyChild.class.getName(), Files.createTempDirectory(dir, "child").toString());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        return output.strip();
     }
 
     /** The library the build made (sys/pom.xml names it for the tests). */
