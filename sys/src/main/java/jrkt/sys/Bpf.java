@@ -1,13 +1,8 @@
 package jrkt.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.util.Optional;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import jrkt.sys.Scratch.Block;
 
 /**
  * The bpf(2) calls jrkt makes to put a device program on a cgroup v2 cgroup: load a program,
@@ -30,17 +25,12 @@ public final class Bpf {
 
     private static Downcall.Function syscall() {
         Downcall.Function h = syscall;
-        if (h == null) {
-            Optional<MemorySegment> symbol = Linker.nativeLinker().defaultLookup().find("syscall");
-            if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no syscall");
-            h = Downcall.bind(symbol.get());
-            syscall = h;
-        }
+        if (h == null) syscall = h = Downcall.libc("syscall");
         return h;
     }
 
-    private static long bpf(MemorySegment state, int command, MemorySegment attr) {
-        return Downcall.call(syscall(), state, SYS_BPF, command, attr.address(), attr.byteSize());
+    private static long bpf(Scratch s, int command, Block attr) {
+        return Downcall.call(syscall(), s.errnoSlot(), SYS_BPF, command, attr.address(), attr.bytes().capacity());
     }
 
     /**
@@ -50,59 +40,58 @@ public final class Bpf {
      */
     public static int loadProgram(int programType, int expectedAttachType, byte[] insns, String license) throws SysException {
         if (insns.length % 8 != 0) throw new IllegalArgumentException("eBPF instructions are 8 bytes each, got " + insns.length + " bytes");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Downcall.callState(arena);
-            MemorySegment code = arena.allocateFrom(JAVA_BYTE, insns);
-            MemorySegment lic = arena.allocateFrom(license);
-            MemorySegment attr = arena.allocate(72); // up to and including expected_attach_type; zeroed
-            attr.set(JAVA_INT, 0, programType);
-            attr.set(JAVA_INT, 4, insns.length / 8);
-            attr.set(JAVA_LONG, 8, code.address());
-            attr.set(JAVA_LONG, 16, lic.address());
-            attr.set(JAVA_INT, 68, expectedAttachType);
-            long fd = bpf(state, BPF_PROG_LOAD, attr);
-            if (fd >= 0) return (int) fd;
-            int errno = Downcall.errno(state);
-            MemorySegment log = arena.allocate(LOG_SIZE);
-            attr.set(JAVA_INT, 24, 1);         // log_level
-            attr.set(JAVA_INT, 28, LOG_SIZE);  // log_size
-            attr.set(JAVA_LONG, 32, log.address());
-            fd = bpf(state, BPF_PROG_LOAD, attr);
-            if (fd >= 0) return (int) fd;
-            String verifier = log.getString(0).strip();
-            throw new SysException("bpf", "BPF_PROG_LOAD" + (verifier.isEmpty() ? "" : " (verifier: " + verifier.replace('\n', ' ') + ")"),
-                errno, FfmLinux.strerror(errno));
-        }
+        Scratch s = Scratch.begin();
+        Block code = s.allocate(insns.length);
+        code.bytes().put(0, insns);
+        long lic = s.cString(license);
+        Block attr = s.allocate(72); // up to and including expected_attach_type; zeroed
+        ByteBuffer a = attr.bytes();
+        a.putInt(0, programType);
+        a.putInt(4, insns.length / 8);
+        a.putLong(8, code.address());
+        a.putLong(16, lic);
+        a.putInt(68, expectedAttachType);
+        long fd = bpf(s, BPF_PROG_LOAD, attr);
+        if (fd >= 0) return (int) fd;
+        int errno = s.errno();
+        Block log = s.allocate(LOG_SIZE);
+        a.putInt(24, 1);         // log_level
+        a.putInt(28, LOG_SIZE);  // log_size
+        a.putLong(32, log.address());
+        fd = bpf(s, BPF_PROG_LOAD, attr);
+        if (fd >= 0) return (int) fd;
+        String verifier = nulTerminated(log.copy(LOG_SIZE)).strip();
+        throw new SysException("bpf", "BPF_PROG_LOAD" + (verifier.isEmpty() ? "" : " (verifier: " + verifier.replace('\n', ' ') + ")"),
+            errno, FfmLinux.strerror(errno));
     }
 
     /** BPF_PROG_ATTACH of a program to a target (a cgroup directory's fd); flags 0 replaces the one attached before. */
     public static void attach(int targetFd, int programFd, int attachType, int flags) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Downcall.callState(arena);
-            MemorySegment attr = arena.allocate(20);
-            attr.set(JAVA_INT, 0, targetFd);
-            attr.set(JAVA_INT, 4, programFd);
-            attr.set(JAVA_INT, 8, attachType);
-            attr.set(JAVA_INT, 12, flags);
-            if (bpf(state, BPF_PROG_ATTACH, attr) != 0) {
-                int errno = Downcall.errno(state);
-                throw new SysException("bpf", "BPF_PROG_ATTACH to fd " + targetFd, errno, FfmLinux.strerror(errno));
-            }
+        Scratch s = Scratch.begin();
+        Block attr = s.allocate(20);
+        attr.bytes().putInt(0, targetFd).putInt(4, programFd).putInt(8, attachType).putInt(12, flags);
+        if (bpf(s, BPF_PROG_ATTACH, attr) != 0) {
+            int errno = s.errno();
+            throw new SysException("bpf", "BPF_PROG_ATTACH to fd " + targetFd, errno, FfmLinux.strerror(errno));
         }
     }
 
     /** BPF_PROG_QUERY: how many programs of this attach type are attached to the target itself. */
     public static int attachedCount(int targetFd, int attachType) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Downcall.callState(arena);
-            MemorySegment attr = arena.allocate(32);
-            attr.set(JAVA_INT, 0, targetFd);
-            attr.set(JAVA_INT, 4, attachType);
-            if (bpf(state, BPF_PROG_QUERY, attr) != 0) {
-                int errno = Downcall.errno(state);
-                throw new SysException("bpf", "BPF_PROG_QUERY of fd " + targetFd, errno, FfmLinux.strerror(errno));
-            }
-            return attr.get(JAVA_INT, 24);
+        Scratch s = Scratch.begin();
+        Block attr = s.allocate(32);
+        attr.bytes().putInt(0, targetFd).putInt(4, attachType);
+        if (bpf(s, BPF_PROG_QUERY, attr) != 0) {
+            int errno = s.errno();
+            throw new SysException("bpf", "BPF_PROG_QUERY of fd " + targetFd, errno, FfmLinux.strerror(errno));
         }
+        return attr.bytes().getInt(24);
+    }
+
+    /** The text before the first NUL (the verifier's log is a C string in its buffer). */
+    private static String nulTerminated(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

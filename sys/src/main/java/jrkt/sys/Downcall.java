@@ -1,29 +1,26 @@
 package jrkt.sys;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Calls C functions of at most six integer or pointer arguments that return an integer, a
  * pointer or nothing, all through one call shape: {@code long f(long, long, long, long, long,
- * long)}, with errno captured right after the call.
+ * long)}, with errno captured right after the call into an errno slot (4 bytes of native memory,
+ * see {@link Scratch#errnoSlot()}).
  *
- * <p>Two gates do the call. The usual one is {@link NativeGate}: one JNI method of jrkt's own
- * small library ({@code sys/src/main/c/gate.c}) that calls the function's address. The other,
- * when that library is not there (unit tests, a build without a C compiler), is an FFM downcall
- * handle of the one shape. Why not FFM alone: the JDK makes the first downcall handle of a
- * process by generating and loading some thirty classes, which the AOT cache cannot keep: 15-35
- * ms of wall time and 30-40 ms of CPU at every jrkt start that touches the store, a pod lock or
- * execve (measured in docs/design-notes.md), while the JNI gate's first call costs well under a
- * millisecond. Symbols are still found, and memory still allocated and read, with the FFM API.
+ * <p>Native memory is direct ByteBuffers in native byte order ({@link Scratch}): Java reads and
+ * writes them with ByteBuffer's own methods, which need no generated classes. Two gates do what
+ * only C can: find a symbol, tell a buffer's address, copy memory C hands back, and call. The
+ * usual one is {@link NativeGate}, jrkt's small JNI library ({@code sys/src/main/c/gate.c}); the
+ * other, when that library is not there (core's unit tests, a build without a C compiler), is
+ * {@link FfmGate}, the FFM API. Why not FFM alone: the first downcall handle of a process makes
+ * the JDK generate and load some thirty classes, and the first touch of FFM memory (ValueLayout,
+ * MemorySegment.get, allocateFrom) another nine to sixteen, none of which the AOT cache can keep:
+ * tens of milliseconds at every jrkt start (measured in docs/design-notes.md), while the JNI
+ * gate's first call costs well under a millisecond. With the JNI gate loaded, FfmGate is never
+ * loaded and no java.lang.foreign class is initialised.
  *
  * <p>Why one shape is correct: on x86-64 (System V) and aarch64 Linux every integer and pointer
  * argument travels in a general-purpose register of its own, and the result returns in one. A
@@ -37,84 +34,97 @@ import java.lang.invoke.MethodHandle;
  * more than six arguments.
  */
 public final class Downcall {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final FunctionDescriptor SHAPE =
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final long ERRNO_OFFSET = CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    /** The size of an errno slot: room for what either gate writes there. */
+    static final int ERRNO_SLOT_BYTES = 16;
     /** Where calls whose errno nobody reads leave it. */
-    private static final MemorySegment IGNORED_STATE = Arena.global().allocate(CALL_STATE);
+    private static final ByteBuffer IGNORED_ERRNO = Scratch.direct(ERRNO_SLOT_BYTES);
+    private static final long IGNORED_ERRNO_ADDRESS = address(IGNORED_ERRNO);
 
     private Downcall() {}
 
-    /** A C function to call through this class; binding it costs nothing until the FFM gate needs a handle. */
+    /** A C function to call through this class: its address, and the FFM gate's handle once it needs one. */
     public static final class Function {
-        private final MemorySegment symbol;
-        private volatile MethodHandle handle;
+        private final long address;
+        private volatile MethodHandle ffmHandle;
 
-        private Function(MemorySegment symbol) { this.symbol = symbol; }
+        private Function(long address) { this.address = address; }
 
-        private MethodHandle handle() {
-            MethodHandle h = handle;
-            if (h == null) handle = h = LINKER.downcallHandle(symbol, SHAPE, CAPTURE_ERRNO);
+        private MethodHandle ffmHandle() {
+            MethodHandle h = ffmHandle;
+            if (h == null) ffmHandle = h = FfmGate.handle(address);
             return h;
         }
     }
 
-    /** The function at symbol. */
-    public static Function bind(MemorySegment symbol) { return new Function(symbol); }
+    /** libc's function of that name; throws UnsatisfiedLinkError when there is none. */
+    public static Function libc(String name) {
+        long address = NativeGate.LOADED ? NativeGate.symbol(0, name) : FfmGate.symbol(0, name);
+        if (address == 0) throw new UnsatisfiedLinkError("libc has no " + name);
+        return new Function(address);
+    }
+
+    /** Loads a shared library by name (as dlopen finds it): a handle for {@link #find}; UnsatisfiedLinkError with the loader's reason. */
+    public static long openLibrary(String name) {
+        return NativeGate.LOADED ? NativeGate.open(name) : FfmGate.open(name);
+    }
+
+    /** The function of that name in a library {@link #openLibrary} opened; throws UnsatisfiedLinkError when there is none. */
+    public static Function find(long library, String libraryName, String name) {
+        long address = NativeGate.LOADED ? NativeGate.symbol(library, name) : FfmGate.symbol(library, name);
+        if (address == 0) throw new UnsatisfiedLinkError(libraryName + " has no " + name);
+        return new Function(address);
+    }
 
     /** Which gate calls go through: "jni" (jrkt's library) or "ffm" (see the class comment). */
     public static String gate() { return NativeGate.LOADED ? "jni" : "ffm"; }
 
-    /** A place for one call's errno, living as long as arena. */
-    public static MemorySegment callState(Arena arena) { return arena.allocate(CALL_STATE); }
-
-    /** The errno a call left in state. */
-    public static int errno(MemorySegment state) { return state.get(JAVA_INT, ERRNO_OFFSET); }
-
-    /** Calls the function with these arguments (pointers as addresses), errno into state. */
-    public static long call(Function function, MemorySegment state, long a, long b, long c, long d, long e, long f) {
-        if (NativeGate.LOADED) return NativeGate.call(function.symbol.address(), a, b, c, d, e, f, state.address() + ERRNO_OFFSET);
-        try {
-            return (long) function.handle().invokeExact(state, a, b, c, d, e, f);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+    /** Calls the function with these arguments (pointers as addresses); errno goes to the slot at errnoSlot. */
+    public static long call(Function function, long errnoSlot, long a, long b, long c, long d, long e, long f) {
+        if (NativeGate.LOADED) return NativeGate.call(function.address, a, b, c, d, e, f, errnoSlot);
+        return FfmGate.call(function.ffmHandle(), errnoSlot, a, b, c, d, e, f);
     }
 
-    public static long call(Function function, MemorySegment state) { return call(function, state, 0, 0, 0, 0, 0, 0); }
+    public static long call(Function function, long errnoSlot) { return call(function, errnoSlot, 0, 0, 0, 0, 0, 0); }
 
-    public static long call(Function function, MemorySegment state, long a) { return call(function, state, a, 0, 0, 0, 0, 0); }
+    public static long call(Function function, long errnoSlot, long a) { return call(function, errnoSlot, a, 0, 0, 0, 0, 0); }
 
-    public static long call(Function function, MemorySegment state, long a, long b) { return call(function, state, a, b, 0, 0, 0, 0); }
+    public static long call(Function function, long errnoSlot, long a, long b) { return call(function, errnoSlot, a, b, 0, 0, 0, 0); }
 
-    public static long call(Function function, MemorySegment state, long a, long b, long c) {
-        return call(function, state, a, b, c, 0, 0, 0);
+    public static long call(Function function, long errnoSlot, long a, long b, long c) {
+        return call(function, errnoSlot, a, b, c, 0, 0, 0);
     }
 
-    public static long call(Function function, MemorySegment state, long a, long b, long c, long d) {
-        return call(function, state, a, b, c, d, 0, 0);
+    public static long call(Function function, long errnoSlot, long a, long b, long c, long d) {
+        return call(function, errnoSlot, a, b, c, d, 0, 0);
     }
 
-    public static long call(Function function, MemorySegment state, long a, long b, long c, long d, long e) {
-        return call(function, state, a, b, c, d, e, 0);
+    public static long call(Function function, long errnoSlot, long a, long b, long c, long d, long e) {
+        return call(function, errnoSlot, a, b, c, d, e, 0);
     }
 
     /** For functions whose errno is of no interest (SQLite reports its errors itself). */
-    public static MemorySegment ignoredState() { return IGNORED_STATE; }
+    public static long ignoredErrno() { return IGNORED_ERRNO_ADDRESS; }
 
-    /** The address of a segment, 0 for NULL: how pointers are passed. */
-    public static long address(MemorySegment pointer) { return pointer.address(); }
+    /** The address of a direct buffer's memory (its position and limit play no part). */
+    public static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("a heap buffer has no address C may use");
+        return NativeGate.LOADED ? NativeGate.address(direct) : FfmGate.address(direct);
+    }
 
-    /** A returned pointer as a zero-length segment (reinterpret it to read). */
-    public static MemorySegment pointer(long address) { return MemorySegment.ofAddress(address); }
+    /** A copy of length bytes at address, which C handed back. */
+    public static byte[] bytes(long address, int length) {
+        if (length == 0) return new byte[0];
+        return NativeGate.LOADED ? NativeGate.bytes(address, length) : FfmGate.bytes(address, length);
+    }
 
-    /** Downcalls throw only what the JVM throws; anything checked here is a bug, not a failed call. */
-    private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
+    private static volatile Function strlen;
+
+    /** The NUL-terminated string at address (C's), as UTF-8; null for NULL. */
+    public static String cString(long address) {
+        if (address == 0) return null;
+        Function f = strlen;
+        if (f == null) strlen = f = libc("strlen");
+        long length = call(f, IGNORED_ERRNO_ADDRESS, address);
+        return new String(bytes(address, Math.toIntExact(length)), StandardCharsets.UTF_8);
     }
 }

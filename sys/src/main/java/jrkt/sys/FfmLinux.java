@@ -1,32 +1,22 @@
 package jrkt.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import jrkt.sys.Scratch.Block;
 
 /**
- * The {@link Linux} calls made through the FFM API (java.lang.foreign) on libc.
- * Each libc function is bound on its first use only, and all through the one downcall shape of
- * {@link Downcall}: the run path calls a handful of them and each new shape costs milliseconds.
- * errno is captured by the linker right after the call, before the JVM can clobber it.
+ * The {@link Linux} calls made on libc through {@link Downcall} (jrkt's JNI gate, or the FFM API
+ * without it; the name is from when FFM was the only way). Each libc function is found on its
+ * first use only, and all are called through Downcall's one shape; arguments and results live in
+ * the calling thread's {@link Scratch}. errno is captured by the gate right after the call,
+ * before the JVM can clobber it.
  */
 final class FfmLinux implements Linux {
     static final Linux INSTANCE = new FfmLinux();
-
-    private static final SymbolLookup LIBC = Linker.nativeLinker().defaultLookup();
 
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -75,46 +65,24 @@ final class FfmLinux implements Linux {
 
     private FfmLinux() {}
 
-    /** A libc function whose downcall handle is made on first use. */
+    /** A libc function found on first use. */
     private static final class Fn {
         private final String name;
-        private volatile Downcall.Function handle;
+        private volatile Downcall.Function function;
 
         Fn(String name) {
             this.name = name;
         }
 
         Downcall.Function handle() {
-            Downcall.Function h = handle;
-            if (h == null) {
-                Optional<MemorySegment> symbol = LIBC.find(name);
-                if (symbol.isEmpty()) throw new UnsatisfiedLinkError("libc has no " + name);
-                h = Downcall.bind(symbol.get());
-                handle = h;
-            }
-            return h;
+            Downcall.Function f = function;
+            if (f == null) function = f = Downcall.libc(name);
+            return f;
         }
     }
 
-    private static MemorySegment callState(Arena arena) { return Downcall.callState(arena); }
-
-    private static int errno(MemorySegment callState) { return Downcall.errno(callState); }
-
-    /** A C string's address, 0 (NULL) for null. */
-    private static long cString(Arena arena, String s) {
-        return s == null ? 0 : arena.allocateFrom(s).address();
-    }
-
-    /** A path's exact bytes, NUL-terminated: the address. */
-    private static long cBytes(Arena arena, byte[] path) {
-        MemorySegment c = arena.allocate(path.length + 1L);
-        MemorySegment.copy(path, 0, c, JAVA_BYTE, 0, path.length);
-        c.set(JAVA_BYTE, path.length, (byte) 0);
-        return c.address();
-    }
-
-    private static SysException failure(String call, String subject, MemorySegment callState) {
-        return failure(call, subject, errno(callState));
+    private static SysException failure(String call, String subject, Scratch scratch) {
+        return failure(call, subject, scratch.errno());
     }
 
     private static SysException failure(String call, String subject, int errno) {
@@ -122,75 +90,29 @@ final class FfmLinux implements Linux {
     }
 
     static String strerror(int errno) {
-        long message = Downcall.call(STRERROR.handle(), Downcall.ignoredState(), errno);
-        return Downcall.pointer(message).reinterpret(1024).getString(0);
+        return Downcall.cString(Downcall.call(STRERROR.handle(), Downcall.ignoredErrno(), errno));
     }
 
     @Override
     public void mount(String source, String target, String fstype, long flags, String data) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(MOUNT.handle(), state, cString(arena, source), cString(arena, target), cString(arena, fstype), flags, cString(arena, data));
-            if (rc != 0) throw failure("mount", (source == null ? "none" : source) + " on " + target, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(MOUNT.handle(), s.errnoSlot(), s.cString(source), s.cString(target), s.cString(fstype), flags, s.cString(data));
+        if (rc != 0) throw failure("mount", (source == null ? "none" : source) + " on " + target, s);
     }
 
     @Override
     public void umount2(String target, int flags) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(UMOUNT2.handle(), state, cString(arena, target), flags);
-            if (rc != 0) throw failure("umount2", target, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(UMOUNT2.handle(), s.errnoSlot(), s.cString(target), flags);
+        if (rc != 0) throw failure("umount2", target, s);
     }
 
-    /**
-     * One thread's errno slot and path buffer, reused by the calls a listing makes for every pod
-     * (open, flock, close: a lock test), instead of an arena per call.
-     */
-    private static final class Scratch {
-        static final int PATH_BYTES = 4096; // PATH_MAX, the NUL included
-        final MemorySegment state;
-        final MemorySegment path;
-
-        Scratch() {
-            Arena arena = Arena.ofAuto(); // freed with the thread's Scratch
-            state = Downcall.callState(arena);
-            path = arena.allocate(PATH_BYTES);
-        }
-
-        /** The path NUL-terminated in the buffer, or -1 when it does not fit (then the caller uses an arena). */
-        long path(String p) {
-            byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length >= PATH_BYTES) return -1;
-            MemorySegment.copy(bytes, 0, path, JAVA_BYTE, 0, bytes.length);
-            path.set(JAVA_BYTE, bytes.length, (byte) 0);
-            return path.address();
-        }
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
-
-    private static Scratch scratch() {
-        Scratch s = SCRATCH.get();
-        if (s == null) SCRATCH.set(s = new Scratch());
-        return s;
-    }
-
+    // open, flock and close: a listing's lock test of every pod, all in the thread's Scratch
     @Override
     public int open(String path, int flags, int mode) throws SysException {
-        Scratch scratch = scratch();
-        long cPath = scratch.path(path);
-        if (cPath < 0) {
-            try (Arena arena = Arena.ofConfined()) {
-                return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cString(arena, path), flags, mode), scratch);
-            }
-        }
-        return opened(path, flags, (int) Downcall.call(OPEN.handle(), scratch.state, cPath, flags, mode), scratch);
-    }
-
-    private int opened(String path, int flags, int fd, Scratch scratch) throws SysException {
-        if (fd < 0) throw failure("open", path, scratch.state);
+        Scratch s = Scratch.begin();
+        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), s.cString(path), flags, mode);
+        if (fd < 0) throw failure("open", path, s);
         if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
         else inheritedFds.remove(fd);
         return fd;
@@ -199,18 +121,18 @@ final class FfmLinux implements Linux {
     @Override
     public void close(int fd) throws SysException {
         inheritedFds.remove(fd);
-        MemorySegment state = scratch().state;
-        int rc = (int) Downcall.call(CLOSE.handle(), state, fd);
-        if (rc != 0) throw failure("close", "fd " + fd, state);
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd);
+        if (rc != 0) throw failure("close", "fd " + fd, s);
     }
 
     @Override
     public boolean flock(int fd, int operation) throws SysException {
-        MemorySegment state = scratch().state;
-        int rc = (int) Downcall.call(FLOCK.handle(), state, fd, operation);
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(FLOCK.handle(), s.errnoSlot(), fd, operation);
         if (rc == 0) return true;
-        if ((operation & LOCK_NB) != 0 && errno(state) == Errno.EWOULDBLOCK) return false;
-        throw failure("flock", "fd " + fd, state);
+        if ((operation & LOCK_NB) != 0 && s.errno() == Errno.EWOULDBLOCK) return false;
+        throw failure("flock", "fd " + fd, s);
     }
 
     @Override
@@ -221,9 +143,9 @@ final class FfmLinux implements Linux {
     }
 
     private static int fcntl(int fd, int command, int argument) throws SysException {
-        MemorySegment state = scratch().state;
-        int rc = (int) Downcall.call(FCNTL.handle(), state, fd, command, argument);
-        if (rc < 0) throw failure("fcntl", "fd " + fd, state);
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(FCNTL.handle(), s.errnoSlot(), fd, command, argument);
+        if (rc < 0) throw failure("fcntl", "fd " + fd, s);
         return rc;
     }
 
@@ -238,11 +160,9 @@ final class FfmLinux implements Linux {
     }
 
     private void mknod(byte[] pathBytes, String path, int mode, long dev) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(MKNOD.handle(), state, cBytes(arena, pathBytes), mode, dev);
-            if (rc != 0) throw failure("mknod", path, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(MKNOD.handle(), s.errnoSlot(), s.cBytes(pathBytes), mode, dev);
+        if (rc != 0) throw failure("mknod", path, s);
     }
 
     @Override
@@ -256,11 +176,9 @@ final class FfmLinux implements Linux {
     }
 
     private void lchown(byte[] pathBytes, String path, int uid, int gid) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(LCHOWN.handle(), state, cBytes(arena, pathBytes), uid, gid);
-            if (rc != 0) throw failure("lchown", path, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(LCHOWN.handle(), s.errnoSlot(), s.cBytes(pathBytes), uid, gid);
+        if (rc != 0) throw failure("lchown", path, s);
     }
 
     @Override
@@ -274,11 +192,9 @@ final class FfmLinux implements Linux {
     }
 
     private void chmod(byte[] pathBytes, String path, int mode) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(CHMOD.handle(), state, cBytes(arena, pathBytes), mode);
-            if (rc != 0) throw failure("chmod", path, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(CHMOD.handle(), s.errnoSlot(), s.cBytes(pathBytes), mode);
+        if (rc != 0) throw failure("chmod", path, s);
     }
 
     @Override
@@ -288,23 +204,19 @@ final class FfmLinux implements Linux {
 
     @Override
     public void symlink(byte[] target, java.nio.file.Path link) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(SYMLINK.handle(), state, cBytes(arena, target), cBytes(arena, PathBytes.of(link)));
-            if (rc != 0) throw failure("symlink", link.toString(), state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(SYMLINK.handle(), s.errnoSlot(), s.cBytes(target), s.cBytes(PathBytes.of(link)));
+        if (rc != 0) throw failure("symlink", link.toString(), s);
     }
 
     @Override
     public byte[] readlink(java.nio.file.Path link) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            long cLink = cBytes(arena, PathBytes.of(link));
-            MemorySegment buffer = arena.allocate(4096); // PATH_MAX: no link target is longer
-            long n = Downcall.call(READLINK.handle(), state, cLink, buffer.address(), 4096L);
-            if (n < 0) throw failure("readlink", link.toString(), state);
-            return buffer.asSlice(0, n).toArray(JAVA_BYTE);
-        }
+        Scratch s = Scratch.begin();
+        long cLink = s.cBytes(PathBytes.of(link));
+        Block buffer = s.allocate(4096); // PATH_MAX: no link target is longer
+        long n = Downcall.call(READLINK.handle(), s.errnoSlot(), cLink, buffer.address(), 4096L);
+        if (n < 0) throw failure("readlink", link.toString(), s);
+        return buffer.copy((int) n);
     }
 
     @Override
@@ -313,16 +225,14 @@ final class FfmLinux implements Linux {
     }
 
     private void lutimes(byte[] pathBytes, String path, long atimeNanos, long mtimeNanos) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            MemorySegment times = arena.allocate(JAVA_LONG, 4); // struct timespec[2]
-            times.setAtIndex(JAVA_LONG, 0, Math.floorDiv(atimeNanos, 1_000_000_000L));
-            times.setAtIndex(JAVA_LONG, 1, Math.floorMod(atimeNanos, 1_000_000_000L));
-            times.setAtIndex(JAVA_LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
-            times.setAtIndex(JAVA_LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
-            int rc = (int) Downcall.call(UTIMENSAT.handle(), state, AT_FDCWD, cBytes(arena, pathBytes), times.address(), AT_SYMLINK_NOFOLLOW);
-            if (rc != 0) throw failure("utimensat", path, state);
-        }
+        Scratch s = Scratch.begin();
+        Block times = s.allocate(32); // struct timespec[2]
+        times.bytes().putLong(0, Math.floorDiv(atimeNanos, 1_000_000_000L));
+        times.bytes().putLong(8, Math.floorMod(atimeNanos, 1_000_000_000L));
+        times.bytes().putLong(16, Math.floorDiv(mtimeNanos, 1_000_000_000L));
+        times.bytes().putLong(24, Math.floorMod(mtimeNanos, 1_000_000_000L));
+        int rc = (int) Downcall.call(UTIMENSAT.handle(), s.errnoSlot(), AT_FDCWD, s.cBytes(pathBytes), times.address(), AT_SYMLINK_NOFOLLOW);
+        if (rc != 0) throw failure("utimensat", path, s);
     }
 
     @Override
@@ -336,12 +246,11 @@ final class FfmLinux implements Linux {
     }
 
     private void lsetxattr(byte[] pathBytes, String path, String name, byte[] value) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            MemorySegment bytes = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
-            int rc = (int) Downcall.call(LSETXATTR.handle(), state, cBytes(arena, pathBytes), cString(arena, name), bytes.address(), value.length, 0);
-            if (rc != 0) throw failure("lsetxattr", path + " " + name, state);
-        }
+        Scratch s = Scratch.begin();
+        Block bytes = s.allocate(Math.max(1, value.length));
+        bytes.bytes().put(0, value);
+        int rc = (int) Downcall.call(LSETXATTR.handle(), s.errnoSlot(), s.cBytes(pathBytes), s.cString(name), bytes.address(), value.length, 0);
+        if (rc != 0) throw failure("lsetxattr", path + " " + name, s);
     }
 
     @Override
@@ -355,29 +264,23 @@ final class FfmLinux implements Linux {
     }
 
     private byte[] lgetxattr(byte[] pathBytes, String path, String name) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            long cPath = cBytes(arena, pathBytes), cName = cString(arena, name);
-            while (true) {
-                long size = getxattr(state, cPath, cName, 0, 0);
-                if (size < 0) {
-                    if (errno(state) == Errno.ENODATA) return null;
-                    throw failure("lgetxattr", path + " " + name, state);
-                }
-                MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = getxattr(state, cPath, cName, buffer.address(), size);
-                if (read >= 0) return buffer.asSlice(0, read).toArray(JAVA_BYTE);
-                // the value grew between the two calls: ask its size again
-                if (errno(state) != Errno.ERANGE) {
-                    if (errno(state) == Errno.ENODATA) return null;
-                    throw failure("lgetxattr", path + " " + name, state);
-                }
+        Scratch s = Scratch.begin();
+        long cPath = s.cBytes(pathBytes), cName = s.cString(name);
+        while (true) {
+            long size = Downcall.call(LGETXATTR.handle(), s.errnoSlot(), cPath, cName, 0, 0);
+            if (size < 0) {
+                if (s.errno() == Errno.ENODATA) return null;
+                throw failure("lgetxattr", path + " " + name, s);
+            }
+            Block buffer = s.allocate((int) Math.max(size, 1));
+            long read = Downcall.call(LGETXATTR.handle(), s.errnoSlot(), cPath, cName, buffer.address(), size);
+            if (read >= 0) return buffer.copy((int) read);
+            // the value grew between the two calls: ask its size again
+            if (s.errno() != Errno.ERANGE) {
+                if (s.errno() == Errno.ENODATA) return null;
+                throw failure("lgetxattr", path + " " + name, s);
             }
         }
-    }
-
-    private static long getxattr(MemorySegment state, long path, long name, long buffer, long size) {
-        return Downcall.call(LGETXATTR.handle(), state, path, name, buffer, size);
     }
 
     @Override
@@ -391,22 +294,16 @@ final class FfmLinux implements Linux {
     }
 
     private List<String> llistxattr(byte[] pathBytes, String path) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            long cPath = cBytes(arena, pathBytes);
-            while (true) {
-                long size = listxattr(state, cPath, 0, 0);
-                if (size < 0) throw failure("llistxattr", path, state);
-                MemorySegment buffer = arena.allocate(Math.max(size, 1));
-                long read = listxattr(state, cPath, buffer.address(), size);
-                if (read >= 0) return splitNames(buffer.asSlice(0, read).toArray(JAVA_BYTE));
-                if (errno(state) != Errno.ERANGE) throw failure("llistxattr", path, state);
-            }
+        Scratch s = Scratch.begin();
+        long cPath = s.cBytes(pathBytes);
+        while (true) {
+            long size = Downcall.call(LLISTXATTR.handle(), s.errnoSlot(), cPath, 0, 0);
+            if (size < 0) throw failure("llistxattr", path, s);
+            Block buffer = s.allocate((int) Math.max(size, 1));
+            long read = Downcall.call(LLISTXATTR.handle(), s.errnoSlot(), cPath, buffer.address(), size);
+            if (read >= 0) return splitNames(buffer.copy((int) read));
+            if (s.errno() != Errno.ERANGE) throw failure("llistxattr", path, s);
         }
-    }
-
-    private static long listxattr(MemorySegment state, long path, long buffer, long size) {
-        return Downcall.call(LLISTXATTR.handle(), state, path, buffer, size);
     }
 
     /** The kernel lists names as "a\0b\0". */
@@ -424,74 +321,64 @@ final class FfmLinux implements Linux {
 
     @Override
     public void unshare(int flags) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(UNSHARE.handle(), state, flags);
-            if (rc != 0) throw failure("unshare", "0x" + Integer.toHexString(flags), state);
-        }
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(UNSHARE.handle(), s.errnoSlot(), flags);
+        if (rc != 0) throw failure("unshare", "0x" + Integer.toHexString(flags), s);
     }
 
     @Override
     public void setns(int fd, int nstype) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(SETNS.handle(), state, fd, nstype);
-            if (rc != 0) throw failure("setns", "fd " + fd, state);
-        }
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(SETNS.handle(), s.errnoSlot(), fd, nstype);
+        if (rc != 0) throw failure("setns", "fd " + fd, s);
     }
 
     @Override
     public int getpid() {
-        return (int) Downcall.call(GETPID.handle(), Downcall.ignoredState());
+        return (int) Downcall.call(GETPID.handle(), Downcall.ignoredErrno());
     }
 
     @Override
     public int geteuid() {
-        return (int) Downcall.call(GETEUID.handle(), Downcall.ignoredState());
+        return (int) Downcall.call(GETEUID.handle(), Downcall.ignoredErrno());
     }
 
     @Override
     public void kill(int pid, int signal) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(KILL.handle(), state, pid, signal);
-            if (rc != 0) throw failure("kill", "pid " + pid, state);
-        }
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(KILL.handle(), s.errnoSlot(), pid, signal);
+        if (rc != 0) throw failure("kill", "pid " + pid, s);
     }
 
     @Override
     public void setLinkUp(String name) throws SysException {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) throw failure("setLinkUp", name, Errno.EINVAL);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int fd = (int) Downcall.call(SOCKET.handle(), state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw failure("socket", "AF_INET for " + name, state);
-            try {
-                MemorySegment ifreq = arena.allocate(IFREQ_BYTES); // zeroed: the name stays NUL-terminated
-                ifreq.asSlice(0, bytes.length).copyFrom(MemorySegment.ofArray(bytes));
-                ioctl(state, fd, SIOCGIFFLAGS, ifreq, name);
-                short flags = ifreq.get(JAVA_SHORT, IFREQ_FLAGS_OFFSET);
-                ifreq.set(JAVA_SHORT, IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP));
-                ioctl(state, fd, SIOCSIFFLAGS, ifreq, name);
-            } finally {
-                close(fd);
-            }
+        Scratch s = Scratch.begin();
+        int fd = (int) Downcall.call(SOCKET.handle(), s.errnoSlot(), AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) throw failure("socket", "AF_INET for " + name, s);
+        try {
+            Block ifreq = s.allocate(IFREQ_BYTES); // zeroed: the name stays NUL-terminated
+            ifreq.bytes().put(0, bytes);
+            ioctl(s, fd, SIOCGIFFLAGS, ifreq, name);
+            short flags = ifreq.bytes().getShort(IFREQ_FLAGS_OFFSET);
+            ifreq.bytes().putShort(IFREQ_FLAGS_OFFSET, (short) (flags | IFF_UP));
+            ioctl(s, fd, SIOCSIFFLAGS, ifreq, name);
+        } finally {
+            close(fd);
         }
     }
 
-    private static void ioctl(MemorySegment state, int fd, long request, MemorySegment argument, String subject) throws SysException {
-        int rc = (int) Downcall.call(IOCTL.handle(), state, fd, request, argument.address());
-        if (rc != 0) throw failure("ioctl", subject + " 0x" + Long.toHexString(request), state);
+    private static void ioctl(Scratch s, int fd, long request, Block argument, String subject) throws SysException {
+        int rc = (int) Downcall.call(IOCTL.handle(), s.errnoSlot(), fd, request, argument.address());
+        if (rc != 0) throw failure("ioctl", subject + " 0x" + Long.toHexString(request), s);
     }
 
     @Override
     public void chdir(String path) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(CHDIR.handle(), state, cString(arena, path));
-            if (rc != 0) throw failure("chdir", path, state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(CHDIR.handle(), s.errnoSlot(), s.cString(path));
+        if (rc != 0) throw failure("chdir", path, s);
     }
 
     /**
@@ -502,37 +389,36 @@ final class FfmLinux implements Linux {
      */
     @Override
     public void execve(String path, String[] argv, String[] envp) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            long cPath = cString(arena, path);
-            long cArgv = cStringArray(arena, argv).address(), cEnvp = cStringArray(arena, envp).address();
-            closeOnExecAllButInherited(arena);
-            unblockAllSignals(arena);
-            int rc = (int) Downcall.call(EXECVE.handle(), state, cPath, cArgv, cEnvp);
-            throw failure("execve", path, state); // execve returns only when it failed (rc is -1)
-        }
+        Scratch s = Scratch.begin();
+        long cPath = s.cString(path);
+        long cArgv = cStringArray(s, argv), cEnvp = cStringArray(s, envp);
+        closeOnExecAllButInherited();
+        unblockAllSignals(s);
+        Downcall.call(EXECVE.handle(), s.errnoSlot(), cPath, cArgv, cEnvp);
+        throw failure("execve", path, s); // execve returns only when it failed (rc is -1)
     }
 
-    private void closeOnExecAllButInherited(Arena arena) throws SysException {
-        MemorySegment state = callState(arena);
-        int rc = (int) Downcall.call(CLOSE_RANGE.handle(), state, 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
-        if (rc != 0) throw failure("close_range", "3..", state);
+    private void closeOnExecAllButInherited() throws SysException {
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(CLOSE_RANGE.handle(), s.errnoSlot(), 3, -1 /* ~0U: every fd */, CLOSE_RANGE_CLOEXEC);
+        if (rc != 0) throw failure("close_range", "3..", s);
         for (int fd : inheritedFds) {
             int flags = fcntl(fd, F_GETFD, 0);
             fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
         }
     }
 
-    private static void unblockAllSignals(Arena arena) throws SysException {
-        MemorySegment emptySet = arena.allocate(SIGSET_BYTES); // zeroed: no signal in it
-        int error = (int) Downcall.call(PTHREAD_SIGMASK.handle(), Downcall.ignoredState(), SIG_SETMASK, emptySet.address(), 0);
+    private static void unblockAllSignals(Scratch s) throws SysException {
+        long emptySet = s.allocate(SIGSET_BYTES).address(); // zeroed: no signal in it
+        int error = (int) Downcall.call(PTHREAD_SIGMASK.handle(), Downcall.ignoredErrno(), SIG_SETMASK, emptySet, 0);
         if (error != 0) throw failure("pthread_sigmask", "SIG_SETMASK", error);
     }
 
-    private static MemorySegment cStringArray(Arena arena, String[] strings) {
-        MemorySegment array = arena.allocate(ADDRESS, strings.length + 1L); // zeroed, so NULL-terminated
-        for (int i = 0; i < strings.length; i++) array.setAtIndex(ADDRESS, i, arena.allocateFrom(strings[i]));
-        return array;
+    /** A NULL-terminated array of C strings: its address. */
+    private static long cStringArray(Scratch s, String[] strings) {
+        Block array = s.allocate(8 * (strings.length + 1)); // zeroed, so NULL-terminated
+        for (int i = 0; i < strings.length; i++) array.bytes().putLong(8 * i, s.cString(strings[i]));
+        return array.address();
     }
 
     // ---- directory fds ----
@@ -540,86 +426,78 @@ final class FfmLinux implements Linux {
     private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_ATTR_IMMUTABLE = 0x10, STATX_ATTR_APPEND = 0x20;
     private static final int STATX_SIZE = 256, DIRENTS_BUFFER = 32 * 1024;
-    private static final ThreadLocal<MemorySegment> DIRENTS = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(DIRENTS_BUFFER, 8));
 
-    private static MemorySegment cName(Arena arena, byte[] name) {
-        MemorySegment s = arena.allocate(name.length + 1L); // zeroed: NUL-terminated
-        MemorySegment.copy(name, 0, s, JAVA_BYTE, 0, name.length);
-        return s;
-    }
+    /** A thread's getdents64 buffer, reused: a deep tree is read one small directory at a time. */
+    private static final ThreadLocal<Block> DIRENTS = ThreadLocal.withInitial(() -> {
+        ByteBuffer buffer = Scratch.direct(DIRENTS_BUFFER);
+        return new Block(buffer, Downcall.address(buffer));
+    });
 
     private static String printable(byte[] name) { return new String(name, StandardCharsets.UTF_8); }
 
     @Override
     public int openat(int dirfd, byte[] name, int flags) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int fd = (int) Downcall.call(OPENAT.handle(), state, dirfd, cName(arena, name).address(), flags, 0);
-            if (fd < 0) throw failure("openat", printable(name), state);
-            if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
-            else inheritedFds.remove(fd);
-            return fd;
-        }
+        Scratch s = Scratch.begin();
+        int fd = (int) Downcall.call(OPENAT.handle(), s.errnoSlot(), dirfd, s.cBytes(name), flags, 0);
+        if (fd < 0) throw failure("openat", printable(name), s);
+        if ((flags & O_CLOEXEC) == 0) inheritedFds.add(fd);
+        else inheritedFds.remove(fd);
+        return fd;
     }
 
     // struct statx: stx_attributes at 8, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
     // stx_attributes_mask 56, stx_dev_major and stx_dev_minor (u32) at 136 and 140.
     @Override
     public FileStat statAt(int dirfd, byte[] name) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
-            int rc = (int) Downcall.call(STATX.handle(), state, dirfd, cName(arena, name).address(), flags, STATX_BASIC_STATS, buf.address());
-            if (rc != 0) throw failure("statx", name.length == 0 ? "fd " + dirfd : printable(name), state);
-            long attributes = buf.get(JAVA_LONG, 8) & buf.get(JAVA_LONG, 56);
-            int mode = Short.toUnsignedInt(buf.get(JAVA_SHORT, 28));
-            long dev = Linux.makedev(Integer.toUnsignedLong(buf.get(JAVA_INT, 136)), Integer.toUnsignedLong(buf.get(JAVA_INT, 140)));
-            return new FileStat(mode, dev, buf.get(JAVA_LONG, 32), buf.get(JAVA_LONG, 40),
-                (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0);
-        }
+        Scratch s = Scratch.begin();
+        Block statx = s.allocate(STATX_SIZE);
+        int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
+        int rc = (int) Downcall.call(STATX.handle(), s.errnoSlot(), dirfd, s.cBytes(name), flags, STATX_BASIC_STATS, statx.address());
+        if (rc != 0) throw failure("statx", name.length == 0 ? "fd " + dirfd : printable(name), s);
+        ByteBuffer buf = statx.bytes();
+        long attributes = buf.getLong(8) & buf.getLong(56);
+        int mode = Short.toUnsignedInt(buf.getShort(28));
+        long dev = Linux.makedev(Integer.toUnsignedLong(buf.getInt(136)), Integer.toUnsignedLong(buf.getInt(140)));
+        return new FileStat(mode, dev, buf.getLong(32), buf.getLong(40),
+            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0);
     }
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16) at 16, d_type (u8) at 18, d_name at 19.
     @Override
     public List<DirEntry> readDirectory(int dirfd) throws SysException {
         List<DirEntry> entries = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            MemorySegment buf = DIRENTS.get(); // reused: a deep tree is read one small directory at a time
-            while (true) {
-                long n = Downcall.call(GETDENTS64.handle(), state, dirfd, buf.address(), DIRENTS_BUFFER);
-                if (n < 0) throw failure("getdents64", "fd " + dirfd, state);
-                if (n == 0) return entries;
-                for (long off = 0; off < n; ) {
-                    int reclen = Short.toUnsignedInt(buf.get(JAVA_SHORT, off + 16));
-                    int type = Byte.toUnsignedInt(buf.get(JAVA_BYTE, off + 18));
-                    long start = off + 19, end = start;
-                    while (end < off + reclen && buf.get(JAVA_BYTE, end) != 0) end++;
-                    byte[] name = buf.asSlice(start, end - start).toArray(JAVA_BYTE);
-                    boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
-                    if (!dots) entries.add(new DirEntry(name, type));
-                    off += reclen;
-                }
+        Scratch s = Scratch.current();
+        Block dirents = DIRENTS.get();
+        ByteBuffer buf = dirents.bytes();
+        while (true) {
+            long n = Downcall.call(GETDENTS64.handle(), s.errnoSlot(), dirfd, dirents.address(), DIRENTS_BUFFER);
+            if (n < 0) throw failure("getdents64", "fd " + dirfd, s);
+            if (n == 0) return entries;
+            for (int off = 0; off < n; ) {
+                int reclen = Short.toUnsignedInt(buf.getShort(off + 16));
+                int type = Byte.toUnsignedInt(buf.get(off + 18));
+                int start = off + 19, end = start;
+                while (end < off + reclen && buf.get(end) != 0) end++;
+                byte[] name = new byte[end - start];
+                buf.get(start, name);
+                boolean dots = (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+                if (!dots) entries.add(new DirEntry(name, type));
+                off += reclen;
             }
         }
     }
 
     @Override
     public void unlinkat(int dirfd, byte[] name, int flags) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(UNLINKAT.handle(), state, dirfd, cName(arena, name).address(), flags);
-            if (rc != 0) throw failure("unlinkat", printable(name), state);
-        }
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(UNLINKAT.handle(), s.errnoSlot(), dirfd, s.cBytes(name), flags);
+        if (rc != 0) throw failure("unlinkat", printable(name), s);
     }
 
     @Override
     public void syncfs(int fd) throws SysException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = callState(arena);
-            int rc = (int) Downcall.call(SYNCFS.handle(), state, fd);
-            if (rc != 0) throw failure("syncfs", "fd " + fd, state);
-        }
+        Scratch s = Scratch.current();
+        int rc = (int) Downcall.call(SYNCFS.handle(), s.errnoSlot(), fd);
+        if (rc != 0) throw failure("syncfs", "fd " + fd, s);
     }
 }

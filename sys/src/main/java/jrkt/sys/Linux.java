@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The Linux calls jrkt makes directly. One interface so that the logic deciding what to
- * call can be tested apart from the calls; {@link #get()} is the FFM implementation.
+ * call can be tested apart from the calls; {@link #get()} is the one on libc (see {@link Downcall}).
  * Paths are plain strings as the kernel sees them; every method throws
  * {@link SysException} with the call, its subject and errno when the call fails.
  */

@@ -4,8 +4,8 @@ import jrkt.sys.sqlite.Sqlite;
 
 /**
  * Pays the first-use cost of native calls on a thread of its own, while the command's main
- * thread parses, reads its configuration and builds its request: the FFM classes and the JNI
- * gate's library (or, without the gate, the first downcall handle, for which the JDK generates
+ * thread parses, reads its configuration and builds its request: the JNI gate's library (or,
+ * without the gate, the FFM classes and the first downcall handle, for which the JDK generates
  * some thirty classes the AOT cache cannot keep: 10-35 ms), and libsqlite3, which must be loaded
  * before the store opens. Done here, both overlap with the main thread's own start.
  *
@@ -25,7 +25,7 @@ public final class NativeWarmUp {
 
     private static void run() {
         try {
-            Linux.get().getpid(); // the one downcall shape's handle and its generated classes
+            Linux.get().getpid(); // the gate's library (without it, the one downcall shape's handle)
             Sqlite.loadLibrary();
         } catch (RuntimeException | Error e) {
             // the first real use reports it

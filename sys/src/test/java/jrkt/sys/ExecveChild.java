@@ -4,7 +4,8 @@ import java.io.FileInputStream;
 
 /**
  * Run by {@link LinuxTest} as its own JVM: becomes multithreaded, opens fds, then execve's
- * a shell, in the inherited file's directory, that reports what it inherited. Arguments: inheritedPath privatePath [missing].
+ * a shell, in the inherited file's directory, that reports what it inherited. Arguments: inheritedPath privatePath
+ * [program [argument...]]: with a program, execve's that instead, right away.
  */
 public final class ExecveChild {
     public static void main(String[] args) throws Exception {
@@ -20,7 +21,7 @@ public final class ExecveChild {
         }
         if (args.length > 2) {
             try {
-                linux.execve(args[2], new String[] {args[2]}, new String[0]);
+                linux.execve(args[2], java.util.Arrays.copyOfRange(args, 2, args.length), new String[0]);
             } catch (SysException e) {
                 System.out.println("failed: " + e.getMessage());
                 return;

@@ -217,7 +217,7 @@ class LinuxTest {
     void execveReplacesAMultithreadedJvmKeepingOnlyTheInheritedFds() throws Exception {
         Path inherited = Files.writeString(dir.resolve("inherited"), "i");
         Path privateFile = Files.writeString(dir.resolve("private"), "p");
-        List<String> out = runChild(inherited.toString(), privateFile.toString());
+        List<String> out = runChild(jniGate(), inherited.toString(), privateFile.toString());
 
         String javaPid = out.get(0).split(" ")[2];
         int inheritedFd = Integer.parseInt(out.get(0).split(" ")[4]);
@@ -237,14 +237,110 @@ class LinuxTest {
     @Test
     void execveOfAMissingProgramThrowsAndTheJvmGoesOn() throws Exception {
         Path missing = dir.resolve("missing");
-        List<String> out = runChild("/dev/null", "/dev/null", missing.toString());
+        List<String> out = runChild(jniGate(), "/dev/null", "/dev/null", missing.toString());
         assertEquals(List.of("failed: execve(" + missing + "): No such file or directory (ENOENT)"), out);
     }
 
-    private static List<String> runChild(String... args) throws Exception {
+    @Test
+    void execveOfTheFfmGateWithoutJrktsLibraryKeepsTheSameFds() throws Exception {
+        Path inherited = Files.writeString(dir.resolve("inherited"), "i");
+        Path privateFile = Files.writeString(dir.resolve("private"), "p");
+        List<String> out = runChild("", inherited.toString(), privateFile.toString());
+        assertTrue(out.get(0).startsWith("java pid "), out.toString());
+        assertEquals("hello from execve", out.get(out.size() - 1));
+        List<String> fds = out.subList(3, out.size() - 2).stream().filter(l -> l.contains("->")).toList();
+        assertEquals(4, fds.size(), "stdin, stdout, stderr and the inherited fd: " + fds);
+    }
+
+    @Test
+    void execveHandsOverArgumentsLargerThanTheScratchBuffer() throws Exception {
+        // 40 KiB of arguments, beyond the 16 KiB a thread's Scratch holds, with bytes beyond ASCII
+        String big = "é".repeat(10_000) + "ü".repeat(10_000);
+        Path script = Files.writeString(dir.resolve("count.sh"), "printf '%s\n' \"$1\" | wc -c\n");
+        List<String> out = runChild(jniGate(), "/dev/null", "/dev/null", "/bin/sh", script.toString(), big);
+        assertEquals(List.of(String.valueOf(big.getBytes(StandardCharsets.UTF_8).length + 1)), out.stream().map(String::strip).toList());
+    }
+
+    @Test
+    void aPathLongerThanTheScratchBufferReachesTheKernelWhole() {
+        // the kernel refuses it for its length (not EFAULT: the whole string was there, NUL-terminated)
+        String longPath = "/" + "d".repeat(20_000);
+        SysException e = assertThrows(SysException.class, () -> linux.open(longPath, Linux.O_RDONLY, 0));
+        assertEquals(36 /* ENAMETOOLONG */, e.errno());
+        assertTrue(e.getMessage().endsWith(": File name too long (errno 36)"), e.getMessage());
+    }
+
+    @Test
+    void namesThatAreNotUtf8RoundTripThroughDirectoryCalls() throws Exception {
+        byte[] name = {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, '-', (byte) 0xff, (byte) 0xfe};
+        int dirfd = linux.open(dir.toString(), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
+        try {
+            linux.close(linux.openat(dirfd, name, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_CLOEXEC));
+            List<Linux.DirEntry> entries = linux.readDirectory(dirfd);
+            assertEquals(1, entries.size());
+            assertArrayEquals(name, entries.get(0).name());
+            assertEquals(Linux.DirEntry.DT_REG, entries.get(0).type());
+            assertTrue(linux.statAt(dirfd, name).isRegularFile());
+            Path link = PathBytes.resolve(dir, new byte[] {'l', (byte) 0xff});
+            linux.symlink(name, link);
+            assertArrayEquals(name, linux.readlink(link));
+            linux.unlinkat(dirfd, name, 0);
+            SysException e = assertThrows(SysException.class, () -> linux.statAt(dirfd, name));
+            assertEquals(Errno.ENOENT, e.errno());
+        } finally {
+            linux.close(dirfd);
+        }
+    }
+
+    @Test
+    void aFailedCallCarriesItsOwnErrnoAndStrerrorsText() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        // ENOTDIR, then EEXIST on the same thread: each failure reports the errno of its own call
+        SysException notDir = assertThrows(SysException.class, () -> linux.open(file + "/below", Linux.O_RDONLY, 0));
+        assertEquals("open(" + file + "/below): Not a directory (ENOTDIR)", notDir.getMessage());
+        SysException exists = assertThrows(SysException.class,
+            () -> linux.open(file.toString(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, 0644));
+        assertEquals("open(" + file + "): File exists (EEXIST)", exists.getMessage());
+        SysException badFd = assertThrows(SysException.class, () -> linux.close(9999));
+        assertEquals("close(fd 9999): Bad file descriptor (EBADF)", badFd.getMessage());
+    }
+
+    @Test
+    void withJrktsLibraryNoForeignMemoryClassIsLoaded() throws Exception {
+        Path log = dir.resolve("classes.log");
+        assertEquals("jni 1 ENOENT", runGateChild(jniGate(), "-Xlog:class+load=info:file=" + log));
+        // the JVM itself loads four jdk.internal.foreign.abi classes as it boots, whatever runs
+        List<String> vmOwn = List.of("abi.NativeEntryPoint ", "abi.ABIDescriptor ", "abi.VMStorage ", "abi.UpcallLinker$CallRegs ");
+        List<String> foreign = Files.readAllLines(log).stream()
+            .filter(l -> l.contains("java.lang.foreign.") || l.contains("jdk.internal.foreign.") || l.contains("jrkt.sys.FfmGate"))
+            .filter(l -> vmOwn.stream().noneMatch(c -> l.contains("jdk.internal.foreign." + c))).toList();
+        assertEquals(List.of(), foreign);
+    }
+
+    @Test
+    void withoutJrktsLibraryTheSameCallsTakeTheFfmGate() throws Exception {
+        assertEquals("ffm 1 ENOENT", runGateChild("", "-Xshare:auto"));
+    }
+
+    /** Runs GateOnlyChild with that gate ("" for none) and one more JVM option; its output line. */
+    private String runGateChild(String gate, String jvmOption) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED", jvmOption, "-Djrkt.native.gate=" + gate, "-cp", System.getProperty("java.class.path"),
+            GateOnlyChild.class.getName(), Files.createTempDirectory(dir, "child").toString());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        return output.strip();
+    }
+
+    /** The library the build made (sys/pom.xml names it for the tests). */
+    private static String jniGate() { return System.getProperty("jrkt.native.gate"); }
+
+    /** Runs ExecveChild; gate is the JNI library to load, "" for the FFM gate. */
+    private static List<String> runChild(String gate, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            "--enable-native-access=ALL-UNNAMED", "-Djrkt.native.gate=" + gate, "-cp", System.getProperty("java.class.path"),
             ExecveChild.class.getName()));
         command.addAll(List.of(args));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

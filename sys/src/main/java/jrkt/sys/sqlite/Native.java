@@ -1,9 +1,5 @@
 package jrkt.sys.sqlite;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.util.Optional;
 import jrkt.sys.Downcall;
 
 /**
@@ -15,7 +11,7 @@ final class Native {
     static final String LIBRARY = "libsqlite3.so.0";
     static final String DEBIAN_PACKAGE = "libsqlite3-0";
 
-    /** Tells sqlite3_bind_* to copy the value before returning, so our arena can go away. */
+    /** Tells sqlite3_bind_* to copy the value before returning, so our scratch memory may be reused. */
     static final long TRANSIENT = -1L;
 
     // Called through the one downcall shape of jrkt.sys.Downcall: integers and pointers as longs.
@@ -46,26 +42,26 @@ final class Native {
 
     /** Loaded on first use; a missing library is remembered and reported on every open. */
     private static final class Library {
-        static final SymbolLookup LOOKUP;
-        static final IllegalArgumentException LOAD_ERROR;
+        static final long HANDLE;
+        static final UnsatisfiedLinkError LOAD_ERROR;
         static {
-            SymbolLookup lookup = null;
-            IllegalArgumentException error = null;
+            long handle = 0;
+            UnsatisfiedLinkError error = null;
             try {
-                lookup = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-            } catch (IllegalArgumentException e) {
+                handle = Downcall.openLibrary(LIBRARY);
+            } catch (UnsatisfiedLinkError e) {
                 error = e;
             }
-            LOOKUP = lookup;
+            HANDLE = handle;
             LOAD_ERROR = error;
         }
     }
 
-    /** Loads a library by name the way {@link Library} loads libsqlite3; the error is the one users see. */
-    static SymbolLookup load(String library) throws SqliteException {
+    /** Loads a library by name the way {@link Library} loads libsqlite3 (its handle); the error is the one users see. */
+    static long load(String library) throws SqliteException {
         try {
-            return SymbolLookup.libraryLookup(library, Arena.global());
-        } catch (IllegalArgumentException e) {
+            return Downcall.openLibrary(library);
+        } catch (UnsatisfiedLinkError e) {
             throw cannotLoad(library, e);
         }
     }
@@ -80,7 +76,7 @@ final class Native {
             "cannot load " + library + ", the SQLite library (install Debian package " + DEBIAN_PACKAGE + ")", cause);
     }
 
-    /** Makes the handles of the functions opening the store calls, so that they are ready when it does. */
+    /** Finds the functions opening the store calls, so that they are ready when it does. */
     static void bindOpenPath() {
         for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, EXEC, PREPARE_V2, STEP, RESET, FINALIZE, BIND_TEXT,
                 COLUMN_COUNT, COLUMN_TYPE, COLUMN_INT64, COLUMN_TEXT, COLUMN_BYTES}) {
@@ -88,45 +84,40 @@ final class Native {
         }
     }
 
-    /** A sqlite3 function whose downcall handle is made on first use. */
+    /** A sqlite3 function found on first use. */
     static final class Fn {
         private final String name;
-        private volatile Downcall.Function handle;
+        private volatile Downcall.Function function;
 
         Fn(String name) {
             this.name = name;
         }
 
         private Downcall.Function handle() {
-            Downcall.Function h = handle;
-            if (h == null) {
-                Optional<MemorySegment> symbol = Library.LOOKUP.find(name);
-                if (symbol.isEmpty()) throw new UnsatisfiedLinkError(LIBRARY + " has no " + name);
-                h = Downcall.bind(symbol.get());
-                handle = h;
-            }
-            return h;
+            Downcall.Function f = function;
+            if (f == null) function = f = Downcall.find(Library.HANDLE, LIBRARY, name);
+            return f;
         }
 
         // SQLite reports its errors itself (errmsg): errno is not read.
-        long call(long a) { return Downcall.call(handle(), Downcall.ignoredState(), a); }
+        long call(long a) { return Downcall.call(handle(), Downcall.ignoredErrno(), a); }
 
-        long call(long a, long b) { return Downcall.call(handle(), Downcall.ignoredState(), a, b); }
+        long call(long a, long b) { return Downcall.call(handle(), Downcall.ignoredErrno(), a, b); }
 
-        long call(long a, long b, long c) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c); }
+        long call(long a, long b, long c) { return Downcall.call(handle(), Downcall.ignoredErrno(), a, b, c); }
 
-        long call(long a, long b, long c, long d) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c, d); }
+        long call(long a, long b, long c, long d) { return Downcall.call(handle(), Downcall.ignoredErrno(), a, b, c, d); }
 
-        long call(long a, long b, long c, long d, long e) { return Downcall.call(handle(), Downcall.ignoredState(), a, b, c, d, e); }
+        long call(long a, long b, long c, long d, long e) { return Downcall.call(handle(), Downcall.ignoredErrno(), a, b, c, d, e); }
     }
 
     /** A NUL-terminated C string owned by SQLite, copied out as UTF-8. */
     static String cString(long p) {
-        return p == 0 ? null : MemorySegment.ofAddress(p).reinterpret(Long.MAX_VALUE).getString(0);
+        return Downcall.cString(p);
     }
 
-    static String errmsg(MemorySegment db) {
-        return cString(ERRMSG.call(db.address()));
+    static String errmsg(long db) {
+        return cString(ERRMSG.call(db));
     }
 
     static String errstr(int code) {

@@ -1,15 +1,12 @@
 package jrkt.sys.sqlite;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
+import jrkt.sys.Scratch;
 
 /**
- * SQLite through the system's libsqlite3 (Debian package libsqlite3-0), called with the FFM API.
+ * SQLite through the system's libsqlite3 (Debian package libsqlite3-0), called through {@link jrkt.sys.Downcall}.
  * Entry point: {@link #open(Path)}.
  */
 public final class Sqlite {
@@ -60,18 +57,15 @@ public final class Sqlite {
         Native.requireLibrary();
         // NOMUTEX: callers keep a connection to one thread at a time, so SQLite's own locking is waste.
         int flags = OPEN_READWRITE | OPEN_CREATE | OPEN_NOMUTEX | OPEN_EXRESCODE;
-        MemorySegment db;
-        int rc;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            rc = (int) Native.OPEN_V2.call(arena.allocateFrom(file.toString()).address(), out.address(), flags, 0);
-            db = out.get(ADDRESS, 0);
-        }
+        Scratch s = Scratch.begin();
+        Scratch.Block out = s.allocate(8); // sqlite3*
+        int rc = (int) Native.OPEN_V2.call(s.cString(file.toString()), out.address(), flags, 0);
+        long db = out.bytes().getLong(0);
         if (rc != OK) {
             // SQLite hands back a handle even on failure (except out of memory); it holds the message
-            String message = db.equals(MemorySegment.NULL) ? Native.errstr(rc) : Native.errmsg(db);
-            if (!db.equals(MemorySegment.NULL)) {
-                Native.CLOSE_V2.call(db.address());
+            String message = db == 0 ? Native.errstr(rc) : Native.errmsg(db);
+            if (db != 0) {
+                Native.CLOSE_V2.call(db);
             }
             throw new SqliteException("sqlite3_open_v2", rc, message + ": " + file, (String) null);
         }

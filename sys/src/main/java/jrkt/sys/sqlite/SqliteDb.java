@@ -1,12 +1,9 @@
 package jrkt.sys.sqlite;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import jrkt.sys.Scratch;
 
 /**
  * An open SQLite connection (a {@code sqlite3*}). Opened with NOMUTEX: use it from one thread
@@ -14,9 +11,10 @@ import java.time.Duration;
  */
 public final class SqliteDb implements AutoCloseable {
     private final Path file;
-    private MemorySegment handle;
+    /** The sqlite3*, 0 once closed. */
+    private long handle;
 
-    SqliteDb(MemorySegment handle, Path file) {
+    SqliteDb(long handle, Path file) {
         this.handle = handle;
         this.file = file;
     }
@@ -24,14 +22,14 @@ public final class SqliteDb implements AutoCloseable {
     /** The database file this connection was opened on. */
     public Path file() { return file; }
 
-    MemorySegment handle() {
-        if (handle == null) throw new IllegalStateException("SQLite connection to " + file + " is closed");
+    long handle() {
+        if (handle == 0) throw new IllegalStateException("SQLite connection to " + file + " is closed");
         return handle;
     }
 
     void extendedResultCodes() throws SqliteException {
         int rc;
-        rc = (int) Native.EXTENDED_RESULT_CODES.call(handle().address(), 1);
+        rc = (int) Native.EXTENDED_RESULT_CODES.call(handle(), 1);
         check("sqlite3_extended_result_codes", rc, null);
     }
 
@@ -39,35 +37,29 @@ public final class SqliteDb implements AutoCloseable {
     public void busyTimeout(Duration timeout) throws SqliteException {
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
         int rc;
-        rc = (int) Native.BUSY_TIMEOUT.call(handle().address(), millis);
+        rc = (int) Native.BUSY_TIMEOUT.call(handle(), millis);
         check("sqlite3_busy_timeout", rc, null);
     }
 
     /** Runs one or more ';'-separated statements, discarding any rows they return. */
     public void exec(String sql) throws SqliteException {
-        int rc;
-        try (Arena arena = Arena.ofConfined()) {
-            rc = (int) Native.EXEC.call(handle().address(), arena.allocateFrom(sql).address(), 0, 0, 0);
-        }
+        long db = handle();
+        int rc = (int) Native.EXEC.call(db, Scratch.begin().cString(sql), 0, 0, 0);
         check("sqlite3_exec", rc, sql);
     }
 
     /** Compiles one statement. The statement must be closed before (or with) this connection. */
     public SqliteStatement prepare(String sql) throws SqliteException {
-        MemorySegment stmt;
-        int rc;
-        long tailOffset;
+        long db = handle();
         byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment text = arena.allocateFrom(sql);
-            MemorySegment out = arena.allocate(ADDRESS);
-            MemorySegment tail = arena.allocate(ADDRESS);
-            rc = (int) Native.PREPARE_V2.call(handle().address(), text.address(), utf8.length + 1, out.address(), tail.address());
-            stmt = out.get(ADDRESS, 0);
-            tailOffset = tail.get(ADDRESS, 0).address() - text.address();
-        }
+        Scratch s = Scratch.begin();
+        long text = s.cBytes(utf8);
+        Scratch.Block out = s.allocate(16); // sqlite3_stmt* at 0, the tail's const char* at 8
+        int rc = (int) Native.PREPARE_V2.call(db, text, utf8.length + 1, out.address(), out.address() + 8);
+        long stmt = out.bytes().getLong(0);
+        long tailOffset = out.bytes().getLong(8) - text;
         check("sqlite3_prepare_v2", rc, sql);
-        SqliteStatement statement = stmt.equals(MemorySegment.NULL) ? null : new SqliteStatement(this, stmt, sql);
+        SqliteStatement statement = stmt == 0 ? null : new SqliteStatement(this, stmt, sql);
         // prepare compiles only the first statement; silently dropping the rest would hide a bug
         String rest = tailOffset >= 0 && tailOffset <= utf8.length
                 ? new String(utf8, (int) tailOffset, utf8.length - (int) tailOffset, StandardCharsets.UTF_8) : "";
@@ -80,7 +72,7 @@ public final class SqliteDb implements AutoCloseable {
 
     /** Rows changed by the most recent INSERT, UPDATE or DELETE on this connection. */
     public int changes() {
-        return (int) Native.CHANGES.call(handle().address());
+        return (int) Native.CHANGES.call(handle());
     }
 
     /** Throws the connection's current error if rc is not SQLITE_OK. */
@@ -98,9 +90,9 @@ public final class SqliteDb implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (handle == null) return;
-        MemorySegment h = handle;
-        handle = null;
-        Native.CLOSE_V2.call(h.address()); // only fails on a bad handle
+        if (handle == 0) return;
+        long h = handle;
+        handle = 0;
+        Native.CLOSE_V2.call(h); // only fails on a bad handle
     }
 }

@@ -1,10 +1,8 @@
 package jrkt.sys.sqlite;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import jrkt.sys.Downcall;
+import jrkt.sys.Scratch;
 
 /**
  * A compiled statement (a {@code sqlite3_stmt*}). Parameters and columns are numbered as SQLite
@@ -15,22 +13,23 @@ public final class SqliteStatement implements AutoCloseable {
     private final SqliteDb db;
     private final String sql;
     private final int columnCount;
-    private MemorySegment handle;
+    /** The sqlite3_stmt*, 0 once closed. */
+    private long handle;
     private boolean onRow;
 
-    SqliteStatement(SqliteDb db, MemorySegment handle, String sql) {
+    SqliteStatement(SqliteDb db, long handle, String sql) {
         this.db = db;
         this.handle = handle;
         this.sql = sql;
-        this.columnCount = (int) Native.COLUMN_COUNT.call(handle.address());
+        this.columnCount = (int) Native.COLUMN_COUNT.call(handle);
     }
 
     public String sql() { return sql; }
 
     public int columnCount() { return columnCount; }
 
-    private MemorySegment handle() {
-        if (handle == null) throw new IllegalStateException("SQLite statement is closed: " + sql);
+    private long handle() {
+        if (handle == 0) throw new IllegalStateException("SQLite statement is closed: " + sql);
         return handle;
     }
 
@@ -49,27 +48,25 @@ public final class SqliteStatement implements AutoCloseable {
 
     public SqliteStatement bind(int index, long value) throws SqliteException {
         int rc;
-        rc = (int) Native.BIND_INT64.call(handle().address(), index, value);
+        rc = (int) Native.BIND_INT64.call(handle(), index, value);
         db.check("sqlite3_bind_int64", rc, sql);
         return this;
     }
 
     public SqliteStatement bindNull(int index) throws SqliteException {
         int rc;
-        rc = (int) Native.BIND_NULL.call(handle().address(), index);
+        rc = (int) Native.BIND_NULL.call(handle(), index);
         db.check("sqlite3_bind_null", rc, sql);
         return this;
     }
 
     private SqliteStatement bindBytes(String call, Native.Fn fn, int index, byte[] bytes) throws SqliteException {
-        int rc;
-        try (Arena arena = Arena.ofConfined()) {
-            // at least one byte: a NULL pointer would bind SQL NULL instead of an empty value
-            MemorySegment copy = arena.allocate(Math.max(1, bytes.length));
-            MemorySegment.copy(bytes, 0, copy, JAVA_BYTE, 0, bytes.length);
-            // SQLITE_TRANSIENT: SQLite copies the value now, so the arena may close after the call
-            rc = (int) fn.call(handle().address(), index, copy.address(), bytes.length, Native.TRANSIENT);
-        }
+        long stmt = handle();
+        // at least one byte: a NULL pointer would bind SQL NULL instead of an empty value
+        Scratch.Block copy = Scratch.begin().allocate(Math.max(1, bytes.length));
+        copy.bytes().put(0, bytes);
+        // SQLITE_TRANSIENT: SQLite copies the value now, so the scratch memory may be reused after the call
+        int rc = (int) fn.call(stmt, index, copy.address(), bytes.length, Native.TRANSIENT);
         db.check(call, rc, sql);
         return this;
     }
@@ -78,7 +75,7 @@ public final class SqliteStatement implements AutoCloseable {
     public boolean step() throws SqliteException {
         onRow = false;
         int rc;
-        rc = (int) Native.STEP.call(handle().address());
+        rc = (int) Native.STEP.call(handle());
         if (rc == Sqlite.ROW) return onRow = true;
         if (rc == Sqlite.DONE) return false;
         throw db.error("sqlite3_step", rc, sql);
@@ -88,14 +85,14 @@ public final class SqliteStatement implements AutoCloseable {
     public void reset() throws SqliteException {
         onRow = false;
         int rc;
-        rc = (int) Native.RESET.call(handle().address());
+        rc = (int) Native.RESET.call(handle());
         db.check("sqlite3_reset", rc, sql);
     }
 
     /** The SQLite storage class of a column of the current row: {@link Sqlite#INTEGER} ... {@link Sqlite#NULL}. */
     public int columnType(int column) {
         checkColumn(column);
-        return (int) Native.COLUMN_TYPE.call(handle().address(), column);
+        return (int) Native.COLUMN_TYPE.call(handle(), column);
     }
 
     public boolean isNull(int column) { return columnType(column) == Sqlite.NULL; }
@@ -103,14 +100,13 @@ public final class SqliteStatement implements AutoCloseable {
     /** The column as an integer (SQLite's conversion rules apply; NULL reads as 0). */
     public long getLong(int column) {
         checkColumn(column);
-        return Native.COLUMN_INT64.call(handle().address(), column);
+        return Native.COLUMN_INT64.call(handle(), column);
     }
 
     /** The column as UTF-8 text, or null for SQL NULL. */
     public String getString(int column) {
         if (isNull(column)) return null;
-        MemorySegment text;
-        text = MemorySegment.ofAddress(Native.COLUMN_TEXT.call(handle().address(), column));
+        long text = Native.COLUMN_TEXT.call(handle(), column);
         byte[] bytes = copy(text, column); // column_bytes after column_text: the length of the text form
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -118,16 +114,14 @@ public final class SqliteStatement implements AutoCloseable {
     /** The column as bytes, or null for SQL NULL. */
     public byte[] getBytes(int column) {
         if (isNull(column)) return null;
-        MemorySegment blob;
-        blob = MemorySegment.ofAddress(Native.COLUMN_BLOB.call(handle().address(), column));
+        long blob = Native.COLUMN_BLOB.call(handle(), column);
         return copy(blob, column);
     }
 
-    private byte[] copy(MemorySegment data, int column) {
-        int n;
-        n = (int) Native.COLUMN_BYTES.call(handle().address(), column);
-        if (n == 0 || data.equals(MemorySegment.NULL)) return new byte[0]; // SQLite returns NULL for empty
-        return data.reinterpret(n).toArray(JAVA_BYTE);
+    private byte[] copy(long data, int column) {
+        int n = (int) Native.COLUMN_BYTES.call(handle(), column);
+        if (n == 0 || data == 0) return new byte[0]; // SQLite returns NULL for empty
+        return Downcall.bytes(data, n);
     }
 
     private void checkColumn(int column) {
@@ -141,10 +135,10 @@ public final class SqliteStatement implements AutoCloseable {
     /** Finalizes the statement. An error of the last step was already thrown by step, so it is not repeated. */
     @Override
     public void close() {
-        if (handle == null) return;
-        MemorySegment h = handle;
-        handle = null;
+        if (handle == 0) return;
+        long h = handle;
+        handle = 0;
         onRow = false;
-        Native.FINALIZE.call(h.address());
+        Native.FINALIZE.call(h);
     }
 }

@@ -233,4 +233,25 @@ class SqliteTest {
         db.close();
         assertThrows(IllegalStateException.class, () -> db.exec("SELECT 1"));
     }
+
+    @Test
+    void valuesLargerThanTheScratchBufferAndTextBeyondAsciiRoundTrip() throws Exception {
+        // 100 KB and 60,000 characters: beyond the 16 KiB of a thread's native scratch memory
+        byte[] blob = new byte[100_000];
+        for (int i = 0; i < blob.length; i++) blob[i] = (byte) (i * 31);
+        String text = "pod ünïcödé 🚀 ".repeat(4_000);
+        try (SqliteDb db = Sqlite.open(tmp.resolve("big.sqlite"))) {
+            db.exec("CREATE TABLE t (b BLOB, s TEXT)");
+            try (SqliteStatement insert = db.prepare("INSERT INTO t VALUES (?, ?)")) {
+                insert.bind(1, blob).bind(2, text).step();
+            }
+            try (SqliteStatement select = db.prepare("SELECT b, s, length(s) FROM t WHERE s = ?")) {
+                select.bind(1, text);
+                assertTrue(select.step());
+                assertArrayEquals(blob, select.getBytes(0));
+                assertEquals(text, select.getString(1));
+                assertEquals(text.codePointCount(0, text.length()), select.getLong(2));
+            }
+        }
+    }
 }
