@@ -129,8 +129,8 @@ public final class Store implements AutoCloseable {
     public static Store open(Path dataDir) throws IOException { return open(dataDir, ImageLimits.DEFAULT, false); }
 
     /**
-     * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans leftovers of
-     * killed imports. deviceNodes: renders create the device nodes images ship. On a full file
+     * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans the temporary
+     * files of killed imports and renders (their orphaned blobs go at the next import or image gc). deviceNodes: renders create the device nodes images ship. On a full file
      * system it refuses with {@link DiskSpace.NoSpaceException}, before anything is changed: only
      * {@link #openToFree} opens a full store.
      */
@@ -205,6 +205,7 @@ public final class Store implements AutoCloseable {
      * source). {@code sourceUrl} is recorded as the image's remote (a file: URL for local files).
      */
     public ImageInfo importAci(Path file, String sourceUrl) throws IOException {
+        sweepOrphanBlobs();
         try (FileLock importing = FileLock.shared(gcLock())) {
             Path staged = tmp.resolve("import-" + pid + "-" + UUID.randomUUID());
             try {
@@ -419,6 +420,7 @@ public final class Store implements AutoCloseable {
      * grace period (a pod being prepared may be about to reference it).
      */
     public GcReport gc(Duration gracePeriod, Set<String> treesInUse) throws IOException {
+        sweepOrphanBlobs();
         Instant cutoff = Instant.now().minus(gracePeriod);
         List<String> removedImages = new ArrayList<>();
         List<String> removedTrees = new ArrayList<>();
@@ -622,7 +624,7 @@ public final class Store implements AutoCloseable {
 
     // ---- housekeeping ------------------------------------------------------------------
 
-    /** Deletes the files of imports and renders whose process died, and blobs no row lists. */
+    /** Deletes the files of imports and renders whose process died. */
     private void cleanLeftovers() throws IOException {
         for (Path f : list(tmp)) {
             if (!ownerAlive(f.getFileName().toString())) Trees.delete(f);
@@ -631,8 +633,16 @@ public final class Store implements AutoCloseable {
             String name = d.getFileName().toString();
             if (isRenderInProgress(name) && !ownerAlive(name)) Trees.delete(d);
         }
+    }
+
+    /**
+     * Deletes blobs no row lists: an import killed between its blob's rename and its row's
+     * insert leaves one. Done by imports and image gc, not at every open: it reads every blob's
+     * name and every row's ID, milliseconds of each run and listing that gain nothing from it.
+     */
+    private void sweepOrphanBlobs() throws IOException {
         try (FileLock sweep = FileLock.tryExclusive(gcLock())) {
-            if (sweep == null) return; // an import is running; the next open will sweep
+            if (sweep == null) return; // an import is running; the next sweep will do
             Set<String> listed = new java.util.HashSet<>(index.allIds());
             Instant old = Instant.now().minus(ORPHAN_AGE);
             for (Path blob : list(blobs)) {

@@ -310,7 +310,7 @@ class StoreTest {
     }
 
     @Test
-    void openSweepsBlobsThatNoRowListsOnceTheyAreOld() throws IOException {
+    void importsAndImageGcSweepBlobsThatNoRowListsOnceTheyAreOld() throws IOException {
         ImageInfo b = imp(base(), "base.aci");
         Path blobs = data.resolve("cas/blobs/sha512");
         Path orphanOld = blobs.resolve("aa".repeat(64));
@@ -320,9 +320,19 @@ class StoreTest {
         Files.setLastModifiedTime(orphanOld, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
         store.close();
         store = Store.open(data);
-        assertFalse(Files.exists(orphanOld));
+        assertTrue(Files.exists(orphanOld), "opening the store (every run and listing) leaves the sweep to imports and gc");
+
+        imp(TestAci.named("example.com/other").version("2"), "other.aci");
+        assertFalse(Files.exists(orphanOld), "an import sweeps");
         assertTrue(Files.exists(orphanNew), "a young unlisted blob may belong to an import in flight");
         assertTrue(Files.exists(store.blob(b.id())));
+
+        Path orphanLater = blobs.resolve("cc".repeat(64));
+        Files.writeString(orphanLater, "another crash");
+        Files.setLastModifiedTime(orphanLater, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        store.gc(Duration.ofDays(1), Set.of());
+        assertFalse(Files.exists(orphanLater), "image gc sweeps");
+        assertTrue(Files.exists(store.blob(b.id())), "a listed blob stays");
     }
 
     // ---- crashes and concurrency --------------------------------------------------------
