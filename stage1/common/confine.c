@@ -148,6 +148,11 @@ static int set_capabilities(uint64_t set, struct s1_error *err)
 int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t *groups,
                         size_t ngroups, struct s1_error *err)
 {
+    /* a parent-death signal the caller set (enter's) does not survive the change of ids below */
+    int death_signal = 0;
+    if (prctl(PR_GET_PDEATHSIG, &death_signal, 0, 0, 0) < 0)
+        death_signal = 0;
+    pid_t parent = getppid();
     if (setgroups(ngroups, groups) < 0)
         return s1_fail(err, errno, "setgroups");
     if (setgid(gid) < 0)
@@ -159,6 +164,10 @@ int confine_credentials(const struct app *app, uid_t uid, gid_t gid, const gid_t
         return -1;
     if (setuid(uid) < 0)
         return s1_fail(err, errno, "setuid %u", (unsigned) uid);
+    /* set again (best effort: a filter installed above may refuse prctl); a parent that died
+     * meanwhile shows as another parent */
+    if (death_signal && prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0) == 0 && getppid() != parent)
+        return s1_fail(err, 0, "the process that started it ended");
     /* setuid away from root already emptied permitted and effective; inheritable stays */
     if (app->has_caps && set_capabilities(uid == 0 ? app->caps : 0, err) < 0)
         return -1;

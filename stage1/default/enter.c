@@ -205,9 +205,9 @@ int cmd_enter(int argc, char **argv)
     }
     if (child == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        /* an enter killed outright takes its command along (kept across execve as long as the
-         * command's credentials do not change). While it lives, getppid() is 0 (the parent is
-         * outside the pod's pid namespace) or the parent (fly); another means it is gone already. */
+        /* an enter killed outright takes its command along (confine_credentials keeps the signal
+         * across its change of ids). While it lives, getppid() is 0 (the parent is outside the
+         * pod's pid namespace) or the parent (fly); another means it is gone already. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || (getppid() != 0 && getppid() != parent))
             _exit(S1_EXIT_FAILURE);
         /* confined as the app is, but as root: enter is the operator's way in */

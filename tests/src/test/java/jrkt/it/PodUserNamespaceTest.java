@@ -81,6 +81,17 @@ class PodUserNamespaceTest {
     }
 
     @Test
+    void anEnterKilledOutrightTakesItsCommandAlongThoughItsIdsChangedInThePodsNamespace() {
+        String uuid = env.runDetached(args("--net=none", "--private-users", sh(IMAGE, "exec sleep 300")));
+        try (Jrkt.Background killed = env.jrkt().start("enter", uuid, "sh", "-c", "echo begun; exec sleep 1001")) {
+            PodEnv.await("the enter's command to begin", 30, () -> killed.stdoutSoFar().contains("begun"));
+            killed.kill9();
+        }
+        PodEnv.await("the command of the enter that was killed to be gone", 30,
+            () -> !env.run("enter", uuid, "ps", "-o", "args").expectSuccess().out().contains("sleep 1001"));
+    }
+
+    @Test
     void anAppOfAnotherUserWritesAVolumeAsThatUser() throws Exception {
         Path volume = Files.createDirectories(tmp.resolve("shared"));
         Files.setPosixFilePermissions(volume, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
