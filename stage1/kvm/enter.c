@@ -33,33 +33,36 @@ ssize_t frame_fill(struct frame_reader *r, int fd)
     return n;
 }
 
-int frame_next(struct frame_reader *r, char *type, char *data, size_t *len)
+/* The length of the next frame's data once its header is in the reader; -1 before that. */
+static long frame_length(const struct frame_reader *r)
 {
     if (r->len < 5)
-        return 0;
+        return -1;
     const unsigned char *h = (const unsigned char *) r->buf;
-    size_t n = (size_t) h[1] << 24 | (size_t) h[2] << 16 | (size_t) h[3] << 8 | h[4];
+    return (long) ((size_t) h[1] << 24 | (size_t) h[2] << 16 | (size_t) h[3] << 8 | h[4]);
+}
+
+int frame_next(struct frame_reader *r, char *type, char *data, size_t *len)
+{
+    long n = frame_length(r);
     if (n > FRAME_MAX) {
         r->len = 0; /* not ours: drop it all */
         return 0;
     }
-    if (r->len < 5 + n)
+    if (n < 0 || r->len < 5 + (size_t) n)
         return 0;
     *type = r->buf[0];
-    memcpy(data, r->buf + 5, n);
-    *len = n;
-    memmove(r->buf, r->buf + 5 + n, r->len - 5 - n);
-    r->len -= 5 + n;
+    memcpy(data, r->buf + 5, (size_t) n);
+    *len = (size_t) n;
+    memmove(r->buf, r->buf + 5 + n, r->len - 5 - (size_t) n);
+    r->len -= 5 + (size_t) n;
     return 1;
 }
 
 char frame_peek(const struct frame_reader *r)
 {
-    if (r->len < 5)
-        return 0;
-    const unsigned char *h = (const unsigned char *) r->buf;
-    size_t n = (size_t) h[1] << 24 | (size_t) h[2] << 16 | (size_t) h[3] << 8 | h[4];
-    return n <= FRAME_MAX && r->len >= 5 + n ? r->buf[0] : 0;
+    long n = frame_length(r);
+    return n >= 0 && n <= FRAME_MAX && r->len >= 5 + (size_t) n ? r->buf[0] : 0;
 }
 
 /* ---- the guest's agent ----
@@ -70,8 +73,6 @@ char frame_peek(const struct frame_reader *r)
  * can read a new host's first bytes while the port still polls hung up. Hence the handshake: the
  * guest answers a hello with ready, a write that returns only once the port knows the host is
  * there; from then on a hang-up is the host leaving, and ends the session (and its command). */
-
-
 
 /* The command of an enter, as the default flavor's enter runs it: in the app's cgroups and root,
  * its workdir and environment, as root confined as the app is. */

@@ -1,6 +1,9 @@
 package jrkt.cli.output;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -37,10 +40,10 @@ public final class LocalZone {
         if (tz != null) return UTC_NAMES.contains(tz.startsWith(":") ? tz.substring(1) : tz);
         // java.io rather than Files.readString: the JDK has it running already, while NIO's read
         // path costs a cold JVM 1-2 ms the first time, every list, status and image list
-        java.io.File timezone = new java.io.File("/etc/timezone");
+        File timezone = new File("/etc/timezone");
         if (timezone.exists()) { // absent: as the JDK, on to /etc/localtime
-            try (java.io.FileInputStream in = new java.io.FileInputStream(timezone)) {
-                if (!UTC_NAMES.contains(new String(in.readNBytes(256), java.nio.charset.StandardCharsets.UTF_8).strip())) return false;
+            try (FileInputStream in = new FileInputStream(timezone)) {
+                if (!UTC_NAMES.contains(new String(in.readNBytes(256), StandardCharsets.UTF_8).strip())) return false;
             } catch (IOException | RuntimeException e) {
                 return false;
             }

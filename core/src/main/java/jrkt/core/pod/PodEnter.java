@@ -1,13 +1,8 @@
 package jrkt.core.pod;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jrkt.core.HostEnvironment;
-import jrkt.core.JrktException;
-import jrkt.sys.Linux;
-import jrkt.sys.SysException;
 
 /** {@code jrkt enter}: runs a command inside a running pod's app through stage1's enter entrypoint. */
 public final class PodEnter {
@@ -26,18 +21,7 @@ public final class PodEnter {
         PodStopper.requireRunning(pod, "enter");
         Pod.App app = pod.app(appName);
         Path enter = Stage1Entrypoints.require(pod.stage1().enter(), pod.dir(), "enter");
-        if (!Files.isExecutable(enter)) throw new JrktException("stage1 entrypoint " + enter + " is missing or not executable");
-        List<String> argv = new ArrayList<>();
-        argv.add(enter.toString());
-        argv.addAll(args(app.name(), command, debug));
-        try {
-            Linux linux = Linux.get();
-            linux.chdir(pod.dir().toString());
-            linux.execve(enter.toString(), argv.toArray(String[]::new), HostEnvironment.array());
-        } catch (SysException e) {
-            throw new JrktException("cannot start stage1 entrypoint " + enter + ": " + e.getMessage(), e);
-        }
-        throw new JrktException("execve of stage1 entrypoint " + enter + " returned");
+        throw Stage1Process.exec(pod.dir(), enter, args(app.name(), command, debug));
     }
 
     static List<String> args(String app, List<String> command, boolean debug) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import jrkt.core.HostEnvironment;
 import jrkt.core.JrktException;
 import jrkt.core.Phases;
 import jrkt.core.isolation.Cgroups;
@@ -43,7 +44,7 @@ public final class PodRunner {
             linux.chdir(runDir.toString());
             Phases.mark("exec");
             if (options.debug()) System.err.print(Phases.report("exec")); // the last jrkt does before it is stage1
-            linux.execve(exe.toString(), argv(exe, options, lock.fd(), uuid).toArray(String[]::new), jrkt.core.HostEnvironment.array());
+            linux.execve(exe.toString(), argv(exe, options, lock.fd(), uuid).toArray(String[]::new), HostEnvironment.array());
             throw new JrktException("execve of stage1 " + exe + " returned");
         } catch (SysException | RuntimeException e) {
             // Put the pod back where it was so that it can be retried, then let the lock go.

@@ -5,15 +5,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import jrkt.core.HostEnvironment;
 import jrkt.core.JrktException;
+import jrkt.sys.Linux;
+import jrkt.sys.SysException;
 
-/** Runs a stage1 entrypoint (stop, gc; enter is exec'd instead, see PodEnter) as a child process with the pod directory as working directory. */
+/**
+ * Starts a stage1 entrypoint with the pod directory as working directory: as a child process
+ * (stop, gc) or in place of jrkt (enter; run has its own, holding the pod's lock across it).
+ */
 final class Stage1Process {
     private Stage1Process() {}
 
+    /** Becomes the entrypoint (execve) with the caller's environment; returns only by throwing. */
+    static JrktException exec(Path podDir, Path exe, List<String> args) {
+        requireExecutable(exe);
+        List<String> argv = new ArrayList<>();
+        argv.add(exe.toString());
+        argv.addAll(args);
+        try {
+            Linux linux = Linux.get();
+            linux.chdir(podDir.toString());
+            linux.execve(exe.toString(), argv.toArray(String[]::new), HostEnvironment.array());
+        } catch (SysException e) {
+            return new JrktException("cannot start stage1 entrypoint " + exe + ": " + e.getMessage(), e);
+        }
+        return new JrktException("execve of stage1 entrypoint " + exe + " returned");
+    }
+
+    private static void requireExecutable(Path exe) {
+        if (!Files.isExecutable(exe)) throw new JrktException("stage1 entrypoint " + exe + " is missing or not executable");
+    }
+
     /** Runs it with this process's stdin, stdout and stderr; returns its exit status. */
     static int run(Path podDir, Path exe, List<String> args) {
-        if (!Files.isExecutable(exe)) throw new JrktException("stage1 entrypoint " + exe + " is missing or not executable");
+        requireExecutable(exe);
         List<String> command = new ArrayList<>();
         command.add(exe.toString());
         command.addAll(args);

@@ -130,7 +130,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens (creating when absent) the store in {@code <dataDir>/cas}, and cleans the temporary
-     * files of killed imports and renders (their orphaned blobs go at the next import or image gc). deviceNodes: renders create the device nodes images ship. On a full file
+     * files of killed imports and renders (their orphaned blobs go at the next import or image
+     * gc). deviceNodes: renders create the device nodes images ship. On a full file
      * system it refuses with {@link DiskSpace.NoSpaceException}, before anything is changed: only
      * {@link #openToFree} opens a full store.
      */
