@@ -1,46 +1,43 @@
 package jrkt.core.isolation;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * jrkt's default seccomp filter ({@link SeccompPolicy#jrktDefault()}), compiled once by the build
- * (core/pom.xml runs {@link #main}) into the resource {@value #RESOURCE}, so that a pod start
- * reads 3 KiB instead of loading the syscall table and compiling the same program again (about
- * 6 ms of every start). Policies other than the default are compiled when the pod is prepared.
- * A missing resource (a build that skipped the step) costs that time only; a test checks that the
- * resource is what the compiler makes.
+ * (core/pom.xml runs {@link #main}) into a string constant of {@link DefaultFilterProgram}, so that
+ * a pod start neither loads the syscall table and compiles the same program again (about 6 ms)
+ * nor opens jrkt's jars to read a resource (3-4 ms: the first resource lookup of a process reads
+ * every jar's directory, interpreted). Policies other than the default are compiled when the pod
+ * is prepared. A build that skipped the step costs that time only; a test checks that the
+ * constant is what the compiler makes.
  */
 final class DefaultFilter {
-    static final String RESOURCE = "default-filter-x86_64.bpf";
-
     private DefaultFilter() {}
 
-    /** Read once: the first resource lookup of a process opens jrkt's jars (milliseconds). */
-    private static volatile byte[] loaded;
-
-    /** The compiled default filter: the build's, or compiled now when the build left none. A copy: callers may keep it. */
+    /** The compiled default filter: the build's, or compiled now when the build left none. A new array: callers may keep it. */
     static byte[] bytes() {
-        byte[] filter = loaded;
-        if (filter == null) loaded = filter = load();
-        return filter.clone();
-    }
-
-    private static byte[] load() {
-        try (InputStream in = DefaultFilter.class.getResourceAsStream(RESOURCE)) {
-            if (in != null) return in.readAllBytes();
-        } catch (IOException e) {
-            // compile it instead
-        }
+        String program = DefaultFilterProgram.latin1();
+        if (program != null) return program.getBytes(StandardCharsets.ISO_8859_1);
         return SeccompPolicy.jrktDefault().compileNow();
     }
 
-    /** Build step: DefaultFilter CLASSES-DIR writes the resource below the classes directory. */
+    /** Build step: DefaultFilter CLASSES-DIR replaces DefaultFilterProgram's class file below it with one that holds the filter. */
     public static void main(String[] args) throws IOException {
-        Path file = Path.of(args[0]).resolve(DefaultFilter.class.getPackageName().replace('.', '/')).resolve(RESOURCE);
+        String program = new String(SeccompPolicy.jrktDefault().compileNow(), StandardCharsets.ISO_8859_1);
+        ClassDesc self = ClassDesc.of(DefaultFilterProgram.class.getName());
+        byte[] classFile = ClassFile.of().build(self, c -> c
+            .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER)
+            .withMethodBody("latin1", MethodTypeDesc.of(ConstantDescs.CD_String), ClassFile.ACC_STATIC,
+                code -> code.ldc(program).areturn()));
+        Path file = Path.of(args[0]).resolve(DefaultFilterProgram.class.getName().replace('.', '/') + ".class");
         Files.createDirectories(file.getParent());
-        Files.write(file, SeccompPolicy.jrktDefault().compileNow());
+        Files.write(file, classFile);
     }
 }
