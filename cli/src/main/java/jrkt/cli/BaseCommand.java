@@ -40,6 +40,12 @@ public abstract class BaseCommand implements Callable<Integer> {
      */
     protected boolean callsNative() { return true; }
 
+    /**
+     * Work the warm-up thread may do after its own, beside the main thread: it needs no flag and
+     * no store, and what it computes is remembered where the command reads it (null: none).
+     */
+    protected Runnable workAhead() { return null; }
+
     protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }

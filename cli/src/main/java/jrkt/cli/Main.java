@@ -36,7 +36,8 @@ public final class Main {
         CliModel model = CliModel.get();
         ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
         if (parsed == null) return runWithPicocli(args);
-        if (!(parsed.command() instanceof BaseCommand base) || base.callsNative()) NativeWarmUp.start();
+        if (!(parsed.command() instanceof BaseCommand base)) NativeWarmUp.start(null);
+        else if (base.callsNative()) NativeWarmUp.start(base.workAhead());
         Phases.mark("parse");
         return execute(parsed);
     }

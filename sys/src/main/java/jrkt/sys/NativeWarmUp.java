@@ -9,6 +9,9 @@ import jrkt.sys.sqlite.Sqlite;
  * some thirty classes the AOT cache cannot keep: 10-35 ms), and libsqlite3, which must be loaded
  * before the store opens. Done here, both overlap with the main thread's own start.
  *
+ * <p>A command may hand it more work that needs no flag and no store (run's {@code PrepareAhead}),
+ * done after the libraries, while the main thread opens the store.
+ *
  * <p>It changes nothing but timing: whatever fails here (no libsqlite3, say) is simply left for
  * the first real use to meet and report; class initialisation makes a main thread that gets
  * there first wait for this thread's work rather than do it twice.
@@ -16,19 +19,20 @@ import jrkt.sys.sqlite.Sqlite;
 public final class NativeWarmUp {
     private NativeWarmUp() {}
 
-    /** Starts the warm-up; returns at once. */
-    public static void start() {
-        Thread thread = new Thread(NativeWarmUp::run, "jrkt-native-warm-up");
+    /** Starts the warm-up, then ahead (null: nothing more); returns at once. */
+    public static void start(Runnable ahead) {
+        Thread thread = new Thread(() -> run(ahead), "jrkt-native-warm-up");
         thread.setDaemon(true); // never keeps jrkt alive, and jrkt halts at its end anyway
         thread.start();
     }
 
-    private static void run() {
+    private static void run(Runnable ahead) {
         try {
             Linux.get().getpid(); // the gate's library (without it, the one downcall shape's handle)
             Sqlite.loadLibrary();
         } catch (RuntimeException | Error e) {
             // the first real use reports it
         }
+        if (ahead != null) ahead.run();
     }
 }

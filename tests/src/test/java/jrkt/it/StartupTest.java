@@ -46,7 +46,7 @@ class StartupTest {
         assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("ran"), r.toString());
         List<String> phases = phaseNames(r.stderr());
-        assertEquals(List.of("jvm", "parse", "request", "prepare-ahead", "store-open", "stage1-image", "pod-directory", "images-resolved",
+        assertEquals(List.of("jvm", "parse", "request", "store-open", "stage1-image", "pod-directory", "images-resolved",
             "stage1-linked", "apps-isolation", "manifest-metadata", "app-roots", "prepare", "exec"), phases, r.stderr());
         assertTrue(r.stderr().contains("jrkt: debug: main to exec "), r.stderr());
         // printed before jrkt became stage1: stage1's own debug lines come after

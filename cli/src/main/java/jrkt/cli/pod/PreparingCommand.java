@@ -168,6 +168,9 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = {"--quiet", "-q"}, description = "no progress bar while fetching")
     boolean quiet;
 
+    /** The host's cgroups, read on the warm-up thread while this one opens the store. */
+    @Override protected Runnable workAhead() { return new PrepareAhead(); }
+
     /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
     boolean startsAtOnce() { return false; }
 
@@ -187,8 +190,6 @@ abstract class PreparingCommand extends BaseCommand {
             throw e;
         }
         Phases.mark("request");
-        PrepareAhead.read(); // while the store waits for the first FFM downcall (NativeWarmUp)
-        Phases.mark("prepare-ahead");
         PodDirs dirs = new PodDirs(jrkt().dataDir());
         String uuid;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.

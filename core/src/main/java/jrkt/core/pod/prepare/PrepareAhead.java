@@ -1,26 +1,22 @@
 package jrkt.core.pod.prepare;
 
 import jrkt.core.isolation.CgroupHost;
-import jrkt.core.isolation.SeccompPolicy;
 
 /**
- * What preparing a pod reads that depends on no image and no store: the host's cgroup
- * hierarchies ({@link CgroupHost#current}) and jrkt's default seccomp filter (a resource of
- * jrkt's jars). run and prepare read them before they open the store, while the process's
- * first FFM downcall is being made on a thread of its own ({@code jrkt.sys.NativeWarmUp}):
- * the store cannot open before that is done, so the main thread would only wait, and these
- * reads, 5-7 ms of a start when prepare made them, cost no time there. Later reads are free.
+ * What preparing a pod reads that depends on no flag, no image and no store: the host's cgroup
+ * hierarchies ({@link CgroupHost#current}, remembered for the process). run and prepare hand it
+ * to the warm-up thread ({@code jrkt.sys.NativeWarmUp}), which reads it while the main thread
+ * parses, builds the request and opens the store: 2-3 ms of interpreted parsing of
+ * /proc/self/mountinfo off the path to stage1's exec. A main thread that gets there first reads
+ * it itself; the later read is free.
  */
-public final class PrepareAhead {
-    private PrepareAhead() {}
-
-    /** Reads them; a failure is left for prepare's own read to report. */
-    public static void read() {
+public final class PrepareAhead implements Runnable {
+    /** Reads it; a failure is left for prepare's own read to report. */
+    @Override public void run() {
         try {
             CgroupHost.current();
-            SeccompPolicy.jrktDefault().compile();
         } catch (RuntimeException e) {
-            // prepare reads them again and reports what is wrong
+            // prepare reads it again and reports what is wrong
         }
     }
 }
