@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
@@ -71,7 +73,13 @@ public final class Store implements AutoCloseable {
     private final LayerStore layerStore;
     private final ImageLimits limits;
     private final boolean deviceNodes;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid = Linux.get().getpid(); // ProcessHandle's first use costs a start 1 ms
+    /**
+     * Manifests this process parsed, by image ID. An ID names its manifest for as long as the row
+     * exists ({@link #removeLocked} forgets it): a run reads the stage1's and each app's several
+     * times (selection, rendering, the pod's checks), and each parse is interpreted JSON.
+     */
+    private final Map<String, ImageManifest> parsedManifests = new ConcurrentHashMap<>();
 
     private Store(Path cas, ImageLimits limits, boolean deviceNodes) {
         this.cas = PrivateDirs.ensure(cas);
@@ -342,7 +350,14 @@ public final class Store implements AutoCloseable {
     }
 
     /** The manifest of a stored image. */
-    public ImageManifest manifest(String imageId) { return ImageManifest.parse(manifestBytes(imageId)); }
+    public ImageManifest manifest(String imageId) {
+        ImageManifest parsed = parsedManifests.get(imageId);
+        if (parsed == null) {
+            parsed = ImageManifest.parse(manifestBytes(imageId));
+            parsedManifests.put(imageId, parsed);
+        }
+        return parsed;
+    }
 
     /** The manifest exactly as stored (bytes from the archive). */
     public byte[] manifestBytes(String imageId) {
@@ -400,6 +415,7 @@ public final class Store implements AutoCloseable {
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
     private boolean removeLocked(String imageId) throws IOException {
+        parsedManifests.remove(imageId);
         if (LayerStore.isOciId(imageId)) return layerStore.remove(imageId);
         String hex = hexOf(imageId);
         try (FileLock image = FileLock.exclusive(imageLock(hex))) {
