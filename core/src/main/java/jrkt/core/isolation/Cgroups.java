@@ -1,5 +1,7 @@
 package jrkt.core.isolation;
 
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -9,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.CgroupPlan.Group;
 import jrkt.core.isolation.CgroupPlan.Tree;
@@ -33,6 +35,8 @@ public final class Cgroups {
     /** How long removal waits for the last processes of a killed pod to be reaped. */
     private static final long REMOVE_WAIT_MILLIS = 10_000;
     private static final int SIGKILL = 9;
+    /** What a recorded cgroup path may be; compiled once (String.matches compiled it for every hierarchy of every start). */
+    private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._@:-]+)+");
 
     /** Creates the cgroups a pod directory's record names (none when it has no record). */
     public static void createFor(Path podDir) {
@@ -144,7 +148,7 @@ public final class Cgroups {
      */
     public static void remove(CgroupPlan plan) {
         for (Tree t : plan.trees()) {
-            if (!t.path().matches("(/[A-Za-z0-9._@:-]+)+") || t.path().contains("/../") || t.path().endsWith("/..")) {
+            if (!SAFE_PATH.matcher(t.path()).matches() || t.path().contains("/../") || t.path().endsWith("/..")) {
                 throw new JrktException("refusing to remove cgroup path " + t.path() + " from a damaged record");
             }
             removeTree(t.podDir());
@@ -235,7 +239,11 @@ public final class Cgroups {
 
     /** One write(2) of the whole value: the kernel parses each write of a control file on its own. */
     private static void writeBytes(Path file, String value) throws IOException {
-        Files.write(file, value.getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE);
+        // java.io: a dozen control files on every start, and NIO's Files.write walks its options,
+        // a channel and a stream for each; a file the kernel lacks fails to open either way
+        try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+            out.write(value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     static String readOrEmpty(Path file) {
@@ -259,6 +267,11 @@ public final class Cgroups {
     }
 
     private static String reason(IOException e) {
+        // java.io's "PATH (REASON)": the callers name the path themselves
+        String m = e.getMessage();
+        if (e instanceof FileNotFoundException && m != null && m.endsWith(")") && m.lastIndexOf(" (") > 0) {
+            return m.substring(m.lastIndexOf(" (") + 2, m.length() - 1);
+        }
         if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
         if (e instanceof NoSuchFileException) return "no such file";
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
