@@ -2,6 +2,7 @@ package jrkt.core.fs;
 
 import java.io.IOException;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -9,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jrkt.sys.Linux;
 
@@ -33,26 +37,109 @@ public final class TreeCopy {
         linux.lchown(target, (Integer) Files.getAttribute(source, "unix:uid", LinkOption.NOFOLLOW_LINKS),
                 (Integer) Files.getAttribute(source, "unix:gid", LinkOption.NOFOLLOW_LINKS));
         linux.chmod(target, mode & 07777); // mknod applies the umask; chown clears setuid
-        for (String name : linux.llistxattr(source)) {
-            byte[] value = linux.lgetxattr(source, name);
-            if (value != null) linux.lsetxattr(target, name, value);
-        }
+        copyXattrs(linux, source, target);
         BasicFileAttributes attrs = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         linux.lutimes(target, nanos(attrs.lastAccessTime()), nanos(attrs.lastModifiedTime()));
     }
 
-    private static long nanos(java.nio.file.attribute.FileTime time) {
+    private static long nanos(FileTime time) {
         return time.to(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** A full, independent copy. */
-    public static void copy(Path source, Path target) throws IOException { copy(source, target, false); }
+    public static void copy(Path source, Path target) throws IOException {
+        Map<Object, Path> copiedInodes = new HashMap<>();
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path to = target.resolve(source.relativize(dir));
+                if (dir.equals(source) && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) copyOwnerAndMode(dir, to);
+                else Files.copy(dir, to, AS_IS);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path to = target.resolve(source.relativize(file));
+                if (!attrs.isSymbolicLink() && (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
+                    Object inode = attrs.fileKey();
+                    Path first = copiedInodes.putIfAbsent(inode, to);
+                    if (first != null) {
+                        Files.createLink(to, first);
+                        return FileVisitResult.CONTINUE;
+                    }
+                }
+                if (attrs.isOther()) {
+                    copySpecial(file, to); // Files.copy would open a FIFO or device and read it
+                } else {
+                    Files.copy(file, to, AS_IS);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            // Adding entries changed the directory's times: set them last.
+            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) throw e;
+                Files.setLastModifiedTime(target.resolve(source.relativize(dir)), Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
 
     /**
      * Directories and everything but regular files are copied; regular files are hard-linked to
      * the source's, for trees nothing writes to (stage1's rootfs in a pod).
      */
-    public static void linkFiles(Path source, Path target) throws IOException { copy(source, target, true); }
+    public static void linkFiles(Path source, Path target) throws IOException {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(target);
+        linkDirectory(Linux.get(), source, target, new HashMap<>());
+    }
+
+    private static final String LINK_ATTRIBUTES = "unix:mode,uid,gid,nlink,ino,dev,lastAccessTime,lastModifiedTime";
+    private static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000;
+
+    /**
+     * linkFiles of one directory into target, which exists; then target gets source's owner, mode,
+     * xattrs and times (adding entries changed them). Every pod start runs this on its stage1's
+     * rootfs, so it is written for the interpreter: one stat of each entry, no tree walker, no
+     * path relativising; a regular file's link shares the source's inode and so all it has.
+     */
+    private static void linkDirectory(Linux linux, Path source, Path target, Map<Object, Path> linkedOthers) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(source)) {
+            for (Path entry : listing) entries.add(entry);
+        }
+        for (Path from : entries) {
+            Path to = target.resolve(from.getFileName());
+            Map<String, Object> a = Files.readAttributes(from, LINK_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            int type = (Integer) a.get("mode") & S_IFMT;
+            if (type == S_IFREG) {
+                Files.createLink(to, from);
+            } else if (type == S_IFDIR) {
+                Files.createDirectory(to);
+                linkDirectory(linux, from, to, linkedOthers);
+            } else if ((Integer) a.get("nlink") > 1 && linkedOthers.putIfAbsent(List.of(a.get("dev"), a.get("ino")), to) instanceof Path first) {
+                Files.createLink(to, first); // a hard-linked symlink or node stays one inode
+            } else if (type == S_IFLNK) {
+                linux.symlink(linux.readlink(from), to);
+                linux.lchown(to, (Integer) a.get("uid"), (Integer) a.get("gid"));
+                copyXattrs(linux, from, to);
+                linux.lutimes(to, nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")));
+            } else {
+                copySpecial(from, to);
+            }
+        }
+        Map<String, Object> self = Files.readAttributes(source, LINK_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        linux.lchown(target, (Integer) self.get("uid"), (Integer) self.get("gid"));
+        linux.chmod(target, (Integer) self.get("mode") & 07777); // after chown, which clears setgid
+        copyXattrs(linux, source, target);
+        linux.lutimes(target, nanos((FileTime) self.get("lastAccessTime")), nanos((FileTime) self.get("lastModifiedTime")));
+    }
+
+    private static void copyXattrs(Linux linux, Path source, Path target) throws IOException {
+        for (String name : linux.llistxattr(source)) {
+            byte[] value = linux.lgetxattr(source, name);
+            if (value != null) linux.lsetxattr(target, name, value);
+        }
+    }
 
     /**
      * Adds uidShift and gidShift to the owner of everything in the tree, the tree's root
@@ -89,44 +176,5 @@ public final class TreeCopy {
         for (String a : new String[] {"unix:uid", "unix:gid", "unix:mode"}) {
             Files.setAttribute(to, a, Files.getAttribute(from, a, LinkOption.NOFOLLOW_LINKS), LinkOption.NOFOLLOW_LINKS);
         }
-    }
-
-    private static void copy(Path source, Path target, boolean linkRegularFiles) throws IOException {
-        Map<Object, Path> copiedInodes = new HashMap<>();
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path to = target.resolve(source.relativize(dir));
-                if (dir.equals(source) && Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) copyOwnerAndMode(dir, to);
-                else Files.copy(dir, to, AS_IS);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path to = target.resolve(source.relativize(file));
-                if (!attrs.isSymbolicLink() && (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
-                    Object inode = attrs.fileKey();
-                    Path first = copiedInodes.putIfAbsent(inode, to);
-                    if (first != null) {
-                        Files.createLink(to, first);
-                        return FileVisitResult.CONTINUE;
-                    }
-                }
-                if (linkRegularFiles && attrs.isRegularFile()) {
-                    Files.createLink(to, file);
-                } else if (attrs.isOther()) {
-                    copySpecial(file, to); // Files.copy would open a FIFO or device and read it
-                } else {
-                    Files.copy(file, to, AS_IS);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            // Adding entries changed the directory's times: set them last.
-            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.setLastModifiedTime(target.resolve(source.relativize(dir)), Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -68,13 +68,33 @@ class TreeCopyTest {
         Path src = Files.createDirectories(tmp.resolve("src/bin"));
         Files.writeString(src.resolve("init"), "stage1");
         Files.setAttribute(src.getParent(), "unix:mode", 0750);
-        Files.createSymbolicLink(src.resolve("enter"), Path.of("init"));
+        Path enter = Files.createSymbolicLink(src.resolve("enter"), Path.of("init"));
+        Files.setAttribute(enter, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(src, "unix:uid", 1234);
+        Files.setAttribute(src, "unix:gid", 5678);
+        Files.setAttribute(src, "unix:mode", 02751); // after chown, which clears setgid
+        Files.getFileAttributeView(src, UserDefinedFileAttributeView.class)
+                .write("jrkt.test", ByteBuffer.wrap("dir".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, new ProcessBuilder("mkfifo", src.resolve("fifo").toString()).start().waitFor());
+        FileTime old = FileTime.from(Instant.parse("2020-01-02T03:04:05Z"));
+        Files.setLastModifiedTime(src, old);
         Path dst = Files.createDirectories(tmp.resolve("dst"));
 
         TreeCopy.linkFiles(src.getParent(), dst);
 
         assertEquals(attr(src.resolve("init"), "unix:ino"), attr(dst.resolve("bin/init"), "unix:ino"), "regular files are linked");
         assertEquals(Path.of("init"), Files.readSymbolicLink(dst.resolve("bin/enter")));
+        assertEquals(4321, attr(dst.resolve("bin/enter"), "unix:uid"), "a symlink keeps its owner");
         assertEquals(0750, (Integer) attr(dst, "unix:mode") & 07777, "the existing target takes the source's mode");
+        Path bin = dst.resolve("bin");
+        assertEquals(02751, (Integer) attr(bin, "unix:mode") & 07777);
+        assertEquals(1234, attr(bin, "unix:uid"));
+        assertEquals(5678, attr(bin, "unix:gid"));
+        assertEquals(old, Files.getLastModifiedTime(bin), "directory time set after its entries");
+        assertEquals(0010000, (Integer) attr(bin.resolve("fifo"), "unix:mode") & 0170000, "a FIFO is made anew, not linked");
+        var xattrs = Files.getFileAttributeView(bin, UserDefinedFileAttributeView.class);
+        ByteBuffer value = ByteBuffer.allocate(xattrs.size("jrkt.test"));
+        xattrs.read("jrkt.test", value);
+        assertArrayEquals("dir".getBytes(StandardCharsets.UTF_8), value.array(), "a directory keeps its xattrs");
     }
 }
