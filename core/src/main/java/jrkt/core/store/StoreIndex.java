@@ -67,6 +67,7 @@ final class StoreIndex implements AutoCloseable {
             opened = Sqlite.open(file, Sqlite.DEFAULT_BUSY_TIMEOUT);
             opened.exec("PRAGMA journal_mode=WAL");
             opened.exec("PRAGMA synchronous=NORMAL"); // WAL stays consistent; only the last commits may be lost on power loss
+            opened.keepWalOnClose(); // no checkpoint with its fdatasyncs at the end of every command
             db = opened;
             migrate();
         } catch (SqliteException e) {

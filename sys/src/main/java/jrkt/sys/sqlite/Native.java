@@ -19,6 +19,7 @@ final class Native {
     static final Fn CLOSE_V2 = new Fn("sqlite3_close_v2");                     // int (sqlite3*)
     static final Fn EXTENDED_RESULT_CODES = new Fn("sqlite3_extended_result_codes"); // int (sqlite3*, int)
     static final Fn BUSY_TIMEOUT = new Fn("sqlite3_busy_timeout");             // int (sqlite3*, int)
+    static final Fn DB_CONFIG = new Fn("sqlite3_db_config");                   // int (sqlite3*, int op, ...): variadic
     static final Fn ERRMSG = new Fn("sqlite3_errmsg");                         // const char* (sqlite3*)
     static final Fn ERRSTR = new Fn("sqlite3_errstr");                         // const char* (int)
     static final Fn EXEC = new Fn("sqlite3_exec");                             // int (sqlite3*, const char*, cb, void*, char**)
@@ -78,7 +79,7 @@ final class Native {
 
     /** Finds the functions opening the store calls, so that they are ready when it does. */
     static void bindOpenPath() {
-        for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, EXEC, PREPARE_V2, STEP, RESET, FINALIZE, BIND_TEXT,
+        for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, DB_CONFIG, EXEC, PREPARE_V2, STEP, RESET, FINALIZE, BIND_TEXT,
                 COLUMN_COUNT, COLUMN_TYPE, COLUMN_INT64, COLUMN_TEXT, COLUMN_BYTES}) {
             f.handle();
         }

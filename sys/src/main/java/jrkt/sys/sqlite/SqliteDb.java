@@ -41,6 +41,20 @@ public final class SqliteDb implements AutoCloseable {
         check("sqlite3_busy_timeout", rc, null);
     }
 
+    /** sqlite3_db_config's SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (SQLite 3.16). */
+    private static final int DBCONFIG_NO_CKPT_ON_CLOSE = 1006;
+
+    /**
+     * The last connection's close leaves a WAL database's log as it is, rather than copying it
+     * into the database and deleting it. That copy costs two fdatasyncs at the end of every
+     * short-lived process, and the next writer's new log two more (its header and its
+     * directory); the log is copied anyway once it reaches SQLite's automatic checkpoint size.
+     */
+    public void keepWalOnClose() throws SqliteException {
+        int rc = (int) Native.DB_CONFIG.call(handle(), DBCONFIG_NO_CKPT_ON_CLOSE, 1, 0);
+        check("sqlite3_db_config", rc, null);
+    }
+
     /** Runs one or more ';'-separated statements, discarding any rows they return. */
     public void exec(String sql) throws SqliteException {
         long db = handle();

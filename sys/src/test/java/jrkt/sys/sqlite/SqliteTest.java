@@ -35,6 +35,33 @@ class SqliteTest {
     }
 
     @Test
+    void aConnectionThatKeepsItsWalLeavesItForTheNextWhichSeesEveryCommit() throws Exception {
+        Path file = tmp.resolve("kept.sqlite");
+        Path wal = tmp.resolve("kept.sqlite-wal");
+        try (SqliteDb db = openWal(file)) {
+            db.exec("CREATE TABLE t (k INTEGER)");
+        }
+        assertFalse(Files.exists(wal), "by default the last close checkpoints and deletes the log");
+        try (SqliteDb db = openWal(file)) {
+            db.keepWalOnClose();
+            db.exec("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
+        }
+        assertTrue(Files.size(wal) > 0, "the commits stay in the log, not yet copied into the database");
+        try (SqliteDb db = openWal(file)) {
+            db.keepWalOnClose();
+            assertEquals(2, count(db, "t"));
+            db.exec("INSERT INTO t VALUES (3)");
+        }
+        try (SqliteDb db = openWal(file)) {
+            assertEquals(3, count(db, "t"));
+        }
+        assertFalse(Files.exists(wal), "a connection that does not keep it checkpoints everything at its close");
+        try (SqliteDb db = Sqlite.open(file)) {
+            assertEquals(3, count(db, "t"));
+        }
+    }
+
+    @Test
     void storesAndReadsBackEveryTypeIncludingNull() throws Exception {
         Path file = tmp.resolve("a.sqlite");
         byte[] withNul = {1, 0, 2, 0, 0, (byte) 0xff};
