@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.function.Function;
 import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
-import jrkt.core.json.Json;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.Stage1Entrypoints;
 import jrkt.core.pod.prepare.PlanWriter;
@@ -58,9 +57,10 @@ public final class PodMetadata {
     /**
      * Writes the pod's metadata files and makes its key; returns what the plan says of the
      * service, or null when the pod has none (the reason is then in {@value #DISABLED}). The pod
-     * manifest must be written already: the service answers with its bytes.
+     * manifest must be written already: the service answers with its bytes. stage1 is the stage1
+     * image's manifest, whose annotation says whether it serves the service.
      */
-    public static PodMetadata prepare(PodDirs dirs, Path pod, String uuid, MetadataMode mode, boolean hostNetwork,
+    public static PodMetadata prepare(PodDirs dirs, Path pod, String uuid, ImageManifest stage1, MetadataMode mode, boolean hostNetwork,
                                       Map<String, String> podAnnotations, List<PreparedApp> apps, List<ImageManifest> manifests,
                                       Function<String, byte[]> manifestBytes) throws IOException {
         check(mode, hostNetwork);
@@ -70,7 +70,7 @@ public final class PodMetadata {
             return null;
         }
         String whyNot = hostNetwork ? HOST_NETWORK
-            : !stage1Serves(pod) ? "stage1 " + stage1Name(pod) + " does not serve one (its manifest has no annotation "
+            : !"true".equals(stage1.annotations().get(STAGE1_ANNOTATION)) ? "stage1 " + stage1.name() + " does not serve one (its manifest has no annotation "
                 + STAGE1_ANNOTATION + " \"true\")"
             : null;
         if (whyNot != null) {
@@ -118,34 +118,5 @@ public final class PodMetadata {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static boolean stage1Serves(Path pod) {
-        return "true".equals(stage1Annotations(pod).get(STAGE1_ANNOTATION));
-    }
-
-    private static String stage1Name(Path pod) {
-        try {
-            Object name = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve(Stage1Entrypoints.MANIFEST)))).get("name");
-            return name instanceof String s ? s : "(unnamed)";
-        } catch (IOException | RuntimeException e) {
-            return "(unreadable)";
-        }
-    }
-
-    private static Map<String, String> stage1Annotations(Path pod) {
-        Map<String, String> out = new java.util.HashMap<>();
-        try {
-            Object list = Json.asObject(Json.parse(Files.readAllBytes(pod.resolve(Stage1Entrypoints.MANIFEST)))).get("annotations");
-            if (list != null) {
-                for (Object o : Json.asArray(list)) {
-                    Map<String, Object> a = Json.asObject(o);
-                    if (a.get("name") instanceof String n && a.get("value") instanceof String v) out.put(n, v);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no readable manifest: Stage1Entrypoints has refused the pod already
-        }
-        return out;
     }
 }

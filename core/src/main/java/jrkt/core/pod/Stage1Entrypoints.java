@@ -40,6 +40,12 @@ public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<S
         } catch (IOException | RuntimeException e) {
             throw new JrktException("cannot read the stage1 manifest " + file + ": " + e.getMessage(), e);
         }
+        return of(podDir, annotations);
+    }
+
+    /** From the stage1 manifest's annotations, already parsed (prepare has the image's): as {@link #read} gives them. */
+    public static Stage1Entrypoints of(Path podDir, Map<String, String> annotations) {
+        Path file = podDir.resolve(MANIFEST);
         Path rootfs = podDir.resolve(ROOTFS);
         List<String> versions = new ArrayList<>();
         for (String v : annotations.getOrDefault(PLAN_VERSIONS, "").split(",")) if (!v.isBlank()) versions.add(v.strip());
@@ -55,7 +61,9 @@ public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<S
         String value = annotations.get(PREFIX + name);
         if (value == null) return null;
         // The path is inside the image: strip the leading slash, refuse anything that climbs out.
-        Path p = rootfs.resolve(value.replaceFirst("^/+", "")).normalize();
+        int start = 0;
+        while (start < value.length() && value.charAt(start) == '/') start++;
+        Path p = rootfs.resolve(value.substring(start)).normalize();
         if (value.isEmpty() || !p.startsWith(rootfs.normalize())) {
             throw new JrktException("stage1 manifest " + manifest + ": annotation " + PREFIX + name
                 + " \"" + value + "\" is not a path inside the stage1 rootfs");

@@ -39,17 +39,18 @@ class PodMetadataTest {
         stage1(true);
     }
 
-    private void stage1(boolean serves) throws Exception {
-        Files.createDirectories(pod.resolve("stage1"));
-        Files.writeString(pod.resolve("stage1/manifest"), "{\"name\":\"example.com/stage1\",\"annotations\":["
-            + (serves ? "{\"name\":\"jrkt.io/stage1/metadata-service\",\"value\":\"true\"}" : "") + "]}");
+    ImageManifest stage1;
+
+    private void stage1(boolean serves) {
+        stage1 = ImageManifest.parse(("{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/stage1\",\"annotations\":["
+            + (serves ? "{\"name\":\"jrkt.io/stage1/metadata-service\",\"value\":\"true\"}" : "") + "]}").getBytes(StandardCharsets.UTF_8));
     }
 
     private PodMetadata prepare(MetadataMode mode, boolean hostNetwork) throws Exception {
         PreparedApp web = new PreparedApp("web", "sha512-abc", "example.com/web", Map.of(),
             new jrkt.core.store.ImageRoot(List.of("deps-sha512-abc"), List.of(tmp)), List.of("/bin/sh"),
             "0", "0", 0, 0, List.of(), "/", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false);
-        return PodMetadata.prepare(dirs, pod, uuid, mode, hostNetwork, Map.of("owner", "me"), List.of(web),
+        return PodMetadata.prepare(dirs, pod, uuid, stage1, mode, hostNetwork, Map.of("owner", "me"), List.of(web),
             List.of(ImageManifest.parse(imageManifest)), id -> imageManifest);
     }
 

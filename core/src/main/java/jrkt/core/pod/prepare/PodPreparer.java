@@ -179,20 +179,19 @@ public final class PodPreparer {
         RenderedTree stage1Tree = lease.render(r.stage1ImageId());
         TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
         // An image that is no stage1 fails here, at prepare, rather than when the pod is run.
-        Stage1Entrypoints entrypoints = Stage1Entrypoints.read(pod);
+        ImageManifest stage1Manifest = store.manifest(r.stage1ImageId());
+        Stage1Entrypoints entrypoints = Stage1Entrypoints.of(pod, stage1Manifest.annotations());
         if (entrypoints.run() == null) {
-            ImageManifest m = store.manifest(r.stage1ImageId());
-            throw new JrktException("image " + m.name() + " (" + r.stage1ImageId().substring(0, 19)
+            throw new JrktException("image " + stage1Manifest.name() + " (" + r.stage1ImageId().substring(0, 19)
                 + ") is not a stage1 image: its manifest has no annotation " + Stage1Entrypoints.PREFIX + "run");
         }
         if (!entrypoints.planVersions().contains(PodPlan.VERSION)) {
-            ImageManifest m = store.manifest(r.stage1ImageId());
-            throw new JrktException("stage1 image " + m.name() + " (" + r.stage1ImageId().substring(0, 19) + ") reads plan versions "
+            throw new JrktException("stage1 image " + stage1Manifest.name() + " (" + r.stage1ImageId().substring(0, 19) + ") reads plan versions "
                 + (entrypoints.planVersions().isEmpty() ? "(none listed in " + Stage1Entrypoints.PLAN_VERSIONS + ")"
                     : String.join(",", entrypoints.planVersions()))
                 + ", but this jrkt writes plan version " + PodPlan.VERSION);
         }
-        checkFlavorIsolates(r, entrypoints.isolates(), store.manifest(r.stage1ImageId()).name());
+        checkFlavorIsolates(r, entrypoints.isolates(), stage1Manifest.name());
 
         Phases.mark("stage1-linked");
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
@@ -213,7 +212,7 @@ public final class PodPreparer {
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         PodManifest.write(pod.resolve("pod"), manifest);
-        PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
+        PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, stage1Manifest, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
             manifests, store::manifestBytes);
         Phases.mark("manifest-metadata");
         isolation.write(pod);
