@@ -59,7 +59,7 @@ public final class LayerStore {
     private final StoreIndex index;
     private final ImageLimits limits;
     private final boolean deviceNodes;
-    private final long pid = ProcessHandle.current().pid();
+    private final long pid = Linux.get().getpid(); // ProcessHandle's first use costs a start 1-2 ms
 
     LayerStore(Path cas, StoreIndex index, ImageLimits limits, boolean deviceNodes) throws IOException {
         this.cas = cas;

@@ -23,6 +23,8 @@ public final class Lease implements AutoCloseable {
 
     private final Store store;
     private final Set<String> heldNames = new HashSet<>();
+    /** Images held and then found in the store: while held, no gc or rm takes them, so they are not looked up again. */
+    private final Set<String> held = new HashSet<>();
     private final List<FileLock> locks = new ArrayList<>();
 
     Lease(Store store) { this.store = store; }
@@ -31,16 +33,14 @@ public final class Lease implements AutoCloseable {
     public ImageInfo resolve(String reference) throws IOException {
         for (int attempt = 1; ; attempt++) {
             ImageInfo image = store.resolve(reference); // fails as usual when nothing matches
-            hold(Store.useLockName(image.id()));
-            if (store.isStored(image.id())) return image;
+            if (holdStored(image.id())) return image;
             if (attempt == ATTEMPTS) throw new JrktException("image " + image.id() + " was removed while it was being used; try again");
         }
     }
 
     /** Holds an image known by its ID; fails when it is not (or no longer) in the store. */
     public void image(String imageId) throws IOException {
-        hold(Store.useLockName(imageId));
-        if (!store.isStored(imageId)) throw new JrktException("image " + imageId + " not found in the store");
+        if (!holdStored(imageId)) throw new JrktException("image " + imageId + " not found in the store");
     }
 
     /** Holds the image, its dependencies and its rendered tree, rendering it when needed (see {@link Store#render}). */
@@ -48,10 +48,7 @@ public final class Lease implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             List<DependencyChain.Node> chain = store.chain(imageId);
             boolean allThere = true;
-            for (DependencyChain.Node node : chain) {
-                hold(Store.useLockName(node.imageId()));
-                allThere &= store.isStored(node.imageId());
-            }
+            for (DependencyChain.Node node : chain) allThere &= holdStored(node.imageId());
             if (allThere) {
                 hold(Store.useLockName(store.treeIdOf(chain)));
                 return store.render(imageId);
@@ -68,6 +65,15 @@ public final class Lease implements AutoCloseable {
         return store.imageRoot(imageId);
     }
 
+    /** Holds the image; whether it is in the store (after the hold, so that what is found stays). */
+    private boolean holdStored(String imageId) throws IOException {
+        hold(Store.useLockName(imageId));
+        if (held.contains(imageId)) return true;
+        if (!store.isStored(imageId)) return false;
+        held.add(imageId);
+        return true;
+    }
+
     private void hold(String name) throws IOException {
         if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
     }
@@ -77,5 +83,6 @@ public final class Lease implements AutoCloseable {
         for (FileLock lock : locks) lock.close();
         locks.clear();
         heldNames.clear();
+        held.clear();
     }
 }

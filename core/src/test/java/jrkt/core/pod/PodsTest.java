@@ -14,6 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PodsTest {
     @TempDir Path data;
 
+    @Test void newUuidsAreRandomVersion4UuidsInLowercaseHex() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            String uuid = Pods.newUuid();
+            assertTrue(Pods.isUuid(uuid), uuid);
+            java.util.UUID parsed = java.util.UUID.fromString(uuid);
+            assertEquals(uuid, parsed.toString());
+            assertEquals(4, parsed.version(), uuid);
+            assertEquals(2, parsed.variant(), uuid);
+            assertTrue(seen.add(uuid), "repeated: " + uuid);
+        }
+    }
+
     @Test void statesComeFromTheDirectoryAndTheLock() throws Exception {
         PodDirs dirs = new PodDirs(data);
         PodTestSupport.makePod(dirs, PodDirs.EMBRYO, "00000000-0000-4000-8000-000000000001");
