@@ -15,6 +15,7 @@ import jrkt.cli.args.CliModel;
 import jrkt.cli.args.OptionModel;
 import jrkt.core.JrktException;
 import jrkt.core.Phases;
+import jrkt.core.isolation.EarlyCgroups;
 import jrkt.core.isolation.IsolationRequest;
 import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
@@ -203,7 +204,8 @@ abstract class PreparingCommand extends BaseCommand {
                 networks.abandon(new JrktException("the stage1 flavor gives the pod no network of its own"));
                 networks = EarlyNetworks.none();
             }
-            uuid = new PodPreparer(store, dirs).prepareToRun(request, lease, networks);
+            uuid = new PodPreparer(store, dirs).prepareToRun(request, lease, networks,
+                startsAtOnce() ? EarlyCgroups.wanted() : EarlyCgroups.none());
         } catch (RuntimeException | IOException e) {
             networks.abandon(e);
             throw e;

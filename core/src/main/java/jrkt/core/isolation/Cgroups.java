@@ -38,14 +38,19 @@ public final class Cgroups {
     /** What a recorded cgroup path may be; compiled once (String.matches compiled it for every hierarchy of every start). */
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._@:-]+)+");
 
-    /** Creates the cgroups a pod directory's record names (none when it has no record). */
+    /**
+     * Creates the cgroups a pod directory's record names (none when it has no record), or waits
+     * for them when this process made them while it prepared the pod ({@link EarlyCgroups}).
+     */
     public static void createFor(Path podDir) {
+        if (EarlyCgroups.madeAhead(podDir.getFileName().toString())) return;
         CgroupPlan plan = CgroupPlan.read(podDir);
         if (plan != null) create(plan);
     }
 
     /** Removes the cgroups a pod directory's record names, as {@link #remove} does. */
     public static void removeFor(Path podDir) {
+        EarlyCgroups.awaitAhead(podDir.getFileName().toString());
         CgroupPlan plan = CgroupPlan.read(podDir);
         if (plan != null) remove(plan);
     }

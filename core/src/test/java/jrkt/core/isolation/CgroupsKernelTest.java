@@ -190,6 +190,53 @@ class CgroupsKernelTest {
     }
 
     @Test
+    void cgroupsMadeAheadAreWhatTheStartFindsAndAFailedPrepareRemovesThem() throws Exception {
+        CgroupPlan plan = plan(limits("64Mi", null, "50"), limits(null, null, null));
+        Path pod = Files.createDirectories(tmp.resolve(uuid)); // a pod directory is named by its UUID
+        EarlyCgroups.none().start(uuid, plan);
+        for (Tree t : plan.trees()) assertFalse(Files.exists(t.podDir()), "none() makes nothing: " + t.podDir());
+
+        EarlyCgroups ahead = EarlyCgroups.wanted();
+        ahead.start(uuid, plan);
+        Cgroups.createFor(pod); // no record in the pod: only the cgroups made ahead can be there after it
+        for (Tree t : plan.trees()) assertTrue(Files.isDirectory(t.dir(t.group("app-web"))), "made ahead: " + t.podDir());
+        Tree pids = plan.trees().stream().filter(t -> t.group("").writes().stream().anyMatch(w -> w.file().equals("pids.max")))
+            .findFirst().orElseThrow();
+        assertEquals("50", Files.readString(pids.podDir().resolve("pids.max")).trim());
+
+        ahead.abandon(new JrktException("a later step of prepare failed"));
+        for (Tree t : plan.trees()) assertFalse(Files.exists(t.podDir()), "a failed prepare removes them: " + t.podDir());
+    }
+
+    @Test
+    void aFailureAheadIsTheStartsFailureAndLeavesNothing() throws Exception {
+        CgroupHost.Hierarchy pidsHierarchy = host.holding("pids");
+        Assumptions.assumeTrue(pidsHierarchy != null, "no pids controller on this host");
+        CgroupPlan bad = refusedPidsMax(plan(limits(null, null, "5"), limits(null, null, null)));
+        made.add(bad);
+        EarlyCgroups.wanted().start(uuid, bad);
+        Path pod = Files.createDirectories(tmp.resolve(uuid));
+        JrktException e = assertThrows(JrktException.class, () -> Cgroups.createFor(pod));
+        assertTrue(e.getMessage().startsWith("cannot write \"lots\" to "), e.getMessage());
+        for (Tree t : bad.trees()) assertFalse(Files.exists(t.podDir()), "a failed create removes what it made: " + t.podDir());
+    }
+
+    /** The plan with pids.max set to a value the kernel refuses. */
+    private static CgroupPlan refusedPidsMax(CgroupPlan good) {
+        List<Tree> trees = new ArrayList<>();
+        for (Tree t : good.trees()) {
+            List<Group> groups = new ArrayList<>();
+            for (Group g : t.groups()) {
+                List<Write> writes = new ArrayList<>();
+                for (Write w : g.writes()) writes.add(w.file().equals("pids.max") ? Write.of("pids.max", "lots") : w);
+                groups.add(new Group(g.name(), writes));
+            }
+            trees.add(new Tree(t.hierarchy(), t.mountPoint(), t.path(), t.v2(), t.enable(), t.devices(), t.vmDevices(), groups));
+        }
+        return new CgroupPlan(trees);
+    }
+
+    @Test
     void aValueTheKernelRefusesFailsNamingTheFileAndLeavesNothing() {
         CgroupHost.Hierarchy pidsHierarchy = host.holding("pids");
         Assumptions.assumeTrue(pidsHierarchy != null, "no pids controller on this host");

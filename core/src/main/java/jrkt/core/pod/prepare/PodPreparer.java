@@ -19,6 +19,7 @@ import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.CgroupHost;
+import jrkt.core.isolation.EarlyCgroups;
 import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.isolation.Isolators;
 import jrkt.core.metadata.PodKeys;
@@ -65,7 +66,7 @@ public final class PodPreparer {
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         try (Lease lease = store.lease()) {
-            return prepareToRun(request, lease, EarlyNetworks.none());
+            return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none());
         }
     }
 
@@ -73,14 +74,17 @@ public final class PodPreparer {
      * Prepares the pod with the images and trees it uses held by lease (image gc leaves them
      * alone) until the pod lists its trees; the caller may have leased the stage1 image already.
      */
-    public String prepare(PrepareRequest request, Lease lease) { return prepareToRun(request, lease, EarlyNetworks.none()); }
+    public String prepare(PrepareRequest request, Lease lease) {
+        return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none());
+    }
 
     /**
      * Prepares a pod that is started right after ({@code jrkt run}): its networks are set up while
      * it is prepared, with the namespace begun by the caller, so that the start does not wait for
-     * the CNI plugins. On a failure they are undone, as is the pod.
+     * the CNI plugins, and so are its cgroups, once they are decided. On a failure they are
+     * undone, as is the pod.
      */
-    public String prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks) {
+    public String prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups) {
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
@@ -103,7 +107,7 @@ public final class PodPreparer {
             if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
             Phases.mark("pod-directory");
-            build(pod, uuid, request, lease, networks);
+            build(pod, uuid, request, lease, networks, cgroups);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
             Files.createDirectories(prepared.getParent());
@@ -111,6 +115,7 @@ public final class PodPreparer {
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
             networks.abandon(e);
+            cgroups.abandon(e);
             if (pod != null) Trees.deleteQuietly(pod, e); // null: creating the embryo failed, nothing to undo
             try {
                 PodKeys.destroy(dirs, uuid);
@@ -148,7 +153,8 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks) throws IOException {
+    private void build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups)
+            throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every image first: an unknown image fails before anything is rendered.
@@ -216,6 +222,7 @@ public final class PodPreparer {
             manifests, store::manifestBytes);
         Phases.mark("manifest-metadata");
         isolation.write(pod);
+        cgroups.start(uuid, isolation.cgroups()); // the record names them now: a failure below removes both
         writeVolumes(pod, allVolumes, shiftOf(userns));
         Files.createDirectory(pod.resolve("apps"));
         Files.createDirectory(pod.resolve("logs"));
