@@ -1,5 +1,7 @@
 package jrkt.core.isolation;
 
+import jrkt.core.Threads;
+
 /**
  * The cgroups of a pod started right after it is prepared ({@code jrkt run}), made on a thread of
  * their own while the preparer writes the rest of the pod. Once the isolation plan is decided,
@@ -83,16 +85,7 @@ public final class EarlyCgroups {
     }
 
     private void join() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the cgroups must be known made or not before anyone goes on
-            }
-        }
+        Threads.joinUninterruptibly(thread); // the cgroups must be known made or not before anyone goes on
         if (ahead == this) ahead = null;
-        if (interrupted) Thread.currentThread().interrupt();
     }
 }

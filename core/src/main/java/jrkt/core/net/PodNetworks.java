@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jrkt.core.JrktException;
+import jrkt.core.Threads;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.json.Json;
 
@@ -142,18 +143,7 @@ public final class PodNetworks {
             }
         }
 
-        private void join() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the plugins' work must be known before anyone goes on
-                }
-            }
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        private void join() { Threads.joinUninterruptibly(thread); } // the plugins' work must be known before anyone goes on
     }
 
     /**

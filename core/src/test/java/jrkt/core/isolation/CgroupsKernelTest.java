@@ -240,18 +240,7 @@ class CgroupsKernelTest {
     void aValueTheKernelRefusesFailsNamingTheFileAndLeavesNothing() {
         CgroupHost.Hierarchy pidsHierarchy = host.holding("pids");
         Assumptions.assumeTrue(pidsHierarchy != null, "no pids controller on this host");
-        CgroupPlan good = plan(limits(null, null, "5"), limits(null, null, null));
-        List<Tree> trees = new ArrayList<>();
-        for (Tree t : good.trees()) {
-            List<Group> groups = new ArrayList<>();
-            for (Group g : t.groups()) {
-                List<Write> writes = new ArrayList<>();
-                for (Write w : g.writes()) writes.add(w.file().equals("pids.max") ? Write.of("pids.max", "lots") : w);
-                groups.add(new Group(g.name(), writes));
-            }
-            trees.add(new Tree(t.hierarchy(), t.mountPoint(), t.path(), t.v2(), t.enable(), t.devices(), t.vmDevices(), groups));
-        }
-        CgroupPlan bad = new CgroupPlan(trees);
+        CgroupPlan bad = refusedPidsMax(plan(limits(null, null, "5"), limits(null, null, null)));
         JrktException e = assertThrows(JrktException.class, () -> Cgroups.create(bad));
         assertTrue(e.getMessage().startsWith("cannot write \"lots\" to ") && e.getMessage().contains("/" + uuid + "/pids.max: "), e.getMessage());
         for (Tree t : bad.trees()) assertFalse(Files.exists(t.podDir()), "a failed create removes what it made: " + t.podDir());
