@@ -21,7 +21,9 @@ final class PodTestSupport {
 
     /** A child process ({@code flock -x DIR sleep 60}) holding the pod's lock, as stage1 does; returns once it holds it. */
     static Process holdLock(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("flock", "-x", dir.toString(), "sleep", "60").inheritIO().start();
+        // --no-fork: flock execs sleep itself, so the holder is one process. Forking, it made the
+        // child after taking the lock, and a release between the two left that child holding it.
+        Process p = new ProcessBuilder("flock", "--no-fork", "-x", dir.toString(), "sleep", "60").inheritIO().start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (!PodLock.isHeld(dir)) {
             if (!p.isAlive() || Instant.now().isAfter(deadline)) {
@@ -35,7 +37,7 @@ final class PodTestSupport {
 
     static void release(Process p) throws InterruptedException {
         if (p != null) {
-            // flock forks the command, which inherits the locked fd: end both
+            // anything the holder started inherits the locked fd: end it too
             java.util.List<ProcessHandle> all = new java.util.ArrayList<>(p.descendants().toList());
             all.add(p.toHandle());
             for (ProcessHandle h : all) h.destroyForcibly();
