@@ -190,6 +190,32 @@ class CgroupsKernelTest {
     }
 
     @Test
+    void primingMovesLeavesThisProcessAndItsThreadsWhereTheyWere() throws Exception {
+        java.util.Map<String, String> before = cgroupsOfEveryThread();
+        Cgroups.primeMoves(host);
+        java.util.Map<String, String> after = cgroupsOfEveryThread();
+        after.keySet().retainAll(before.keySet()); // threads that came meanwhile
+        before.keySet().retainAll(after.keySet()); // and went
+        assertFalse(before.isEmpty());
+        assertEquals(before, after);
+    }
+
+    /** /proc/self/task/TID/cgroup of every thread of this JVM. */
+    private static java.util.Map<String, String> cgroupsOfEveryThread() throws IOException {
+        java.util.Map<String, String> cgroups = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    cgroups.put(task.getFileName().toString(), Files.readString(task.resolve("cgroup")));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // the thread ended
+                }
+            }
+        }
+        return cgroups;
+    }
+
+    @Test
     void cgroupsMadeAheadAreWhatTheStartFindsAndAFailedPrepareRemovesThem() throws Exception {
         CgroupPlan plan = plan(limits("64Mi", null, "50"), limits(null, null, null));
         Path pod = Files.createDirectories(tmp.resolve(uuid)); // a pod directory is named by its UUID
