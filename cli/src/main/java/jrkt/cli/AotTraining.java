@@ -68,7 +68,9 @@ public final class AotTraining {
             new AotTraining(home, Path.of(args[2]), args[3]).removeAll();
             return;
         }
-        String name = "jrkt-aot-training-" + ProcessHandle.current().pid();
+        // Not ProcessHandle.current(): its set-up (the process reaper and its classes, 40 of them)
+        // then sat in every cache; a name needs only to be new (createDirectory fails on an old one)
+        String name = "jrkt-aot-training-" + Long.toHexString(System.nanoTime());
         // Not Files.createTempDirectory: its SecureRandom would put the JDK's security providers in every cache
         Path dir = args.length > 3 ? Path.of(args[2]) : Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), name));
         AotTraining training = new AotTraining(home, dir, args.length > 3 ? args[3] : name);
