@@ -3,6 +3,7 @@ package jrkt.core;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HexFormat;
 
 /**
  * Random bytes from the kernel's random source, {@code /dev/urandom}: what the JDK's default
@@ -11,6 +12,13 @@ import java.io.InputStream;
  */
 public final class KernelRandom {
     private KernelRandom() {}
+
+    /** count random bytes as lowercase hex: a name of work in progress that no other can have. */
+    public static String hex(int count, String forWhat) {
+        byte[] random = new byte[count];
+        fill(random, forWhat);
+        return HexFormat.of().formatHex(random);
+    }
 
     /** Fills into; forWhat names the use in the error ("a pod UUID"). */
     public static void fill(byte[] into, String forWhat) {

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.UUID;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.KernelRandom;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
 
@@ -119,7 +119,9 @@ public final class Output {
 
     /** A fresh, not yet existing path in the target's directory. */
     static Path sibling(Path target, String purpose) {
-        return target.resolveSibling("." + target.getFileName() + "." + purpose + "-" + UUID.randomUUID().toString().substring(0, 8));
+        // not UUID.randomUUID: its SecureRandom sets up the JDK's security providers, 20 ms of a
+        // run --uuid-file-save
+        return target.resolveSibling("." + target.getFileName() + "." + purpose + "-" + KernelRandom.hex(4, "a temporary name"));
     }
 
     private static void sync(Path staged, Kind kind) throws IOException {

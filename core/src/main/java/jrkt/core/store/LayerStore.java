@@ -19,11 +19,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.KernelRandom;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.ImageLimits;
 import jrkt.core.image.archive.Compression;
@@ -96,7 +96,7 @@ public final class LayerStore {
             throw new JrktException(what + ": digest mismatch: expected " + digest + ", got " + Digests.of(data));
         }
         if (hasBlob(digest)) return;
-        Path staged = tmp.resolve("import-" + pid + "-blob-" + UUID.randomUUID());
+        Path staged = tmp.resolve("import-" + pid + "-blob-" + KernelRandom.hex(16, "an import's name"));
         try {
             Files.write(staged, data);
             publish(staged, blobPath(digest));
@@ -107,7 +107,7 @@ public final class LayerStore {
 
     /** A fresh directory for work in progress (an archive unpacked to read it), removed by the caller. */
     public Path newWorkDir(String purpose) throws IOException {
-        return Files.createDirectory(tmp.resolve("import-" + pid + "-" + purpose + "-" + UUID.randomUUID()));
+        return Files.createDirectory(tmp.resolve("import-" + pid + "-" + purpose + "-" + KernelRandom.hex(16, "an import's name")));
     }
 
     public byte[] readBlob(String digest) throws IOException { return Files.readAllBytes(blobPath(digest)); }
@@ -140,8 +140,8 @@ public final class LayerStore {
             progress.accept(size > 0 ? size : 0);
             return new Layer(digest, diffId, mediaType, Files.size(blobPath(digest)));
         }
-        Path stagedBlob = tmp.resolve("import-" + pid + "-blob-" + UUID.randomUUID());
-        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + UUID.randomUUID());
+        Path stagedBlob = tmp.resolve("import-" + pid + "-blob-" + KernelRandom.hex(16, "an import's name"));
+        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + KernelRandom.hex(16, "an import's name"));
         try {
             MessageDigest blobDigest = Digests.sha256();
             long read;
@@ -180,7 +180,7 @@ public final class LayerStore {
     }
 
     private void unpackFromBlob(String digest, String diffId, String what) throws IOException {
-        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + UUID.randomUUID());
+        Path stagedDir = tmp.resolve("import-" + pid + "-layer-" + KernelRandom.hex(16, "an import's name"));
         try {
             Path blob = blobPath(digest);
             String actualDiffId;
@@ -382,7 +382,7 @@ public final class LayerStore {
         for (Layer l : bottom) chain.update((l.diffId() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path dir = layers.resolve("merged-" + Digests.of(chain).substring(7) + (deviceNodes ? "-devices" : ""));
         if (Files.isDirectory(dir)) return dir;
-        Path staged = tmp.resolve("import-" + pid + "-merged-" + UUID.randomUUID());
+        Path staged = tmp.resolve("import-" + pid + "-merged-" + KernelRandom.hex(16, "an import's name"));
         try {
             SafeExtractor extractor = new SafeExtractor(Linux.get());
             FreeSpace space = new FreeSpace(cas, limits.minFreeSpace(), "image " + imageId.substring(0, 19) + ": merging layers");

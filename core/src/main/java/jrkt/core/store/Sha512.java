@@ -3,8 +3,8 @@ package jrkt.core.store;
 /**
  * SHA-512 (FIPS 180-4) of a short byte string, without the JDK's security providers: the first
  * {@code MessageDigest.getInstance} of a JVM loads and configures them, 10-70 ms that every pod
- * start would pay to name a rendered tree ({@link Store#treeId}). Large data (blobs, trees) still
- * goes through {@link java.security.MessageDigest}, whose start-up cost the work dwarfs there.
+ * start would pay to name a rendered tree ({@link Store#treeId}). Large data (blobs, trees) goes
+ * through libcrypto ({@link TreeHash#sha512}), and only without it through the JDK's providers.
  * A test compares this with the JDK's SHA-512 over many inputs.
  */
 final class Sha512 {

@@ -23,11 +23,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
+import jrkt.core.KernelRandom;
 import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.Trees;
@@ -216,7 +216,7 @@ public final class Store implements AutoCloseable {
     public ImageInfo importAci(Path file, String sourceUrl) throws IOException {
         sweepOrphanBlobs();
         try (FileLock importing = FileLock.shared(gcLock())) {
-            Path staged = tmp.resolve("import-" + pid + "-" + UUID.randomUUID());
+            Path staged = tmp.resolve("import-" + pid + "-" + KernelRandom.hex(16, "an import's name"));
             try {
                 return importStaged(file, sourceUrl, staged);
             } finally {

@@ -59,11 +59,6 @@ final class TreeHash {
         return "sha512-" + HexFormat.of().formatHex(digest.digest());
     }
 
-    static MessageDigest sha512() {
-        try {
-            return MessageDigest.getInstance("SHA-512");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** SHA-512 of large data (blobs, trees), by libcrypto when it is there: no security providers to set up. */
+    static MessageDigest sha512() { return jrkt.sys.crypto.NativeDigest.sha512(); }
 }

@@ -18,8 +18,8 @@ public final class Digests {
         return digest.substring("sha256:".length());
     }
 
-    /** SHA-256, by libcrypto when it is there (see {@link jrkt.sys.crypto.NativeSha256}). */
-    public static MessageDigest sha256() { return jrkt.sys.crypto.NativeSha256.create(); }
+    /** SHA-256, by libcrypto when it is there (see {@link jrkt.sys.crypto.NativeDigest}). */
+    public static MessageDigest sha256() { return jrkt.sys.crypto.NativeDigest.sha256(); }
 
     public static String of(byte[] data) { return "sha256:" + HexFormat.of().formatHex(sha256().digest(data)); }
 
