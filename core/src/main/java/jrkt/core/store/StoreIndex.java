@@ -68,13 +68,14 @@ final class StoreIndex implements AutoCloseable {
         SqliteDb opened = null;
         try {
             opened = Sqlite.open(file, Sqlite.DEFAULT_BUSY_TIMEOUT);
-            opened.exec("PRAGMA journal_mode=WAL");
-            opened.exec("PRAGMA synchronous=NORMAL"); // WAL stays consistent; only the last commits may be lost on power loss
+            // One exec for the settings of every open:
+            // - synchronous=NORMAL: WAL stays consistent; only the last commits may be lost on power loss;
+            // - a short log (see keepWalOnClose): every command's open is the first connection, which
+            //   reads the whole log to index it (SQLite's recovery), 1 ms at the default 1,000 pages;
+            //   and a log file cut back after its checkpoint.
+            opened.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=" + WAL_PAGES
+                + "; PRAGMA journal_size_limit=" + WAL_PAGES * 2 * 4096);
             opened.keepWalOnClose(); // no checkpoint with its fdatasyncs at the end of every command
-            // ...but a short log: every command's open is the first connection, which reads the
-            // whole log to index it (SQLite's recovery): 1,000 pages (the default) cost 1 ms of that
-            opened.exec("PRAGMA wal_autocheckpoint=" + WAL_PAGES);
-            opened.exec("PRAGMA journal_size_limit=" + WAL_PAGES * 2 * 4096); // and a log file cut back after it
             db = opened;
             migrate();
         } catch (SqliteException e) {
