@@ -19,10 +19,7 @@ final class Stage1Process {
 
     /** Becomes the entrypoint (execve) with the caller's environment; returns only by throwing. */
     static JrktException exec(Path podDir, Path exe, List<String> args) {
-        requireExecutable(exe);
-        List<String> argv = new ArrayList<>();
-        argv.add(exe.toString());
-        argv.addAll(args);
+        List<String> argv = commandLine(exe, args);
         try {
             Linux linux = Linux.get();
             linux.chdir(podDir.toString());
@@ -33,16 +30,18 @@ final class Stage1Process {
         return new JrktException("execve of stage1 entrypoint " + exe + " returned");
     }
 
-    private static void requireExecutable(Path exe) {
+    /** The entrypoint and its arguments, once it is known to be executable. */
+    private static List<String> commandLine(Path exe, List<String> args) {
         if (!Files.isExecutable(exe)) throw new JrktException("stage1 entrypoint " + exe + " is missing or not executable");
+        List<String> command = new ArrayList<>();
+        command.add(exe.toString());
+        command.addAll(args);
+        return command;
     }
 
     /** Runs it with this process's stdin, stdout and stderr; returns its exit status. */
     static int run(Path podDir, Path exe, List<String> args) {
-        requireExecutable(exe);
-        List<String> command = new ArrayList<>();
-        command.add(exe.toString());
-        command.addAll(args);
+        List<String> command = commandLine(exe, args);
         try {
             Process p = new ProcessBuilder(command).directory(podDir.toFile()).inheritIO().start();
             boolean interrupted = false;
