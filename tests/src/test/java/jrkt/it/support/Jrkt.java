@@ -98,12 +98,39 @@ public final class Jrkt {
         if (podCommand) {
             cmd.add(given.getFirst());
             if (netNoneUnlessGiven && !netGiven) cmd.add("--net=none");
-            if (given.stream().noneMatch(a -> a.startsWith("--cgroup-parent"))) cmd.add("--cgroup-parent=" + cgroupParent);
+            if (given.stream().noneMatch(a -> a.startsWith("--cgroup-parent"))) {
+                cmd.add("--cgroup-parent=" + cgroupParent);
+                removedAtExit(cgroupParent);
+            }
             cmd.addAll(given.subList(1, given.size()));
         } else {
             cmd.addAll(given);
         }
         return cmd;
+    }
+
+    /** The cgroup parents this JVM's pods were put below: jrkt leaves a parent (pods share it), so the tests remove it. */
+    private static final java.util.Set<String> PARENTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Removes parent from every hierarchy when this JVM ends: PodEnv removes its own at each
+     * test's end, but a test that runs pods through a Jrkt of its own would leave it on the host.
+     */
+    private static void removedAtExit(String parent) {
+        synchronized (PARENTS) {
+            if (PARENTS.isEmpty()) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    for (String p : PARENTS) {
+                        try {
+                            CgroupDirs.removeAll(p);
+                        } catch (RuntimeException | AssertionError e) {
+                            System.err.println("test cleanup: cgroup parent " + p + " stays: " + e.getMessage());
+                        }
+                    }
+                }, "remove-test-cgroups"));
+            }
+            PARENTS.add(parent);
+        }
     }
 
     public Result runWithStdin(String stdin, String... args) {
