@@ -62,7 +62,7 @@ public final class Bpf {
         if (fd >= 0) return (int) fd;
         String verifier = nulTerminated(log.copy(LOG_SIZE)).strip();
         throw new SysException("bpf", "BPF_PROG_LOAD" + (verifier.isEmpty() ? "" : " (verifier: " + verifier.replace('\n', ' ') + ")"),
-            errno, FfmLinux.strerror(errno));
+            errno, LibcLinux.strerror(errno));
     }
 
     /** BPF_PROG_ATTACH of a program to a target (a cgroup directory's fd); flags 0 replaces the one attached before. */
@@ -72,7 +72,7 @@ public final class Bpf {
         attr.bytes().putInt(0, targetFd).putInt(4, programFd).putInt(8, attachType).putInt(12, flags);
         if (bpf(s, BPF_PROG_ATTACH, attr) != 0) {
             int errno = s.errno();
-            throw new SysException("bpf", "BPF_PROG_ATTACH to fd " + targetFd, errno, FfmLinux.strerror(errno));
+            throw new SysException("bpf", "BPF_PROG_ATTACH to fd " + targetFd, errno, LibcLinux.strerror(errno));
         }
     }
 
@@ -83,7 +83,7 @@ public final class Bpf {
         attr.bytes().putInt(0, targetFd).putInt(4, attachType);
         if (bpf(s, BPF_PROG_QUERY, attr) != 0) {
             int errno = s.errno();
-            throw new SysException("bpf", "BPF_PROG_QUERY of fd " + targetFd, errno, FfmLinux.strerror(errno));
+            throw new SysException("bpf", "BPF_PROG_QUERY of fd " + targetFd, errno, LibcLinux.strerror(errno));
         }
         return attr.bytes().getInt(24);
     }

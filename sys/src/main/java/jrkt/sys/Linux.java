@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface Linux {
 
-    static Linux get() { return FfmLinux.INSTANCE; }
+    static Linux get() { return LibcLinux.INSTANCE; }
 
     // mount(2) flags
     long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32,

@@ -10,13 +10,13 @@ import jrkt.sys.Scratch.Block;
 
 /**
  * The {@link Linux} calls made on libc through {@link Downcall} (jrkt's JNI gate, or the FFM API
- * without it; the name is from when FFM was the only way). Each libc function is found on its
+ * without it). Each libc function is found on its
  * first use only, and all are called through Downcall's one shape; arguments and results live in
  * the calling thread's {@link Scratch}. errno is captured by the gate right after the call,
  * before the JVM can clobber it.
  */
-final class FfmLinux implements Linux {
-    static final Linux INSTANCE = new FfmLinux();
+final class LibcLinux implements Linux {
+    static final Linux INSTANCE = new LibcLinux();
 
     private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -63,7 +63,7 @@ final class FfmLinux implements Linux {
     /** fds meant to survive execve: opened here without O_CLOEXEC, or passed to clearCloexec. */
     private final Set<Integer> inheritedFds = ConcurrentHashMap.newKeySet();
 
-    private FfmLinux() {}
+    private LibcLinux() {}
 
     /** A libc function found on first use. */
     private static final class Fn {
