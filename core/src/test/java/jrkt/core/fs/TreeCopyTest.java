@@ -64,6 +64,30 @@ class TreeCopyTest {
     }
 
     @Test
+    void linkFilesNeverFollowsASymlinkOutOfTheTree() throws Exception {
+        Path outside = Files.writeString(tmp.resolve("host-file"), "host");
+        Path outsideDir = Files.createDirectories(tmp.resolve("host-dir"));
+        FileTime hostTime = FileTime.from(Instant.parse("2021-05-06T07:08:09Z"));
+        Files.setLastModifiedTime(outside, hostTime);
+        Files.setLastModifiedTime(outsideDir, hostTime);
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path toFile = Files.createSymbolicLink(src.resolve("to-file"), outside);
+        Files.setAttribute(toFile, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
+        Files.createSymbolicLink(src.resolve("to-dir"), outsideDir);
+        Path dst = Files.createDirectories(tmp.resolve("dst"));
+
+        TreeCopy.linkFiles(src, dst);
+
+        assertTrue(Files.isSymbolicLink(dst.resolve("to-file")) && Files.isSymbolicLink(dst.resolve("to-dir")));
+        assertEquals(0, attr(outside, "unix:uid"), "the file the symlink names keeps its owner");
+        assertEquals(hostTime, Files.getLastModifiedTime(outside), "and its times");
+        assertEquals(hostTime, Files.getLastModifiedTime(outsideDir));
+        try (var left = Files.list(outsideDir)) {
+            assertEquals(0, left.count(), "nothing is linked into the directory a symlink names");
+        }
+    }
+
+    @Test
     void linkFilesSharesRegularFilesAndCopiesTheRestIntoAnExistingTarget() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src/bin"));
         Files.writeString(src.resolve("init"), "stage1");
