@@ -21,7 +21,11 @@ public final class HostEnvironment {
 
     /** The same as NAME=VALUE strings: the environment for an execve of stage1. */
     public static String[] array() {
-        return get().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        Map<String, String> env = get();
+        String[] out = new String[env.size()];
+        int i = 0;
+        for (Map.Entry<String, String> e : env.entrySet()) out[i++] = e.getKey() + "=" + e.getValue();
+        return out;
     }
 
     static Map<String, String> restore(Map<String, String> jvm) {

@@ -292,7 +292,9 @@ abstract class PreparingCommand extends BaseCommand {
 
     /** Every app image given as something to fetch (docker://, a file, oci-layout:...) is fetched, then named by its ID. */
     private PrepareRequest fetchImages(PrepareRequest r) throws IOException {
-        if (r.apps().stream().noneMatch(a -> jrkt.core.image.fetch.Fetcher.isFetchable(a.image()))) return r;
+        boolean any = false; // a loop: the run path starts no stream (their framework's first use costs ~0.4 ms)
+        for (AppSpec a : r.apps()) any |= jrkt.core.image.fetch.Fetcher.isFetchable(a.image());
+        if (!any) return r;
         jrkt.core.image.fetch.Fetcher fetcher = jrkt().fetcher(pullPolicy, quiet);
         List<AppSpec> apps = new ArrayList<>();
         for (AppSpec a : r.apps()) {

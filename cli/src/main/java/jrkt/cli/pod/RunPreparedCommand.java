@@ -3,7 +3,6 @@ package jrkt.cli.pod;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.util.List;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.JrktCommand;
 import jrkt.core.JrktException;
@@ -48,7 +47,7 @@ public final class RunPreparedCommand extends BaseCommand {
     }
 
     private static boolean preparedInteractive(Pod pod) throws IOException {
-        List<String> plan = Files.readAllLines(pod.dir().resolve("plan"));
-        return plan.stream().anyMatch(line -> line.startsWith("interactive "));
+        for (String line : Files.readAllLines(pod.dir().resolve("plan"))) if (line.startsWith("interactive ")) return true;
+        return false;
     }
 }

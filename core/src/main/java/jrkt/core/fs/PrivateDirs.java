@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import jrkt.core.JrktException;
 
@@ -19,24 +20,37 @@ import jrkt.core.JrktException;
 public final class PrivateDirs {
     private PrivateDirs() {}
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
 
     /** Creates dir (and missing parents) as 0700 owned by root, or makes an existing one so; returns it. */
     public static Path ensure(Path dir) {
         try {
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            // one lstat for all three checks: every command that opens the store makes two of these
+            Map<String, Object> st = stat(dir);
+            if (st == null || ((Integer) st.get("mode") & S_IFMT) != S_IFDIR) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                st = stat(dir);
+                if (st == null) throw new java.nio.file.NoSuchFileException(dir.toString());
             }
-            if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(dir, OWNER_ONLY);
-            }
+            if (((Integer) st.get("mode") & 07777) != 0700) Files.setPosixFilePermissions(dir, OWNER_ONLY);
             // a directory someone else made beforehand stays theirs to open up again: take it
-            if (jrkt.sys.Linux.get().geteuid() == 0 && (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            if ((Integer) st.get("uid") != 0 && jrkt.sys.Linux.get().geteuid() == 0) {
                 Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
             }
             return dir;
         } catch (IOException e) {
             throw new JrktException("cannot make " + dir + " private to root: " + jrkt.core.IoErrors.reason(e), e);
+        }
+    }
+
+    /** Its mode and uid, not following a symbolic link; null when nothing is there. */
+    private static Map<String, Object> stat(Path dir) throws IOException {
+        try {
+            return Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         }
     }
 }

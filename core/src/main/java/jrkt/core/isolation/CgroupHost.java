@@ -151,7 +151,8 @@ public final class CgroupHost {
 
     /** "v1", "v2" or "hybrid", for messages and docs. */
     public String mode() {
-        boolean v1 = hierarchies.stream().anyMatch(h -> !h.v2());
+        boolean v1 = false;
+        for (Hierarchy h : hierarchies) v1 |= !h.v2();
         boolean v2 = unified() != null;
         return v1 && v2 ? "hybrid" : v2 ? "v2" : v1 ? "v1" : "none";
     }

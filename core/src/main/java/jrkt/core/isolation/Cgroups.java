@@ -98,8 +98,9 @@ public final class Cgroups {
     }
 
     private static void createTree(CgroupHost host, Tree t) {
-        boolean mounted = host.hierarchies().stream()
-            .anyMatch(h -> h.mountPoint().toString().equals(t.mountPoint()) && h.v2() == t.v2() && h.name().equals(t.hierarchy()));
+        boolean mounted = false;
+        for (CgroupHost.Hierarchy h : host.hierarchies())
+            mounted |= h.mountPoint().toString().equals(t.mountPoint()) && h.v2() == t.v2() && h.name().equals(t.hierarchy());
         if (!mounted) {
             throw new JrktException("the cgroup hierarchy " + t.hierarchy() + " is no longer mounted at " + t.mountPoint()
                 + " (the host changed since the pod was prepared); prepare the pod again");

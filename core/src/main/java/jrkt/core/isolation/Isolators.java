@@ -57,7 +57,8 @@ public final class Isolators {
     public static List<Isolator> merge(List<Isolator> image, List<Isolator> flags) {
         List<Isolator> out = new ArrayList<>();
         for (Isolator i : image) {
-            boolean overridden = flags.stream().anyMatch(f -> family(f.name()).equals(family(i.name())));
+            boolean overridden = false;
+            for (Isolator f : flags) overridden |= family(f.name()).equals(family(i.name()));
             if (!overridden) out.add(i);
         }
         out.addAll(flags);

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import jrkt.core.IoErrors;
@@ -39,7 +40,8 @@ public final class PodKeys {
         KernelRandom.fill(key, "the signing key of pod " + uuid); // not SecureRandom: see KernelRandom
         Path file = dir.resolve(requireUuid(uuid));
         try (SeekableByteChannel out = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------")))) {
+                // Set.of, not PosixFilePermissions.fromString: its EnumSet is the run path's first reflection (~0.4 ms)
+                PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ)))) {
             out.write(java.nio.ByteBuffer.wrap(key));
         } catch (IOException e) {
             throw new JrktException("cannot make the signing key of pod " + uuid + ": " + IoErrors.describe(e), e);

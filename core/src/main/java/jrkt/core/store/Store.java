@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.KernelRandom;
@@ -62,11 +61,9 @@ import jrkt.sys.Linux;
  */
 public final class Store implements AutoCloseable {
 
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     private static final String ID_PREFIX = "sha512-";
     private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
     /** The owner's pid in names of work in progress: "import-<pid>-...", "<tree>.tmp-<pid>", "<tree>.old-<pid>". */
-    private static final Pattern OWNER_PID = Pattern.compile("(?:^import-|\\.tmp-|\\.old-)(\\d+)");
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
@@ -311,19 +308,19 @@ public final class Store implements AutoCloseable {
     public ImageInfo resolve(String reference) {
         if (reference.startsWith(LayerStore.ID_PREFIX)) {
             String hex = reference.substring(LayerStore.ID_PREFIX.length());
-            if (!HEX.matcher(hex).matches()) {
+            if (!isHex(hex)) {
                 throw new JrktException("image ID \"" + reference + "\" is not of the form sha256-<hex>");
             }
             return byIdPrefix(reference, reference);
         }
         if (reference.startsWith(ID_PREFIX)) {
             String hex = reference.substring(ID_PREFIX.length());
-            if (!HEX.matcher(hex).matches()) {
+            if (!isHex(hex)) {
                 throw new JrktException("image ID \"" + reference + "\" is not of the form sha512-<hex>");
             }
             return byIdPrefix(reference, reference);
         }
-        if (reference.length() >= 4 && HEX.matcher(reference).matches()) {
+        if (reference.length() >= 4 && isHex(reference)) {
             List<ImageInfo> byId = new ArrayList<>(index.findByIdPrefix(ID_PREFIX + reference));
             byId.addAll(index.findByIdPrefix(LayerStore.ID_PREFIX + reference));
             if (byId.size() == 1) return byId.get(0);
@@ -379,7 +376,7 @@ public final class Store implements AutoCloseable {
 
     private static String hexOf(String imageId) {
         String hex = imageId.startsWith(ID_PREFIX) ? imageId.substring(ID_PREFIX.length()) : "";
-        if (hex.length() != 128 || !HEX.matcher(hex).matches()) {
+        if (hex.length() != 128 || !isHex(hex)) {
             throw new JrktException("\"" + imageId + "\" is not a full image ID (sha512-<128 hex digits>)");
         }
         return hex;
@@ -675,11 +672,30 @@ public final class Store implements AutoCloseable {
         return treeDirName.contains(".tmp-") || treeDirName.contains(".old-");
     }
 
-    /** Whether the process whose pid is in a name like "import-<pid>-..." or "<tree>.tmp-<pid>" still runs. */
+    /**
+     * Whether the process whose pid is in a name like "import-<pid>-..." or "<tree>.tmp-<pid>"
+     * still runs. Read by hand, as {@link #isHex} is: a regex compiled at class initialisation
+     * cost every command that opens the store.
+     */
     private static boolean ownerAlive(String name) {
-        java.util.regex.Matcher m = OWNER_PID.matcher(name);
-        if (!m.find()) return false;
-        return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+        int at;
+        if (name.startsWith("import-")) at = "import-".length();
+        else if ((at = name.indexOf(".tmp-")) >= 0 || (at = name.indexOf(".old-")) >= 0) at += 5;
+        else return false;
+        int end = at;
+        while (end < name.length() && end - at < 10 && name.charAt(end) >= '0' && name.charAt(end) <= '9') end++;
+        if (end == at) return false;
+        return ProcessHandle.of(Long.parseLong(name, at, end, 10)).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Lower-case hex digits, at least one. */
+    static boolean isHex(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -373,6 +373,30 @@ class StoreTest {
     }
 
     @Test
+    void anOpenRemovesTheWorkInProgressOfDeadProcessesOnlyByThePidInItsName() throws Exception {
+        // a pid no process has (above the kernel's pid_max of 2^22), and this JVM's own
+        String dead = "9999999", alive = Long.toString(ProcessHandle.current().pid());
+        Path casTmp = data.resolve("cas/tmp"), trees = data.resolve("cas/trees");
+        for (String pid : List.of(dead, alive)) {
+            Files.writeString(casTmp.resolve("import-" + pid + "-0a1b"), "half an archive");
+            Files.createDirectories(trees.resolve("deps-sha512-ab.tmp-" + pid).resolve("rootfs"));
+            Files.createDirectories(trees.resolve("deps-sha512-cd.old-" + pid));
+        }
+        Files.createDirectories(trees.resolve("deps-sha512-ef")); // a finished tree: no pid in its name
+        Files.createDirectories(trees.resolve("deps-sha512-ef.tmp-x" + alive)); // no pid where one belongs: nobody's
+        store.close();
+        store = Store.open(data);
+        assertEquals(Set.of("import-" + alive + "-0a1b"), names(casTmp));
+        assertEquals(Set.of("deps-sha512-ab.tmp-" + alive, "deps-sha512-cd.old-" + alive, "deps-sha512-ef"), names(trees));
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
     void parallelImportsAndRemovesKeepEveryRowWithItsBlob() throws Exception {
         List<Path> acis = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

@@ -131,23 +131,73 @@ public record ImageManifest(
 
     // ---- validation ----------------------------------------------------------------------
 
-    // SemVer 2.0.0 (semver.org): no leading zeros in numeric parts, dot-separated pre-release and build.
-    private static final Pattern SEMVER = Pattern.compile(
-            "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
-            + "(-(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(\\.(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*)?"
-            + "(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+    // The checks of every manifest read are written out rather than regexes: compiling those at
+    // class initialisation cost every run (the store's manifests are parsed at each start).
 
-    /** appc additionally refuses the zero version (schema/types/semver.go). */
-    static boolean isSemVer(String s) { return SEMVER.matcher(s).matches() && !s.equals("0.0.0"); }
+    /** SemVer 2.0.0 (semver.org): no leading zeros in numeric parts, dot-separated pre-release and build; appc refuses 0.0.0 too (schema/types/semver.go). */
+    static boolean isSemVer(String s) {
+        if (s.equals("0.0.0")) return false;
+        int plus = s.indexOf('+');
+        String build = plus < 0 ? null : s.substring(plus + 1);
+        String rest = plus < 0 ? s : s.substring(0, plus);
+        int dash = rest.indexOf('-');
+        String pre = dash < 0 ? null : rest.substring(dash + 1);
+        String[] core = (dash < 0 ? rest : rest.substring(0, dash)).split("\\.", -1);
+        if (core.length != 3) return false;
+        for (String n : core) if (!isNumericId(n)) return false;
+        if (pre != null) {
+            for (String id : pre.split("\\.", -1)) {
+                if (id.isEmpty() || !isAlphanumericIds(id)) return false;
+                if (allDigits(id) && !isNumericId(id)) return false; // a number, but with a leading zero
+            }
+        }
+        if (build != null) for (String id : build.split("\\.", -1)) if (id.isEmpty() || !isAlphanumericIds(id)) return false;
+        return true;
+    }
 
-    // POSIX names plus '.' and '-' (aci.md, environment; schema/types/environment.go).
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    /** "0" or digits without a leading zero. */
+    private static boolean isNumericId(String s) { return !s.isEmpty() && allDigits(s) && (s.length() == 1 || s.charAt(0) != '0'); }
 
-    // RFC 3339 date-time (section 5.6); OffsetDateTime then checks the ranges (month 13, Feb 30...).
-    private static final Pattern RFC3339 = Pattern.compile(
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
+    /** [0-9A-Za-z-]* */
+    private static boolean isAlphanumericIds(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-')) return false;
+        }
+        return true;
+    }
+
+    /** POSIX names plus '.' and '-' (aci.md, environment; schema/types/environment.go): [A-Za-z_][A-Za-z0-9_.-]* */
+    static boolean isEnvName(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
+            if (!(letter || i > 0 && (c >= '0' && c <= '9' || c == '.' || c == '-'))) return false;
+        }
+        return true;
+    }
+
+    /** sha512- and 1 to 128 lower-case hex digits. */
+    static boolean isImageId(String s) {
+        if (!s.startsWith("sha512-") || s.length() == 7 || s.length() > 7 + 128) return false;
+        for (int i = 7; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
+    }
+
+    /** RFC 3339 date-time (section 5.6); OffsetDateTime then checks the ranges (month 13, Feb 30...). Compiled when first needed. */
+    private static final class Rfc3339 {
+        static final Pattern PATTERN = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})");
-
-    private static final Pattern IMAGE_ID = Pattern.compile("sha512-[0-9a-f]{1,128}");
+    }
 
     private static final Set<String> EVENT_HANDLER_NAMES = Set.of("pre-start", "post-stop");
 
@@ -211,7 +261,7 @@ public record ImageManifest(
     }
 
     static boolean isRfc3339(String s) {
-        if (!RFC3339.matcher(s).matches()) return false;
+        if (!Rfc3339.PATTERN.matcher(s).matches()) return false;
         try {
             OffsetDateTime.parse(s);
             return true;
@@ -291,7 +341,7 @@ public record ImageManifest(
             Map<String, Object> e = object(list.get(i), p);
             String name = requiredString(e, "name", p);
             if (name.isEmpty()) throw invalid(child(p, "name"), "must not be empty");
-            if (!ENV_NAME.matcher(name).matches()) {
+            if (!isEnvName(name)) {
                 throw invalid(child(p, "name"), show(name) + " is not a valid environment variable name (letters, digits, '_', '.', '-'; not starting with a digit, '.' or '-')");
             }
             if (position.containsKey(name)) throw invalid(child(p, "name"), show(name) + " duplicates " + index(path, position.get(name)) + ".name");
@@ -365,7 +415,7 @@ public record ImageManifest(
         Map<String, Object> d = object(json, path);
         String imageName = identifier(d, "imageName", path);
         String imageId = optionalString(d, "imageID", path);
-        if (imageId != null && !IMAGE_ID.matcher(imageId).matches()) {
+        if (imageId != null && !isImageId(imageId)) {
             throw invalid(child(path, "imageID"), show(imageId) + " is not an image ID (sha512-<lowercase hex>)");
         }
         Map<String, String> labels = labels(optionalArray(d, "labels", path), child(path, "labels"));
@@ -396,8 +446,11 @@ public record ImageManifest(
                 "os/linux/capabilities-retain-set", "os/linux/capabilities-remove-set",
                 "os/linux/capabilities-remove-set", "os/linux/capabilities-retain-set");
 
-        private static final Pattern SYSCALL = Pattern.compile("[a-z0-9_]+|@[^\\s/]+(/[^\\s/]+)+");
-        private static final Pattern ERRNO = Pattern.compile("E[A-Z0-9]*");
+        /** Compiled when a seccomp isolator is first read, not with every manifest. */
+        private static final class SeccompPatterns {
+            static final Pattern SYSCALL = Pattern.compile("[a-z0-9_]+|@[^\\s/]+(/[^\\s/]+)+");
+            static final Pattern ERRNO = Pattern.compile("E[A-Z0-9]*");
+        }
 
         static List<Isolator> read(List<Object> list, String path) {
             List<Isolator> out = new ArrayList<>(list.size());
@@ -438,12 +491,12 @@ public record ImageManifest(
                     Map<String, Object> v = object(value, path);
                     List<String> set = nonEmptySet(v, path);
                     for (int i = 0; i < set.size(); i++) {
-                        if (!SYSCALL.matcher(set.get(i)).matches()) {
+                        if (!SeccompPatterns.SYSCALL.matcher(set.get(i)).matches()) {
                             throw invalid(index(child(path, "set"), i), show(set.get(i)) + " is not a syscall name or an @scope/wildcard");
                         }
                     }
                     String errno = optionalString(v, "errno", path);
-                    if (errno != null && !errno.isEmpty() && !ERRNO.matcher(errno).matches()) {
+                    if (errno != null && !errno.isEmpty() && !SeccompPatterns.ERRNO.matcher(errno).matches()) {
                         throw invalid(child(path, "errno"), show(errno) + " is not an errno name (like EPERM)");
                     }
                 }

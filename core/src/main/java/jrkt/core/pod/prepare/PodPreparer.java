@@ -168,7 +168,9 @@ public final class PodPreparer {
         }
         List<String> explicit = new ArrayList<>();
         for (AppSpec a : r.apps()) explicit.add(a.name());
-        List<String> names = Names.assign(infos.stream().map(ImageInfo::name).toList(), explicit);
+        List<String> imageNames = new ArrayList<>(); // loops, not streams, on the run path (see fetchImages)
+        for (ImageInfo info : infos) imageNames.add(info.name());
+        List<String> names = Names.assign(imageNames, explicit);
         if (!r.net().ports().isEmpty()) {
             Map<String, List<ImageManifest.Port>> ports = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
@@ -210,8 +212,9 @@ public final class PodPreparer {
         }
         List<VolumeSpec> allVolumes = new ArrayList<>(volumes.values());
         PodUserNamespace userns = userNamespace(pod, uuid, r, apps, allVolumes);
-        IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(),
-            apps.stream().map(a -> new IsolationPlan.App(a.name(), a.isolators())).toList(), CgroupHost.current(),
+        List<IsolationPlan.App> isolated = new ArrayList<>();
+        for (PreparedApp a : apps) isolated.add(new IsolationPlan.App(a.name(), a.isolators()));
+        IsolationPlan isolation = IsolationPlan.decide(uuid, r.isolation(), isolated, CgroupHost.current(),
             entrypoints.isolates().contains("kernel"));
 
         Phases.mark("apps-isolation");
@@ -296,7 +299,8 @@ public final class PodPreparer {
             mounts.add(new MountSpec(mp.name(), mp.path()));
         }
 
-        boolean hasPreStart = image.eventHandlers().stream().anyMatch(h -> h.name().equals("pre-start"));
+        boolean hasPreStart = false;
+        for (ImageManifest.EventHandler h : image.eventHandlers()) hasPreStart |= h.name().equals("pre-start");
         AppStartCheck.check(name, info.name(), rootfs, exec.get(0), workdir, hasPreStart, mounts, volumes);
 
         return new PreparedApp(name, info.id(), info.name(), info.labels(), rootfs, List.copyOf(exec),

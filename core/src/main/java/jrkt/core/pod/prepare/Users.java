@@ -37,7 +37,7 @@ public final class Users {
 
     private static int resolve(String app, ImageRoot rootfs, String value, String what, String db, String ownerAttr) {
         if (value == null || value.isEmpty()) throw new JrktException("app " + app + ": the " + what + " is empty");
-        if (value.matches("[0-9]+")) return number(app, what, value);
+        if (digits(value, Integer.MAX_VALUE)) return number(app, what, value);
         if (value.startsWith("/")) {
             Path file = RootfsPath.resolveHost(rootfs, value);
             try {
@@ -67,11 +67,18 @@ public final class Users {
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] f = line.split(":", -1);
             if (f.length < 3 || !f[0].equals(name)) continue;
-            if (!f[2].matches("[0-9]{1,10}")) return null;
+            if (!digits(f[2], 10)) return null;
             long id = Long.parseLong(f[2]);
             return id > 0xfffffffeL ? null : (int) id;
         }
         return null;
+    }
+
+    /** One to max ASCII digits (String.matches would compile a regex at every call: two per app of every run). */
+    private static boolean digits(String s, int max) {
+        if (s.isEmpty() || s.length() > max) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
     }
 
     private static int number(String app, String what, String value) {
@@ -85,7 +92,7 @@ public final class Users {
         if (value.isEmpty()) return List.of();
         java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
         for (String g : value.split(",", -1)) {
-            if (!g.matches("[0-9]{1,10}") || Long.parseLong(g) > 0xfffffffeL)
+            if (!digits(g, 10) || Long.parseLong(g) > 0xfffffffeL)
                 throw new JrktException("--supplementary-gids " + value + ": \"" + g + "\" is not a group id");
             out.add(Integer.parseInt(g));
         }

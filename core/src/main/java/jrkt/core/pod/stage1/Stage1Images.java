@@ -82,7 +82,7 @@ public final class Stage1Images {
         if (!Files.isRegularFile(file)) {
             throw new JrktException("stage1 image " + name + ": " + file + " does not exist (build it: ./mvnw package), or give --stage1-path");
         }
-        String source = file.toAbsolutePath().normalize().toUri().toString();
+        String source = fileUri(file.toAbsolutePath().normalize());
         Instant modified = Files.getLastModifiedTime(file).toInstant();
         ImageInfo newest = null;
         for (ImageInfo image : store.listImagesNamed(name)) { // only the stage1 rows, not the whole store
@@ -91,6 +91,21 @@ public final class Stage1Images {
         }
         if (newest != null && !newest.importTime().isBefore(modified)) return newest.id();
         return store.importAci(file, source).id();
+    }
+
+    /**
+     * The file: URL of a regular file, as Path.toUri writes it; a path of only the characters it
+     * leaves as they are is written out here (its first use costs a run 0.1-0.2 ms).
+     */
+    static String fileUri(Path absolute) {
+        String p = absolute.toString();
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "/._-~".indexOf(c) >= 0)) {
+                return absolute.toUri().toString();
+            }
+        }
+        return "file://" + p;
     }
 
     /** The built-in flavors that give a pod no network of its own. */

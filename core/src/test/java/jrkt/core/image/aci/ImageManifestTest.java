@@ -17,6 +17,42 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ImageManifestTest {
+    // The grammars the hand-written checks implement, as regexes: the oracle they must agree with.
+    private static final java.util.regex.Pattern SEMVER = java.util.regex.Pattern.compile(
+        "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
+        + "(-(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(\\.(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*)?"
+        + "(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?");
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final java.util.regex.Pattern IMAGE_ID = java.util.regex.Pattern.compile("sha512-[0-9a-f]{1,128}");
+
+    @Test
+    void theWrittenOutChecksAgreeWithTheGrammarsOnEveryStringOfTheirAlphabet() {
+        List<String> semver = new java.util.ArrayList<>(List.of("0.8.11", "1.0.0-rc.1+build.5", "0.0.0", "0.0.1", "01.2.3",
+            "1.02.3", "1.2", "1.2.3.4", "1.2.3-", "1.2.3-01", "1.2.3-0a", "1.2.3-a..b", "1.2.3+", "1.2.3+b.", "1.2.3-a+b+c",
+            "1.2.3--", "1.2.3-0", "1.2.3-x-y.7", "v1.2.3", "", "1..3", "1.2.3+001", "1.2.3-α"));
+        java.util.Random random = new java.util.Random(11); // the same strings every run
+        String alphabet = "0123.-+a0Z";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int len = random.nextInt(12); len > 0; len--) b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            semver.add(b.toString());
+        }
+        for (String v : semver) {
+            assertEquals(SEMVER.matcher(v).matches() && !v.equals("0.0.0"), ImageManifest.isSemVer(v), "semver " + v);
+        }
+        String envAlphabet = "aZ_9.-$ é";
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int len = random.nextInt(5); len > 0; len--) b.append(envAlphabet.charAt(random.nextInt(envAlphabet.length())));
+            String v = b.toString();
+            assertEquals(ENV_NAME.matcher(v).matches(), ImageManifest.isEnvName(v), "environment name " + v);
+        }
+        for (String v : List.of("sha512-", "sha512-0", "sha512-abc", "sha512-ABC", "sha512-" + "a".repeat(128),
+                "sha512-" + "a".repeat(129), "sha256-abc", "sha512-abg", "sha512abc", "")) {
+            assertEquals(IMAGE_ID.matcher(v).matches(), ImageManifest.isImageId(v), "image ID " + v);
+        }
+    }
+
 
     // Test JSON is written with ' for " to stay readable.
     static String top(String members) {
