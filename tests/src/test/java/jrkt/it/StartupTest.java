@@ -68,6 +68,27 @@ class StartupTest {
         assertEquals("", quiet.stderr());
     }
 
+    /**
+     * The first use of streams, of a regex or of a reflective enum lookup (EnumSet, EnumMap,
+     * Enum.valueOf) initialises classes the AOT cache cannot initialise ahead: 0.4-0.5 ms each on
+     * the path to stage1's exec (docs/design-notes.md). A run's main thread uses none of them,
+     * once the image's tree is rendered (a first render walks trees with Files.walk).
+     */
+    @Test
+    void aRunsMainThreadInitialisesNoStreamRegexOrReflection() throws Exception {
+        env.run(PodEnv.args("run", "--net=none", sh(IMAGE, "true"))).expectSuccess(); // renders the tree
+        Path log = tmp.resolve("class-init.log");
+        Jrkt traced = env.jrkt().withEnv("JRKT_JVM_OPTS", "-Xlog:class+init=info:file=" + log);
+        traced.run(PodEnv.args("run", "--net=none", sh(IMAGE, "echo traced"))).expectSuccess();
+        List<String> byMain = Files.readAllLines(log).stream()
+            .dropWhile(l -> !l.contains("'jrkt/cli/Main'")) // the JVM's own start comes before
+            .filter(l -> l.contains("by thread \"main\"")).toList();
+        assertTrue(byMain.stream().anyMatch(l -> l.contains("'jrkt/core/pod/prepare/PodPreparer'")), "no trace of the run: " + byMain);
+        for (String unwanted : List.of("'java/util/stream/", "'java/util/regex/", "'jdk/internal/reflect/MethodHandleAccessorFactory'")) {
+            assertEquals(List.of(), byMain.stream().filter(l -> l.contains(unwanted)).toList(), unwanted);
+        }
+    }
+
     @Test
     void eachCommandStartsWithItsGroupsCache() {
         // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values

@@ -126,7 +126,8 @@ class IsolatorFlagsTest {
     void cgroupParentsAreRelativeNamesWithoutDots() {
         assertEquals("machine.slice/jrkt", new IsolationRequest(List.of(), "/machine.slice/jrkt/", false, false, false).cgroupParent());
         assertEquals("jrkt", IsolationRequest.DEFAULT.cgroupParent());
-        for (String bad : List.of("..", "a/../b", "a//b", "", "a b")) {
+        assertEquals("user@0.service/x_y:z-1", new IsolationRequest(List.of(), "user@0.service/x_y:z-1", false, false, false).cgroupParent());
+        for (String bad : List.of("..", "a/../b", "a//b", "", "a b", "a;b", "caf\u00e9", "a/b*", "/")) {
             JrktException e = assertThrows(JrktException.class, () -> new IsolationRequest(List.of(), bad, false, false, false));
             assertTrue(e.getMessage().startsWith("--cgroup-parent=" + bad + ": "), e.getMessage());
         }
