@@ -26,6 +26,8 @@ public final class Lease implements AutoCloseable {
     /** Images held and then found in the store: while held, no gc or rm takes them, so they are not looked up again. */
     private final Set<String> held = new HashSet<>();
     private final List<FileLock> locks = new ArrayList<>();
+    /** Images rendered and not yet marked used. */
+    private final Set<String> rendered = new java.util.LinkedHashSet<>();
 
     Lease(Store store) { this.store = store; }
 
@@ -43,15 +45,21 @@ public final class Lease implements AutoCloseable {
         if (!holdStored(imageId)) throw new JrktException("image " + imageId + " not found in the store");
     }
 
-    /** Holds the image, its dependencies and its rendered tree, rendering it when needed (see {@link Store#render}). */
+    /**
+     * Holds the image, its dependencies and its rendered tree, rendering it when needed (see
+     * {@link Store#render}). They are marked used when the lease ends ({@link #markUsed}).
+     */
     public RenderedTree render(String imageId) throws IOException {
         for (int attempt = 1; ; attempt++) {
             List<DependencyChain.Node> chain = store.chain(imageId);
             boolean allThere = true;
             for (DependencyChain.Node node : chain) allThere &= holdStored(node.imageId());
             if (allThere) {
-                hold(Store.useLockName(store.treeIdOf(chain)));
-                return store.render(imageId);
+                String treeId = store.treeIdOf(chain);
+                hold(Store.useLockName(treeId));
+                RenderedTree tree = store.renderChain(chain, treeId);
+                for (DependencyChain.Node node : chain) rendered.add(node.imageId());
+                return tree;
             }
             // a dependency went between the chain's resolution and its hold: resolve the chain again
             if (attempt == ATTEMPTS) throw new JrktException("a dependency of image " + imageId + " was removed while it was being used; try again");
@@ -78,8 +86,27 @@ public final class Lease implements AutoCloseable {
         if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
     }
 
-    /** Lets go of everything held. */
+    /**
+     * Marks what this lease rendered as used now, in one write to the index (image gc's grace
+     * period counts from it): a preparer calls it once the pod is written, so that a failure
+     * fails the preparation; {@link #close} marks what is left.
+     */
+    public void markUsed() {
+        if (rendered.isEmpty()) return;
+        store.markUsed(rendered);
+        rendered.clear();
+    }
+
+    /** Marks what is left used (while the images are still held), then lets go of everything held. */
     @Override public void close() {
+        try {
+            markUsed();
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
         for (FileLock lock : locks) lock.close();
         locks.clear();
         heldNames.clear();

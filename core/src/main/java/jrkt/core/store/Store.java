@@ -423,7 +423,10 @@ public final class Store implements AutoCloseable {
     }
 
     /** Records that a pod used the image now (for image gc). */
-    public void markUsed(String imageId) { index.markUsed(imageId, Instant.now()); }
+    public void markUsed(String imageId) { markUsed(List.of(imageId)); }
+
+    /** Marks the images used now, in one write transaction. */
+    public void markUsed(java.util.Collection<String> imageIds) { index.markUsed(imageIds, Instant.now()); }
 
     /**
      * Removes images not used within gracePeriod, and rendered trees no pod references
@@ -484,9 +487,16 @@ public final class Store implements AutoCloseable {
      */
     public RenderedTree render(String imageId) throws IOException {
         List<DependencyChain.Node> chain = chain(imageId);
-        String treeId = treeId(chain, deviceNodes);
+        RenderedTree tree = renderChain(chain, treeIdOf(chain));
+        List<String> ids = new ArrayList<>();
+        for (DependencyChain.Node node : chain) ids.add(node.imageId());
+        markUsed(ids);
+        return tree;
+    }
+
+    /** {@link #render} of a chain and tree ID the caller has already (a {@link Lease}), without marking use. */
+    RenderedTree renderChain(List<DependencyChain.Node> chain, String treeId) throws IOException {
         Path dir = trees.resolve(treeId);
-        RenderedTree tree;
         try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
             String hash = readHash(dir);
             if (hash == null) {
@@ -494,16 +504,14 @@ public final class Store implements AutoCloseable {
             } else {
                 Files.setLastModifiedTime(dir.resolve("hash"), FileTime.from(Instant.now()));
             }
-            tree = new RenderedTree(treeId, dir.resolve("rootfs"), hash);
+            return new RenderedTree(treeId, dir.resolve("rootfs"), hash);
         }
-        for (DependencyChain.Node node : chain) markUsed(node.imageId());
-        return tree;
     }
 
     /** Re-hashes a rendered tree; with repair, re-renders it when the hash differs. */
     public TreeCheck verifyTree(String imageId, boolean repair) throws IOException {
         List<DependencyChain.Node> chain = chain(imageId);
-        String treeId = treeId(chain, deviceNodes);
+        String treeId = treeIdOf(chain);
         Path dir = trees.resolve(treeId);
         try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
             String expected = readHash(dir);
@@ -624,8 +632,20 @@ public final class Store implements AutoCloseable {
         return "deps-sha512-" + HexFormat.of().formatHex(digest).substring(0, 64) + (deviceNodes ? "-devices" : "");
     }
 
+    /** Tree IDs this process computed, by the image IDs of their chains: a run asks twice for each of its two trees. */
+    private final Map<List<String>, String> treeIds = new ConcurrentHashMap<>();
+
     /** The ID of the tree this store renders for the chain (its device-node setting included). */
-    String treeIdOf(List<DependencyChain.Node> chain) { return treeId(chain, deviceNodes); }
+    String treeIdOf(List<DependencyChain.Node> chain) {
+        List<String> ids = new ArrayList<>(chain.size());
+        for (DependencyChain.Node n : chain) ids.add(n.imageId());
+        String id = treeIds.get(ids);
+        if (id == null) {
+            id = treeId(chain, deviceNodes);
+            treeIds.put(ids, id);
+        }
+        return id;
+    }
 
     private static String readHash(Path treeDir) throws IOException {
         try {

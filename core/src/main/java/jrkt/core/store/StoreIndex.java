@@ -342,8 +342,23 @@ final class StoreIndex implements AutoCloseable {
         return update("DELETE FROM images WHERE id = ?", id) > 0;
     }
 
-    synchronized void markUsed(String id, Instant when) {
-        update("UPDATE images SET last_used = ? WHERE id = ?", when.toEpochMilli(), id);
+    /** One write transaction for all of them: a run renders two images. */
+    synchronized void markUsed(java.util.Collection<String> ids, Instant when) {
+        if (ids.isEmpty()) return;
+        try {
+            inWriteTransaction(() -> {
+                try (SqliteStatement st = db.prepare("UPDATE images SET last_used = ? WHERE id = ?")) {
+                    for (String id : ids) {
+                        st.reset();
+                        bind(st, when.toEpochMilli(), id);
+                        st.step();
+                    }
+                }
+                return null;
+            });
+        } catch (SqliteException e) {
+            throw failure("mark images used", e);
+        }
     }
 
     synchronized List<ImageInfo> unusedSince(Instant cutoff) {

@@ -174,6 +174,25 @@ class StoreTest {
     // ---- render -------------------------------------------------------------------------
 
     @Test
+    void aLeaseMarksWhatItRenderedUsedWithItsDependenciesBeforeItLetsGo() throws Exception {
+        ImageInfo base = imp(base(), "base.aci");
+        ImageInfo app = imp(TestAci.named("example.com/app").version("1")
+                .dependency("example.com/base", null, "version=1.0").file("motd", "hi\n"), "app.aci");
+        ImageInfo other = imp(TestAci.named("example.com/other").file("x", "x"), "other.aci");
+        Instant before = Instant.now();
+        Thread.sleep(5); // last_used has milliseconds
+        try (Lease lease = store.lease()) {
+            lease.render(app.id());
+            assertEquals(app.lastUsed(), store.resolve(app.id()).lastUsed(), "marked when the lease says, not at each render");
+            lease.markUsed();
+            assertTrue(store.resolve(app.id()).lastUsed().isAfter(before));
+            assertTrue(store.resolve(base.id()).lastUsed().isAfter(before), "a dependency is used with its image");
+            lease.render(other.id()); // after markUsed: the lease's end marks it
+        }
+        assertTrue(store.resolve(other.id()).lastUsed().isAfter(before));
+    }
+
+    @Test
     void rendersDependenciesFirstAndTheImageOverridesThem() throws Exception {
         imp(base(), "base.aci");
         ImageInfo app = imp(TestAci.named("example.com/app").version("1")

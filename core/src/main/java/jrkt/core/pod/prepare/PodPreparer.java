@@ -241,6 +241,7 @@ public final class PodPreparer {
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
+        lease.markUsed(); // its two images in one write to the index, failing the preparation if it fails
         networks.finish(); // after the etc files, which the networks' DNS and addresses update
         // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it
         IdRange shift = shiftOf(userns);
