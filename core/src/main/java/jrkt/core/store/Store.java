@@ -405,9 +405,11 @@ public final class Store implements AutoCloseable {
     Path lockFile(String name) { return locks.resolve(name); }
 
     /** Whether the image has its row and its blob. */
-    boolean isStored(String imageId) {
-        if (LayerStore.isOciId(imageId)) return index.find(imageId) != null; // its blobs and layers: the layer store's
-        return index.find(imageId) != null && Files.exists(blobs.resolve(hexOf(imageId)));
+    /** The image's row when it is in the store (its row, and for an ACI its blob), or null. */
+    ImageInfo stored(String imageId) {
+        ImageInfo row = index.find(imageId);
+        if (row == null || LayerStore.isOciId(imageId)) return row; // its blobs and layers: the layer store's
+        return Files.exists(blobs.resolve(hexOf(imageId))) ? row : null;
     }
 
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
@@ -426,7 +428,9 @@ public final class Store implements AutoCloseable {
     public void markUsed(String imageId) { markUsed(List.of(imageId)); }
 
     /** Marks the images used now, in one write transaction. */
-    public void markUsed(java.util.Collection<String> imageIds) { index.markUsed(imageIds, Instant.now()); }
+    public void markUsed(java.util.Collection<String> imageIds) { markUsed(imageIds, Instant.now()); }
+
+    void markUsed(java.util.Collection<String> imageIds, Instant when) { index.markUsed(imageIds, when); }
 
     /**
      * Removes images not used within gracePeriod, and rendered trees no pod references
