@@ -7,19 +7,22 @@
 # then exits, so that the agent writes its samples; a command that execs stage1 never exits, so
 # profile `prepare` for the run path (its exec phase: `run` with a stage1 that cannot start).
 # The agent costs the command several times its speed: read shares, not times.
+# --event wall samples the main thread also while it waits (a lock, a slow syscall, another
+# thread's class initialisation): what a CPU profile does not show.
 #
-# Usage: bench/profile.sh [--runs N] [--interval 100us] [--group run|query|pods|images|info]
-#                         [--out FILE] -- JRKT-ARGS...
+# Usage: bench/profile.sh [--runs N] [--interval 100us] [--event cpu|wall]
+#                         [--group run|query|pods|images|info] [--out FILE] -- JRKT-ARGS...
 #   e.g. bench/profile.sh --runs 12 -- --dir=/tmp/data prepare --net=none IMAGE --exec=/bin/true
 #        bench/profile.sh --group query -- --dir=/tmp/data list
 # FILE keeps every sample (the collapsed stacks), for flame graphs or a closer look.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-runs=12 interval=100us group=run out=""
+runs=12 interval=100us event=cpu group=run out=""
 while [ $# -gt 0 ]; do
     case $1 in
         --runs) runs=$2; shift 2 ;;
         --interval) interval=$2; shift 2 ;;
+        --event) event=$2; shift 2 ;;
         --group) group=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --) shift; break ;;
@@ -49,10 +52,13 @@ mkdir -p "$work/harness/jrkt/cli"
 cat > "$work/harness/jrkt/cli/ProfileHarness.java" <<'EOF'
 package jrkt.cli;
 
-/** Runs one jrkt command line and exits normally (Main halts), so that the profiler writes its samples. */
+/** Runs one jrkt command line and ends as jrkt's Main does (halt; the profiler writes its samples then). */
 public final class ProfileHarness {
     public static void main(String[] args) {
-        System.exit(Main.run(args));
+        int status = Main.run(args);
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status); // not System.exit: it sets up the JDK's logging, which jrkt never does
     }
 }
 EOF
@@ -63,7 +69,7 @@ gate="$here/sys/target/native/libjrkt-gate.so"
 set -- $("$here/jrkt" --jvm-options) -XX:AOTCache="$lib/jrkt-$group.aot" -Djrkt.aot="$lib/jrkt-$group.aot" \
     -Djrkt.home="$here" -Djrkt.native.gate="$gate" -cp "$cp:$work/harness" jrkt.cli.ProfileHarness "$@"
 for i in $(seq "$runs"); do
-    "$JAVA_HOME/bin/java" -agentpath:"$agent=start,event=cpu,interval=$interval,file=$work/samples-$i.txt,collapsed" \
+    "$JAVA_HOME/bin/java" -agentpath:"$agent=start,event=$event,interval=$interval,file=$work/samples-$i.txt,collapsed" \
         "$@" >/dev/null 2>&1 || true # a failing command (a run whose stage1 cannot start) still has its samples
 done
 cat "$work"/samples-*.txt > "$work/all.txt" 2>/dev/null || true

@@ -171,6 +171,28 @@ class StoreTest {
                 e.getMessage());
     }
 
+    /**
+     * Each jrkt command is a connection of its own, and each open reads the index's whole log:
+     * the log must stay short however many commands write (it grew by every write before).
+     */
+    @Test
+    void theIndexLogStaysShortAcrossCommandsThatEachWriteOnce() throws Exception {
+        ImageInfo image = imp(base(), "base.aci");
+        store.close();
+        Path wal = data.resolve("cas/db/index.sqlite-wal");
+        long longest = 0;
+        Instant when = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 300; i++) {
+            try (Store command = Store.open(data)) {
+                command.markUsed(List.of(image.id()), when = when.plusSeconds(60));
+            }
+            longest = Math.max(longest, Files.size(wal));
+        }
+        assertTrue(longest <= (StoreIndex.WAL_PAGES + 8) * 4096L, "the log reached " + longest + " bytes");
+        store = Store.open(data);
+        assertEquals(when, store.resolve(image.id()).lastUsed(), "the last write is there after the log was emptied");
+    }
+
     // ---- render -------------------------------------------------------------------------
 
     @Test
