@@ -1,6 +1,7 @@
 package jrkt.core.pod.prepare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
@@ -26,6 +27,24 @@ class PlanWriterTest {
     void encodesBytesOutsideTheSafeSet(String raw, String encoded) {
         assertEquals(encoded, PlanWriter.encode(raw));
         assertEquals(raw, PlanWriter.decode(encoded));
+    }
+
+    @Test
+    void everyCharacterRoundTripsAndOnlyTheSafeSetStaysUnescaped() {
+        StringBuilder all = new StringBuilder();
+        for (char c = 1; c < 0x300; c++) all.append(c);
+        all.append("\uD83D\uDE80"); // outside the BMP: four UTF-8 bytes
+        String encoded = PlanWriter.encode(all.toString());
+        assertEquals(all.toString(), PlanWriter.decode(encoded));
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                assertTrue("0123456789ABCDEF".indexOf(encoded.charAt(i + 1)) >= 0 && "0123456789ABCDEF".indexOf(encoded.charAt(i + 2)) >= 0);
+                i += 2;
+            } else {
+                assertTrue((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "._/,=:+@-".indexOf(c) >= 0, "unescaped " + c);
+            }
+        }
     }
 
     @Test
