@@ -2,6 +2,7 @@ package jrkt.cli.pod;
 
 import java.io.IOException;
 import jrkt.core.JrktException;
+import jrkt.core.isolation.CgroupMovesPrime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +24,9 @@ public final class RunCommand extends PreparingCommand {
     @Override boolean interactive() { return interactive; }
 
     @Override boolean startsAtOnce() { return true; }
+
+    /** The grace period of the host's first cgroup move passes while this JVM prepares the pod. */
+    @Override protected void startAhead() { CgroupMovesPrime.startAhead(); }
 
     @Override public Integer call() throws IOException {
         String uuid = preparePod();

@@ -55,32 +55,6 @@ public final class Cgroups {
         if (plan != null) remove(plan);
     }
 
-    /**
-     * Moves this process into the cgroup it is in already, to no effect but one: the kernel's
-     * first move of a process after a quiet while waits for an RCU grace period (6-16 ms) under
-     * its global lock of task migrations, and the moves of the next 20 ms or so do not. A run
-     * calls this on its warm-up thread as it starts, so that stage1 placing the pod's PID 1 some
-     * 20 ms later no longer waits before the pod's first fork. Only time is at stake: whatever
-     * fails is ignored.
-     */
-    public static void primeMoves(CgroupHost host) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(":", 3);
-                if (f.length < 3) continue;
-                for (CgroupHost.Hierarchy h : host.hierarchies()) {
-                    if (h.v2() ? !f[0].equals("0") : !h.name().equals(f[1])) continue;
-                    // the JVM's own cgroup: every thread stays where it is
-                    writeBytes(h.mountPoint().resolve(f[2].substring(1)).resolve("cgroup.procs"),
-                        Integer.toString(Linux.get().getpid()));
-                    return; // the lock is the host's, not a hierarchy's: one move is enough
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no gain, no harm
-        }
-    }
-
     /** Creates every cgroup of the plan with its limits; on a failure removes them again and throws. */
     public static void create(CgroupPlan plan) {
         CgroupHost host = CgroupHost.current();

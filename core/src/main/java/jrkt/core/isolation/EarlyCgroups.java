@@ -1,16 +1,23 @@
 package jrkt.core.isolation;
 
+import java.util.concurrent.CountDownLatch;
+
 import jrkt.core.Threads;
 
 /**
  * The cgroups of a pod started right after it is prepared ({@code jrkt run}), made on a thread of
  * their own while the preparer writes the rest of the pod. Once the isolation plan is decided,
  * prepare still writes the pod manifest, the metadata, the app roots and the plan, and making the
- * cgroups of nine hierarchies (some twenty mkdirs in cgroupfs and a dozen control files, 4 ms)
- * fits beside that on a second core. {@link Cgroups#createFor} in the same process then waits for
- * them rather than making them, {@link Cgroups#removeFor} waits before it removes, and a failed
- * prepare removes them ({@link #abandon}). {@link #none} does nothing, for a pod only prepared:
- * cgroup file systems do not survive a reboot, so a prepared pod gets its cgroups when it starts.
+ * cgroups of nine hierarchies (some twenty mkdirs in cgroupfs and a dozen control files, 2-4 ms)
+ * fits beside that on a second core. {@link Cgroups#createFor} in the same process
+ * then waits for them rather than making them, {@link Cgroups#removeFor} waits before it removes,
+ * and a failed prepare removes them ({@link #abandon}). {@link #none} does nothing, for a pod only
+ * prepared: cgroup file systems do not survive a reboot, so a prepared pod gets its cgroups when
+ * it starts.
+ *
+ * <p>Once they are made the thread moves the process into its own cgroup again
+ * ({@link CgroupMovesPrime#now}): a quick move, which keeps the kernel's moves quick for stage1's
+ * placement of the pod's PID 1. The exec waits for the cgroups only ({@link #made}), not for it.
  */
 public final class EarlyCgroups {
     /** The pod whose cgroups this process is making ahead (one: a run starts one pod), or null. */
@@ -21,6 +28,8 @@ public final class EarlyCgroups {
     private CgroupPlan plan;
     private Thread thread;
     private volatile RuntimeException failure;
+    /** Counted down once the cgroups are made or their making failed (and was undone). */
+    private final CountDownLatch made = new CountDownLatch(1);
 
     private EarlyCgroups(boolean wanted) { this.wanted = wanted; }
 
@@ -51,7 +60,10 @@ public final class EarlyCgroups {
                 Cgroups.create(of.plan);
             } catch (RuntimeException e) {
                 of.failure = e;
+            } finally {
+                of.made.countDown();
             }
+            if (of.failure == null) CgroupMovesPrime.now();
         }
     }
 
@@ -73,7 +85,7 @@ public final class EarlyCgroups {
     static boolean madeAhead(String uuid) {
         EarlyCgroups e = ahead;
         if (e == null || !e.uuid.equals(uuid)) return false;
-        e.join();
+        e.awaitMade(); // not the move after
         if (e.failure != null) throw e.failure;
         return true;
     }
@@ -82,6 +94,19 @@ public final class EarlyCgroups {
     static void awaitAhead(String uuid) {
         EarlyCgroups e = ahead;
         if (e != null && e.uuid.equals(uuid)) e.join();
+    }
+
+    private void awaitMade() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                made.await();
+                break;
+            } catch (InterruptedException ie) {
+                interrupted = true; // the cgroups must be known made or not before anyone goes on
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private void join() {

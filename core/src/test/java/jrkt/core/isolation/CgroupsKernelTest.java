@@ -192,7 +192,11 @@ class CgroupsKernelTest {
     @Test
     void primingMovesLeavesThisProcessAndItsThreadsWhereTheyWere() throws Exception {
         java.util.Map<String, String> before = cgroupsOfEveryThread();
-        Cgroups.primeMoves(host);
+        boolean cgroup2 = Files.exists(Path.of("/sys/fs/cgroup/unified/cgroup.controllers"))
+            || Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        assertEquals(cgroup2, CgroupMovesPrime.onCgroup2(), "cgroup2 at a usual place is primed without the mount table");
+        CgroupMovesPrime.onAnyHierarchy(host); // the way on hosts without it
+        CgroupMovesPrime.now();
         java.util.Map<String, String> after = cgroupsOfEveryThread();
         after.keySet().retainAll(before.keySet()); // threads that came meanwhile
         before.keySet().retainAll(after.keySet()); // and went

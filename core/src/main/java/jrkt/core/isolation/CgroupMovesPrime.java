@@ -1,0 +1,79 @@
+package jrkt.core.isolation;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Pays, ahead of stage1, for the kernel's slow first cgroup move. The host's first move of a
+ * process into a cgroup after a quiet while waits for an RCU grace period (5-16 ms measured
+ * here) before it takes the lock of all task migrations, holding the cgroup mutex, which every
+ * cgroup mkdir needs too; the moves of the next 15-20 ms do not wait. A run moves itself into
+ * the cgroup it is in already (writing "0" to a cgroup.procs: the writer; no thread changes
+ * cgroup) twice: {@link #startAhead} as main starts, on a thread of its own, so that the grace
+ * period has passed when the pod's cgroups are made (8-12 ms after main, {@link EarlyCgroups});
+ * and {@link #now} from the thread that made them, a quick move that keeps the next ones quick
+ * for stage1's placement of the pod's PID 1 some 10 ms later.
+ *
+ * <p>The first move does not read the mount table (2-3 ms of parsing) where cgroup2 is at one of
+ * its usual places. Only time is at stake: whatever fails is ignored.
+ */
+public final class CgroupMovesPrime {
+    private CgroupMovesPrime() {}
+
+    /** Moves on a daemon thread of its own (a thread still waiting in the kernel delays nothing but itself). */
+    public static void startAhead() {
+        Thread thread = new Thread(CgroupMovesPrime::now, "jrkt-cgroup-prime");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Moves on this thread. */
+    public static void now() {
+        try {
+            if (!onCgroup2()) onAnyHierarchy(CgroupHost.current());
+        } catch (IOException | RuntimeException e) {
+            // no gain, no harm
+        }
+    }
+
+    /**
+     * Without reading the mount table: cgroup2 at one of its two usual places, known by the
+     * cgroup.controllers only its root has; there this process's cgroup is the "0::" line of
+     * /proc/self/cgroup. False when neither place has it (v1 only, elsewhere).
+     */
+    static boolean onCgroup2() throws IOException {
+        String path = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
+            if (line.startsWith("0::/")) path = line.substring(3);
+        }
+        if (path == null) return false;
+        for (String root : new String[] {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
+            if (!Files.exists(Path.of(root, "cgroup.controllers"))) continue;
+            moveSelf(Path.of(root + path, "cgroup.procs"));
+            return true;
+        }
+        return false;
+    }
+
+    /** Through the host's mount table: the first hierarchy this process is listed in. */
+    static void onAnyHierarchy(CgroupHost host) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
+            String[] f = line.split(":", 3);
+            if (f.length < 3) continue;
+            for (CgroupHost.Hierarchy h : host.hierarchies()) {
+                if (h.v2() ? !f[0].equals("0") : !h.name().equals(f[1])) continue;
+                moveSelf(h.mountPoint().resolve(f[2].substring(1)).resolve("cgroup.procs"));
+                return; // the lock is the host's, not a hierarchy's: one move is enough
+            }
+        }
+    }
+
+    private static void moveSelf(Path procs) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(procs.toFile())) {
+            out.write('0');
+        }
+    }
+}
