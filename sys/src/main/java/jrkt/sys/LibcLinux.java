@@ -142,6 +142,29 @@ final class LibcLinux implements Linux {
         inheritedFds.add(fd);
     }
 
+    private static final int F_SETLK = 6, F_SETLKW = 7;
+    private static final short F_RDLCK = 0, F_WRLCK = 1;
+
+    @Override
+    public boolean lockWholeFile(int fd, boolean exclusive, boolean wait) throws SysException {
+        while (true) {
+            Scratch s = Scratch.begin();
+            Block lock = s.allocate(32); // struct flock: l_type, l_whence (shorts), l_start, l_len (off_t), l_pid
+            lock.bytes().putShort(0, exclusive ? F_WRLCK : F_RDLCK);
+            lock.bytes().putShort(2, (short) 0); // SEEK_SET
+            lock.bytes().putInt(4, 0);
+            lock.bytes().putLong(8, 0);
+            lock.bytes().putLong(16, 0); // 0: to the end, however long the file grows
+            lock.bytes().putLong(24, 0);
+            int rc = (int) Downcall.call(FCNTL.handle(), s.errnoSlot(), fd, wait ? F_SETLKW : F_SETLK, lock.address());
+            if (rc == 0) return true;
+            int errno = s.errno();
+            if (wait && errno == Errno.EINTR) continue;
+            if (!wait && (errno == Errno.EAGAIN || errno == Errno.EACCES)) return false;
+            throw failure("fcntl(" + (wait ? "F_SETLKW" : "F_SETLK") + ")", "fd " + fd, s);
+        }
+    }
+
     private static int fcntl(int fd, int command, int argument) throws SysException {
         Scratch s = Scratch.current();
         int rc = (int) Downcall.call(FCNTL.handle(), s.errnoSlot(), fd, command, argument);

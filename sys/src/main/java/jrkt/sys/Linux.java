@@ -41,6 +41,12 @@ public interface Linux {
     boolean flock(int fd, int operation) throws SysException;
     /** Clears FD_CLOEXEC so that the fd survives execve. */
     void clearCloexec(int fd) throws SysException;
+    /**
+     * An fcntl(2) record lock on the whole file (F_SETLK/F_SETLKW; the kind FileChannel.lock takes,
+     * so the two see each other): shared or exclusive, waiting or not; false when not waiting and
+     * another process holds a conflicting lock. The process's lock: any close of the file drops it.
+     */
+    boolean lockWholeFile(int fd, boolean exclusive, boolean wait) throws SysException;
 
     void mknod(String path, int mode, long dev) throws SysException;
     /** makedev(3). */
