@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,10 +79,15 @@ public final class CgroupHost {
         Set<String> seenV1 = new LinkedHashSet<>();
         boolean seenV2 = false;
         for (String line : mountinfo.split("\n")) {
+            // most lines are no cgroup: told by a substring before anything is split or made a Path
+            // (a host with containers has hundreds of mounts, read at every start)
+            if (!line.contains(" - cgroup")) continue;
             String[] f = line.split(" ");
-            int dash = Arrays.asList(f).indexOf("-");
+            int dash = -1;
+            for (int i = 6; i < f.length && dash < 0; i++) if (f[i].equals("-")) dash = i;
             if (dash < 6 || f.length < dash + 4) continue;
             String fsType = f[dash + 1];
+            if (!fsType.equals("cgroup") && !fsType.equals("cgroup2")) continue;
             String root = f[3];
             Path mountPoint = Path.of(PodDeleter.unescape(f[4]));
             // a bind mount of a subtree (root != "/") is not where the hierarchy's root is
@@ -110,11 +114,27 @@ public final class CgroupHost {
                 }
                 String text = v2Controllers.apply(mountPoint);
                 Set<String> controllers = new LinkedHashSet<>();
-                if (text != null) for (String c : text.trim().split("\\s+")) if (!c.isEmpty()) controllers.add(c);
+                if (text != null) for (String c : words(text)) controllers.add(c);
                 found.add(new Hierarchy("unified", mountPoint, true, Set.copyOf(controllers)));
             }
         }
         return new CgroupHost(found, disabledControllers(procCgroups), readOnly);
+    }
+
+    /** The blank-separated words of text (split("\\s+") would be the warm-up thread's only regex). */
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean blank = i == text.length() || Character.isWhitespace(text.charAt(i));
+            if (blank && start >= 0) {
+                out.add(text.substring(start, i));
+                start = -1;
+            } else if (!blank && start < 0) {
+                start = i;
+            }
+        }
+        return out;
     }
 
     public List<Hierarchy> hierarchies() { return hierarchies; }
@@ -170,8 +190,8 @@ public final class CgroupHost {
         Set<String> off = new LinkedHashSet<>();
         for (String line : procCgroups.split("\n")) {
             if (line.startsWith("#") || line.isBlank()) continue;
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 4 && f[3].equals("0")) off.add(f[0]);
+            List<String> f = words(line);
+            if (f.size() >= 4 && f.get(3).equals("0")) off.add(f.get(0));
         }
         return off;
     }

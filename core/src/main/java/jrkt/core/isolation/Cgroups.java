@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.CgroupPlan.Group;
 import jrkt.core.isolation.CgroupPlan.Tree;
@@ -35,8 +34,22 @@ public final class Cgroups {
     /** How long removal waits for the last processes of a killed pod to be reaped. */
     private static final long REMOVE_WAIT_MILLIS = 10_000;
     private static final int SIGKILL = 9;
-    /** What a recorded cgroup path may be; compiled once (String.matches compiled it for every hierarchy of every start). */
-    private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._@:-]+)+");
+    /**
+     * What a recorded cgroup path may be: (/[A-Za-z0-9._@:-]+)+, written out (a regex here was
+     * the only one a run compiled, on the thread that makes the pod's cgroups).
+     */
+    static boolean isSafePath(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/' || path.charAt(path.length() - 1) == '/') return false;
+        for (int i = 1; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                if (path.charAt(i - 1) == '/') return false;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "._@:-".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Creates the cgroups a pod directory's record names (none when it has no record), or waits
@@ -154,7 +167,7 @@ public final class Cgroups {
      */
     public static void remove(CgroupPlan plan) {
         for (Tree t : plan.trees()) {
-            if (!SAFE_PATH.matcher(t.path()).matches() || t.path().contains("/../") || t.path().endsWith("/..")) {
+            if (!isSafePath(t.path()) || t.path().contains("/../") || t.path().endsWith("/..")) {
                 throw new JrktException("refusing to remove cgroup path " + t.path() + " from a damaged record");
             }
             removeTree(t.podDir());

@@ -190,6 +190,19 @@ class CgroupsKernelTest {
     }
 
     @Test
+    void aRecordedPathIsCheckedAsTheGrammarSays() {
+        java.util.regex.Pattern grammar = java.util.regex.Pattern.compile("(/[A-Za-z0-9._@:-]+)+");
+        java.util.Random random = new java.util.Random(7); // the same strings every run
+        String alphabet = "/a.Z9_@:- *";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int len = random.nextInt(9); len > 0; len--) b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            String path = b.toString();
+            assertEquals(grammar.matcher(path).matches(), Cgroups.isSafePath(path), path);
+        }
+    }
+
+    @Test
     void primingMovesLeavesThisProcessAndItsThreadsWhereTheyWere() throws Exception {
         java.util.Map<String, String> before = cgroupsOfEveryThread();
         boolean cgroup2 = Files.exists(Path.of("/sys/fs/cgroup/unified/cgroup.controllers"))
