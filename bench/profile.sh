@@ -5,7 +5,8 @@
 # cache), and the jrkt methods are printed by their share of the main thread's samples, each
 # counting what it calls. The command runs through a small class that calls jrkt's Main.run and
 # then exits, so that the agent writes its samples; a command that execs stage1 never exits, so
-# profile `prepare` for the run path (its exec phase: `run` with a stage1 that cannot start).
+# profile `prepare` for the run path (its exec phase: `run` with a stage1 that cannot start);
+# each `prepare` leaves its pod: use a scratch --dir, or jrkt rm them after.
 # The agent costs the command several times its speed: read shares, not times.
 # --event wall samples the main thread also while it waits (a lock, a slow syscall, another
 # thread's class initialisation): what a CPU profile does not show.
