@@ -9,6 +9,7 @@ import java.util.List;
 import jrkt.core.HostEnvironment;
 import jrkt.core.JrktException;
 import jrkt.core.Phases;
+import jrkt.core.fs.Dirs;
 import jrkt.core.isolation.Cgroups;
 import jrkt.core.net.PodNetworks;
 import jrkt.sys.Linux;
@@ -82,7 +83,7 @@ public final class PodRunner {
         }
         if (lock == null) throw new JrktException("pod " + uuid + " is locked by another process (being started or removed)");
         try {
-            Files.createDirectories(runDir.getParent());
+            Dirs.made(runDir.getParent());
             Files.move(prepared, runDir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             lock.close();

@@ -24,6 +24,7 @@ import java.util.function.LongConsumer;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.KernelRandom;
+import jrkt.core.fs.Dirs;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.ImageLimits;
 import jrkt.core.image.archive.Compression;
@@ -70,8 +71,8 @@ public final class LayerStore {
         this.index = index;
         this.limits = limits;
         this.deviceNodes = deviceNodes;
-        Files.createDirectories(blobs);
-        Files.createDirectories(layers);
+        Dirs.made(blobs);
+        Dirs.made(layers);
     }
 
     public static boolean isOciId(String imageId) { return imageId.startsWith(ID_PREFIX); }

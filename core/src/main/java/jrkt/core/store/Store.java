@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
 import jrkt.core.KernelRandom;
+import jrkt.core.fs.Dirs;
 import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.Trees;
@@ -87,7 +88,7 @@ public final class Store implements AutoCloseable {
         this.trees = cas.resolve("trees");
         this.locks = cas.resolve("locks");
         try {
-            for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Files.createDirectories(dir);
+            for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Dirs.made(dir);
         } catch (IOException e) {
             throw new JrktException("cannot create the store in " + cas + ": " + IoErrors.reason(e), e);
         }

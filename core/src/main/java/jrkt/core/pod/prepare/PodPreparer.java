@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.fs.Dirs;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
@@ -92,7 +93,7 @@ public final class PodPreparer {
             validate(request);
             PrivateDirs.ensure(dirs.root()); // overlay upper dirs and app trees: root's alone
             Path embryo = dirs.pod(PodDirs.EMBRYO, uuid);
-            Files.createDirectories(embryo.getParent());
+            Dirs.made(embryo.getParent());
             Files.createDirectory(embryo);
             pod = embryo;
             // Held until the pod is in prepared/: without it the pod shows as "aborted prepare",
@@ -100,7 +101,7 @@ public final class PodPreparer {
             lock = PodLock.tryExclusive(embryo);
             if (lock == null) throw new JrktException("pod " + uuid + " was locked by another process while being created");
             Path preparing = dirs.pod(PodDirs.PREPARE, uuid);
-            Files.createDirectories(preparing.getParent());
+            Dirs.made(preparing.getParent());
             Files.move(embryo, preparing, StandardCopyOption.ATOMIC_MOVE);
             pod = preparing;
             // Without port forwards the networks need nothing of the images: they start at once.
@@ -110,7 +111,7 @@ public final class PodPreparer {
             build(pod, uuid, request, lease, networks, cgroups);
 
             Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
-            Files.createDirectories(prepared.getParent());
+            Dirs.made(prepared.getParent());
             Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
             return uuid;
         } catch (RuntimeException | IOException | Error e) {
