@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jrkt.sys.Linux;
 import jrkt.sys.SysException;
+import jrkt.sys.sqlite.Sqlite;
+import jrkt.sys.sqlite.SqliteDb;
+import jrkt.sys.sqlite.SqliteException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -289,7 +292,16 @@ public final class AotTraining {
     private boolean setUpStore() throws IOException {
         Path stage1 = home.resolve(VersionInfo.DEFAULT_STAGE1_FILE);
         if (!Files.isRegularFile(stage1)) return false;
-        return launcher(d, "fetch", stage1.toString()) && launcher(d, "fetch", trainingImage(dir, false).toString());
+        if (!launcher(d, "fetch", stage1.toString()) || !launcher(d, "fetch", trainingImage(dir, false).toString())) return false;
+        // Just imported, the images count as used now, and a lease writes a use only when it is
+        // 10 s old (Lease.USE_GRANULARITY): without this the training would never write one, and
+        // a run that does (most runs started alone) would load that code from the jar.
+        try (SqliteDb index = Sqlite.open(dir.resolve("cas/db/index.sqlite"))) {
+            index.exec("UPDATE images SET last_used = 0");
+        } catch (SqliteException e) {
+            throw new IOException("cannot age the training store's images: " + e.getMessage(), e);
+        }
+        return true;
     }
 
     private String launcherPrepare() throws IOException {

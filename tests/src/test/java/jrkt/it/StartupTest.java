@@ -89,6 +89,27 @@ class StartupTest {
         }
     }
 
+    /**
+     * A class the AOT training never loaded costs a run a read of jrkt's jars and, for a lambda, a
+     * class generated at run time. A run that marks its images used (their last use 10 s old, as
+     * for most runs started alone) and one that does not both find every class in the cache.
+     */
+    @Test
+    void aRunLoadsEveryClassFromItsGroupsCacheWhetherItMarksItsImagesUsedOrNot() throws Exception {
+        env.run(PodEnv.args("run", "--net=none", sh(IMAGE, "true"))).expectSuccess(); // renders the tree
+        Thread.sleep(11_000); // the images' last use is older than 10 s: the next run writes it
+        for (String which : List.of("marks its images used", "within 10 s of that")) {
+            Path log = tmp.resolve("class-load.log");
+            Files.deleteIfExists(log);
+            env.jrkt().withEnv("JRKT_JVM_OPTS", "-Xlog:class+load=info:file=" + log)
+                .run(PodEnv.args("run", "--net=none", sh(IMAGE, "true"))).expectSuccess();
+            List<String> loaded = Files.readAllLines(log);
+            assertTrue(loaded.size() > 1000, "no trace of the run: " + loaded.size() + " lines");
+            assertEquals(List.of(), loaded.stream().filter(l -> !l.contains("source: shared objects file")).toList(),
+                "a run that " + which + " loaded classes from outside the cache");
+        }
+    }
+
     @Test
     void eachCommandStartsWithItsGroupsCache() {
         // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
