@@ -97,16 +97,7 @@ public final class EarlyCgroups {
     }
 
     private void awaitMade() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                made.await();
-                break;
-            } catch (InterruptedException ie) {
-                interrupted = true; // the cgroups must be known made or not before anyone goes on
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        Threads.awaitUninterruptibly(made); // the cgroups must be known made or not before anyone goes on
     }
 
     private void join() {
