@@ -173,56 +173,24 @@ final class LibcLinux implements Linux {
     }
 
     @Override
-    public void mknod(String path, int mode, long dev) throws SysException {
-        mknod(path.getBytes(StandardCharsets.UTF_8), path, mode, dev);
-    }
-
-    @Override
     public void mknod(java.nio.file.Path path, int mode, long dev) throws SysException {
-        mknod(PathBytes.of(path), path.toString(), mode, dev);
-    }
-
-    private void mknod(byte[] pathBytes, String path, int mode, long dev) throws SysException {
         Scratch s = Scratch.begin();
-        int rc = (int) Downcall.call(MKNOD.handle(), s.errnoSlot(), s.cBytes(pathBytes), mode, dev);
-        if (rc != 0) throw failure("mknod", path, s);
-    }
-
-    @Override
-    public void lchown(String path, int uid, int gid) throws SysException {
-        lchown(path.getBytes(StandardCharsets.UTF_8), path, uid, gid);
+        int rc = (int) Downcall.call(MKNOD.handle(), s.errnoSlot(), s.cBytes(PathBytes.of(path)), mode, dev);
+        if (rc != 0) throw failure("mknod", path.toString(), s);
     }
 
     @Override
     public void lchown(java.nio.file.Path path, int uid, int gid) throws SysException {
-        lchown(PathBytes.of(path), path.toString(), uid, gid);
-    }
-
-    private void lchown(byte[] pathBytes, String path, int uid, int gid) throws SysException {
         Scratch s = Scratch.begin();
-        int rc = (int) Downcall.call(LCHOWN.handle(), s.errnoSlot(), s.cBytes(pathBytes), uid, gid);
-        if (rc != 0) throw failure("lchown", path, s);
-    }
-
-    @Override
-    public void chmod(String path, int mode) throws SysException {
-        chmod(path.getBytes(StandardCharsets.UTF_8), path, mode);
+        int rc = (int) Downcall.call(LCHOWN.handle(), s.errnoSlot(), s.cBytes(PathBytes.of(path)), uid, gid);
+        if (rc != 0) throw failure("lchown", path.toString(), s);
     }
 
     @Override
     public void chmod(java.nio.file.Path path, int mode) throws SysException {
-        chmod(PathBytes.of(path), path.toString(), mode);
-    }
-
-    private void chmod(byte[] pathBytes, String path, int mode) throws SysException {
         Scratch s = Scratch.begin();
-        int rc = (int) Downcall.call(CHMOD.handle(), s.errnoSlot(), s.cBytes(pathBytes), mode);
-        if (rc != 0) throw failure("chmod", path, s);
-    }
-
-    @Override
-    public void lutimes(String path, long atimeNanos, long mtimeNanos) throws SysException {
-        lutimes(path.getBytes(StandardCharsets.UTF_8), path, atimeNanos, mtimeNanos);
+        int rc = (int) Downcall.call(CHMOD.handle(), s.errnoSlot(), s.cBytes(PathBytes.of(path)), mode);
+        if (rc != 0) throw failure("chmod", path.toString(), s);
     }
 
     @Override
@@ -244,51 +212,29 @@ final class LibcLinux implements Linux {
 
     @Override
     public void lutimes(java.nio.file.Path path, long atimeNanos, long mtimeNanos) throws SysException {
-        lutimes(PathBytes.of(path), path.toString(), atimeNanos, mtimeNanos);
-    }
-
-    private void lutimes(byte[] pathBytes, String path, long atimeNanos, long mtimeNanos) throws SysException {
         Scratch s = Scratch.begin();
         Block times = s.allocate(32); // struct timespec[2]
         times.bytes().putLong(0, Math.floorDiv(atimeNanos, 1_000_000_000L));
         times.bytes().putLong(8, Math.floorMod(atimeNanos, 1_000_000_000L));
         times.bytes().putLong(16, Math.floorDiv(mtimeNanos, 1_000_000_000L));
         times.bytes().putLong(24, Math.floorMod(mtimeNanos, 1_000_000_000L));
-        int rc = (int) Downcall.call(UTIMENSAT.handle(), s.errnoSlot(), AT_FDCWD, s.cBytes(pathBytes), times.address(), AT_SYMLINK_NOFOLLOW);
-        if (rc != 0) throw failure("utimensat", path, s);
-    }
-
-    @Override
-    public void lsetxattr(String path, String name, byte[] value) throws SysException {
-        lsetxattr(path.getBytes(StandardCharsets.UTF_8), path, name, value);
+        int rc = (int) Downcall.call(UTIMENSAT.handle(), s.errnoSlot(), AT_FDCWD, s.cBytes(PathBytes.of(path)), times.address(), AT_SYMLINK_NOFOLLOW);
+        if (rc != 0) throw failure("utimensat", path.toString(), s);
     }
 
     @Override
     public void lsetxattr(java.nio.file.Path path, String name, byte[] value) throws SysException {
-        lsetxattr(PathBytes.of(path), path.toString(), name, value);
-    }
-
-    private void lsetxattr(byte[] pathBytes, String path, String name, byte[] value) throws SysException {
         Scratch s = Scratch.begin();
         Block bytes = s.allocate(Math.max(1, value.length));
         bytes.bytes().put(0, value);
-        int rc = (int) Downcall.call(LSETXATTR.handle(), s.errnoSlot(), s.cBytes(pathBytes), s.cString(name), bytes.address(), value.length, 0);
+        int rc = (int) Downcall.call(LSETXATTR.handle(), s.errnoSlot(), s.cBytes(PathBytes.of(path)), s.cString(name), bytes.address(), value.length, 0);
         if (rc != 0) throw failure("lsetxattr", path + " " + name, s);
     }
 
     @Override
-    public byte[] lgetxattr(String path, String name) throws SysException {
-        return lgetxattr(path.getBytes(StandardCharsets.UTF_8), path, name);
-    }
-
-    @Override
     public byte[] lgetxattr(java.nio.file.Path path, String name) throws SysException {
-        return lgetxattr(PathBytes.of(path), path.toString(), name);
-    }
-
-    private byte[] lgetxattr(byte[] pathBytes, String path, String name) throws SysException {
         Scratch s = Scratch.begin();
-        long cPath = s.cBytes(pathBytes), cName = s.cString(name);
+        long cPath = s.cBytes(PathBytes.of(path)), cName = s.cString(name);
         while (true) {
             long size = Downcall.call(LGETXATTR.handle(), s.errnoSlot(), cPath, cName, 0, 0);
             if (size < 0) {
@@ -307,25 +253,16 @@ final class LibcLinux implements Linux {
     }
 
     @Override
-    public List<String> llistxattr(String path) throws SysException {
-        return llistxattr(path.getBytes(StandardCharsets.UTF_8), path);
-    }
-
-    @Override
     public List<String> llistxattr(java.nio.file.Path path) throws SysException {
-        return llistxattr(PathBytes.of(path), path.toString());
-    }
-
-    private List<String> llistxattr(byte[] pathBytes, String path) throws SysException {
         Scratch s = Scratch.begin();
-        long cPath = s.cBytes(pathBytes);
+        long cPath = s.cBytes(PathBytes.of(path));
         while (true) {
             long size = Downcall.call(LLISTXATTR.handle(), s.errnoSlot(), cPath, 0, 0);
-            if (size < 0) throw failure("llistxattr", path, s);
+            if (size < 0) throw failure("llistxattr", path.toString(), s);
             Block buffer = s.allocate((int) Math.max(size, 1));
             long read = Downcall.call(LLISTXATTR.handle(), s.errnoSlot(), cPath, buffer.address(), size);
             if (read >= 0) return splitNames(buffer.copy((int) read));
-            if (s.errno() != Errno.ERANGE) throw failure("llistxattr", path, s);
+            if (s.errno() != Errno.ERANGE) throw failure("llistxattr", path.toString(), s);
         }
     }
 

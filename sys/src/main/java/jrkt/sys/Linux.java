@@ -48,30 +48,22 @@ public interface Linux {
      */
     boolean lockWholeFile(int fd, boolean exclusive, boolean wait) throws SysException;
 
-    void mknod(String path, int mode, long dev) throws SysException;
     /** makedev(3). */
     static long makedev(long major, long minor) {
         return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
              | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
     }
-    /** lchown(2): changes the owner of a symlink itself, not what it points to. */
-    void lchown(String path, int uid, int gid) throws SysException;
-    void chmod(String path, int mode) throws SysException;
-    /** utimensat(2) with AT_SYMLINK_NOFOLLOW; times in nanoseconds since the epoch. */
-    void lutimes(String path, long atimeNanos, long mtimeNanos) throws SysException;
 
-    void lsetxattr(String path, String name, byte[] value) throws SysException;
-    /** Returns null when the attribute is absent. */
-    byte[] lgetxattr(String path, String name) throws SysException;
-    List<String> llistxattr(String path) throws SysException;
-
-    // The same calls on a Path, with its exact bytes whatever the locale (see PathBytes): for
-    // files whose names come from images, which may hold any byte but NUL.
+    // File calls on a Path, with its exact bytes whatever the locale (see PathBytes): files whose
+    // names come from images may hold any byte but NUL.
     void mknod(java.nio.file.Path path, int mode, long dev) throws SysException;
+    /** lchown(2): changes the owner of a symlink itself, not what it points to. */
     void lchown(java.nio.file.Path path, int uid, int gid) throws SysException;
     void chmod(java.nio.file.Path path, int mode) throws SysException;
+    /** utimensat(2) with AT_SYMLINK_NOFOLLOW; times in nanoseconds since the epoch. */
     void lutimes(java.nio.file.Path path, long atimeNanos, long mtimeNanos) throws SysException;
     void lsetxattr(java.nio.file.Path path, String name, byte[] value) throws SysException;
+    /** Returns null when the attribute is absent. */
     byte[] lgetxattr(java.nio.file.Path path, String name) throws SysException;
     java.util.List<String> llistxattr(java.nio.file.Path path) throws SysException;
     /** symlink(2): link, pointing at exactly these bytes. */

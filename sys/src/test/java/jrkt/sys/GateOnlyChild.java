@@ -35,7 +35,7 @@ public final class GateOnlyChild {
         }
         String errno;
         try {
-            linux.chmod(dir.resolve("missing").toString(), 0644);
+            linux.chmod(dir.resolve("missing"), 0644);
             errno = "none";
         } catch (SysException e) {
             errno = Errno.name(e.errno());

@@ -87,18 +87,18 @@ class LinuxTest {
     @Test
     void mknodMakesAFifoAndACharacterDevice() throws Exception {
         Path fifo = dir.resolve("fifo");
-        linux.mknod(fifo.toString(), Linux.S_IFIFO | 0640, 0);
+        linux.mknod(fifo, Linux.S_IFIFO | 0640, 0);
         assertEquals(Linux.S_IFIFO | 0640, (int) Files.getAttribute(fifo, "unix:mode"));
 
         Path devNull = dir.resolve("null");
-        linux.mknod(devNull.toString(), Linux.S_IFCHR | 0666, Linux.makedev(1, 3));
+        linux.mknod(devNull, Linux.S_IFCHR | 0666, Linux.makedev(1, 3));
         assertEquals(Linux.S_IFCHR, (int) Files.getAttribute(devNull, "unix:mode") & S_IFMT);
         assertEquals(Linux.makedev(1, 3), (long) Files.getAttribute(devNull, "unix:rdev"));
         // it really is the null device: writes vanish, reads see nothing
         Files.writeString(devNull, "into the void");
         assertEquals(0, Files.readAllBytes(devNull).length);
 
-        SysException e = assertThrows(SysException.class, () -> linux.mknod(fifo.toString(), Linux.S_IFIFO | 0600, 0));
+        SysException e = assertThrows(SysException.class, () -> linux.mknod(fifo, Linux.S_IFIFO | 0600, 0));
         assertEquals(Errno.EEXIST, e.errno());
     }
 
@@ -106,7 +106,7 @@ class LinuxTest {
     void lchownChangesTheLinkNotItsTarget() throws Exception {
         Path target = Files.writeString(dir.resolve("target"), "t");
         Path link = Files.createSymbolicLink(dir.resolve("link"), target.getFileName());
-        linux.lchown(link.toString(), 1234, 5678);
+        linux.lchown(link, 1234, 5678);
         assertEquals(1234, Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         assertEquals(5678, Files.getAttribute(link, "unix:gid", LinkOption.NOFOLLOW_LINKS));
         assertEquals(0, Files.getAttribute(target, "unix:uid"));
@@ -116,7 +116,7 @@ class LinuxTest {
     @Test
     void chmodKeepsSetuidSetgidAndSticky() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "f");
-        linux.chmod(file.toString(), 07755);
+        linux.chmod(file, 07755);
         assertEquals(07755, (int) Files.getAttribute(file, "unix:mode") & 07777);
     }
 
@@ -124,20 +124,20 @@ class LinuxTest {
     void xattrsRoundTripOnFilesAndOnLinksThemselves() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "f");
         byte[] binary = {0, 1, 2, (byte) 0xff, 0};
-        linux.lsetxattr(file.toString(), "user.jrkt", "hello".getBytes(StandardCharsets.UTF_8));
-        linux.lsetxattr(file.toString(), "trusted.jrkt", binary);
-        linux.lsetxattr(file.toString(), "user.empty", new byte[0]);
-        assertEquals("hello", new String(linux.lgetxattr(file.toString(), "user.jrkt"), StandardCharsets.UTF_8));
-        assertArrayEquals(binary, linux.lgetxattr(file.toString(), "trusted.jrkt"));
-        assertArrayEquals(new byte[0], linux.lgetxattr(file.toString(), "user.empty"));
-        assertNull(linux.lgetxattr(file.toString(), "user.absent"));
-        List<String> names = linux.llistxattr(file.toString());
+        linux.lsetxattr(file, "user.jrkt", "hello".getBytes(StandardCharsets.UTF_8));
+        linux.lsetxattr(file, "trusted.jrkt", binary);
+        linux.lsetxattr(file, "user.empty", new byte[0]);
+        assertEquals("hello", new String(linux.lgetxattr(file, "user.jrkt"), StandardCharsets.UTF_8));
+        assertArrayEquals(binary, linux.lgetxattr(file, "trusted.jrkt"));
+        assertArrayEquals(new byte[0], linux.lgetxattr(file, "user.empty"));
+        assertNull(linux.lgetxattr(file, "user.absent"));
+        List<String> names = linux.llistxattr(file);
         assertTrue(names.containsAll(List.of("user.jrkt", "trusted.jrkt", "user.empty")), names.toString());
 
         Path link = Files.createSymbolicLink(dir.resolve("link"), file.getFileName());
-        linux.lsetxattr(link.toString(), "trusted.onlink", "l".getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("trusted.onlink"), linux.llistxattr(link.toString()));
-        assertNull(linux.lgetxattr(file.toString(), "trusted.onlink"));
+        linux.lsetxattr(link, "trusted.onlink", "l".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("trusted.onlink"), linux.llistxattr(link));
+        assertNull(linux.lgetxattr(file, "trusted.onlink"));
     }
 
     @Test
@@ -146,19 +146,19 @@ class LinuxTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), target.getFileName());
         FileTime targetBefore = Files.getLastModifiedTime(target);
         long mtime = 978_307_200_123_456_789L; // 2001-01-01T00:00:00.123456789Z
-        linux.lutimes(link.toString(), mtime + 5, mtime);
+        linux.lutimes(link, mtime + 5, mtime);
         assertEquals(mtime, Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS));
         assertEquals(mtime + 5, ((FileTime) Files.getAttribute(link, "lastAccessTime", LinkOption.NOFOLLOW_LINKS)).to(TimeUnit.NANOSECONDS));
         assertEquals(targetBefore, Files.getLastModifiedTime(target));
 
-        linux.lutimes(target.toString(), 0, -1_500_000_000L); // before the epoch
+        linux.lutimes(target, 0, -1_500_000_000L); // before the epoch
         assertEquals(-1_500_000_000L, Files.getLastModifiedTime(target).to(TimeUnit.NANOSECONDS));
     }
 
     @Test
     void aFailedCallNamesTheCallThePathAndTheErrno() {
         String missing = dir.resolve("no/such/file").toString();
-        SysException e = assertThrows(SysException.class, () -> linux.chmod(missing, 0644));
+        SysException e = assertThrows(SysException.class, () -> linux.chmod(Path.of(missing), 0644));
         assertEquals(Errno.ENOENT, e.errno());
         assertEquals("chmod", e.call());
         assertEquals(missing, e.subject());

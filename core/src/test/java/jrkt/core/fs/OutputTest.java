@@ -72,8 +72,8 @@ class OutputTest {
     void overwriteRefusesWhatTheCommandDoesNotMake() throws Exception {
         Path fifo = tmp.resolve("fifo");
         Path device = tmp.resolve("full");
-        jrkt.sys.Linux.get().mknod(fifo.toString(), jrkt.sys.Linux.S_IFIFO | 0644, 0);
-        jrkt.sys.Linux.get().mknod(device.toString(), jrkt.sys.Linux.S_IFCHR | 0666, jrkt.sys.Linux.makedev(1, 7));
+        jrkt.sys.Linux.get().mknod(fifo, jrkt.sys.Linux.S_IFIFO | 0644, 0);
+        jrkt.sys.Linux.get().mknod(device, jrkt.sys.Linux.S_IFCHR | 0666, jrkt.sys.Linux.makedev(1, 7));
         Path file = Files.writeString(tmp.resolve("hostname"), "host\n");
         Path link = Files.createSymbolicLink(tmp.resolve("link"), file);
         Path dir = Files.createDirectory(tmp.resolve("dir"));

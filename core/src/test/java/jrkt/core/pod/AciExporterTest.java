@@ -31,8 +31,8 @@ class AciExporterTest {
         write(upper, "var/cache/new", "new");
         write(upper, "replaced/now-a-dir", "dir in upper");
         Files.createDirectories(upper.resolve("etc"));
-        Linux.get().mknod(upper.resolve("etc/removed.conf").toString(), Linux.S_IFCHR | 0, 0);
-        Linux.get().lsetxattr(upper.resolve("var/cache").toString(), "trusted.overlay.opaque", "y".getBytes());
+        Linux.get().mknod(upper.resolve("etc/removed.conf"), Linux.S_IFCHR | 0, 0);
+        Linux.get().lsetxattr(upper.resolve("var/cache"), "trusted.overlay.opaque", "y".getBytes());
         Files.createSymbolicLink(upper.resolve("link"), Path.of("/etc/kept.conf"));
 
         Path aci = tmp.resolve("out.aci");

@@ -166,10 +166,10 @@ class SafeExtractorTest {
         assertEquals(0700, modeOf(target.resolve("home/user")) & 07777);
         assertEquals(0755, modeOf(target.resolve("home")) & 07777, "a directory the archive left out");
 
-        assertArrayEquals(NET_BIND_CAPABILITY, linux.lgetxattr(target.resolve("bin/ping").toString(), "security.capability"));
+        assertArrayEquals(NET_BIND_CAPABILITY, linux.lgetxattr(target.resolve("bin/ping"), "security.capability"));
         Path notes = target.resolve("home/user/notes");
-        assertEquals("hello", new String(linux.lgetxattr(notes.toString(), "user.test"), StandardCharsets.UTF_8));
-        assertArrayEquals(binaryXattr, linux.lgetxattr(notes.toString(), "user.binary"));
+        assertEquals("hello", new String(linux.lgetxattr(notes, "user.test"), StandardCharsets.UTF_8));
+        assertArrayEquals(binaryXattr, linux.lgetxattr(notes, "user.binary"));
         assertEquals("n", Files.readString(notes));
 
         assertEquals(1_000_000_000L, seconds(target.resolve("bin/busybox")));
