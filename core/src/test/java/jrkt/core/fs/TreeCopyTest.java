@@ -74,11 +74,17 @@ class TreeCopyTest {
         Path toFile = Files.createSymbolicLink(src.resolve("to-file"), outside);
         Files.setAttribute(toFile, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
         Files.createSymbolicLink(src.resolve("to-dir"), outsideDir);
+        // deeper down, where the listing's entry types decide what is linked: a magic link and a climb
+        Path deep = Files.createDirectories(src.resolve("usr/lib"));
+        Files.createSymbolicLink(deep.resolve("host-root"), Path.of("/proc/self/root"));
+        Files.createSymbolicLink(deep.resolve("up"), Path.of("../../../host-dir"));
         Path dst = Files.createDirectories(tmp.resolve("dst"));
 
         TreeCopy.linkFiles(src, dst);
 
         assertTrue(Files.isSymbolicLink(dst.resolve("to-file")) && Files.isSymbolicLink(dst.resolve("to-dir")));
+        assertEquals(Path.of("/proc/self/root"), Files.readSymbolicLink(dst.resolve("usr/lib/host-root")), "copied as a link, not entered");
+        assertEquals(Path.of("../../../host-dir"), Files.readSymbolicLink(dst.resolve("usr/lib/up")));
         assertEquals(0, attr(outside, "unix:uid"), "the file the symlink names keeps its owner");
         assertEquals(hostTime, Files.getLastModifiedTime(outside), "and its times");
         assertEquals(hostTime, Files.getLastModifiedTime(outsideDir));
