@@ -39,15 +39,8 @@ public final class Cgroups {
      * the only one a run compiled, on the thread that makes the pod's cgroups).
      */
     static boolean isSafePath(String path) {
-        if (path.isEmpty() || path.charAt(0) != '/' || path.charAt(path.length() - 1) == '/') return false;
-        for (int i = 1; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == '/') {
-                if (path.charAt(i - 1) == '/') return false;
-            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "._@:-".indexOf(c) >= 0)) {
-                return false;
-            }
-        }
+        if (!path.startsWith("/")) return false;
+        for (String part : path.substring(1).split("/", -1)) if (!IsolationRequest.isCgroupName(part)) return false;
         return true;
     }
 

@@ -44,7 +44,7 @@ public final class EarlyCgroups {
         this.uuid = uuid;
         this.plan = plan;
         thread = new Thread(new Maker(this), "jrkt-cgroups");
-        thread.setDaemon(true); // joined before the exec of stage1, and before any removal
+        thread.setDaemon(true); // waited for before the exec of stage1, joined before any removal
         ahead = this;
         thread.start();
     }

@@ -39,8 +39,8 @@ public record IsolationRequest(List<Isolator> podIsolators, String cgroupParent,
         return List.copyOf(names);
     }
 
-    /** [A-Za-z0-9._@:-]+, written out: a regex here would be the run path's only one (docs/design-notes.md). */
-    private static boolean isCgroupName(String part) {
+    /** [A-Za-z0-9._@:-]+, written out (no regex on the run path: docs/design-notes.md); also what Cgroups checks in a record. */
+    static boolean isCgroupName(String part) {
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
             if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "._@:-".indexOf(c) >= 0)) return false;

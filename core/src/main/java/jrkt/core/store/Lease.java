@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class Lease implements AutoCloseable {
     private final Map<String, Instant> held = new HashMap<>();
     private final List<FileLock> locks = new ArrayList<>();
     /** Images rendered and not yet marked used. */
-    private final Set<String> rendered = new java.util.LinkedHashSet<>();
+    private final Set<String> rendered = new LinkedHashSet<>();
 
     Lease(Store store) { this.store = store; }
 

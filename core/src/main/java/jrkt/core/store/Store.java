@@ -64,7 +64,6 @@ public final class Store implements AutoCloseable {
 
     private static final String ID_PREFIX = "sha512-";
     private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
-    /** The owner's pid in names of work in progress: "import-<pid>-...", "<tree>.tmp-<pid>", "<tree>.old-<pid>". */
 
     private final Path cas, blobs, tmp, trees, locks;
     private final StoreIndex index;
@@ -405,7 +404,6 @@ public final class Store implements AutoCloseable {
 
     Path lockFile(String name) { return locks.resolve(name); }
 
-    /** Whether the image has its row and its blob. */
     /** The image's row when it is in the store (its row, and for an ACI its blob), or null. */
     ImageInfo stored(String imageId) {
         ImageInfo row = index.find(imageId);
@@ -429,7 +427,7 @@ public final class Store implements AutoCloseable {
     public void markUsed(String imageId) { markUsed(List.of(imageId)); }
 
     /** Marks the images used now, in one write transaction. */
-    public void markUsed(java.util.Collection<String> imageIds) { markUsed(imageIds, Instant.now()); }
+    void markUsed(java.util.Collection<String> imageIds) { markUsed(imageIds, Instant.now()); }
 
     void markUsed(java.util.Collection<String> imageIds, Instant when) { index.markUsed(imageIds, when); }
 

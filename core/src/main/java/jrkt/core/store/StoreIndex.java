@@ -32,7 +32,6 @@ final class StoreIndex implements AutoCloseable {
      */
     static final int WAL_PAGES = 64;
 
-
     /** Schema steps; step i brings the schema from version i to i + 1. Never edit a released step. */
     private static final List<String[]> MIGRATIONS = List.<String[]>of(
         new String[] {
