@@ -3,6 +3,7 @@ package jrkt.core.fs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +33,7 @@ public final class PrivateDirs {
             if (st == null || ((Integer) st.get("mode") & S_IFMT) != S_IFDIR) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 st = stat(dir);
-                if (st == null) throw new java.nio.file.NoSuchFileException(dir.toString());
+                if (st == null) throw new NoSuchFileException(dir.toString());
             }
             if (((Integer) st.get("mode") & 07777) != 0700) Files.setPosixFilePermissions(dir, OWNER_ONLY);
             // a directory someone else made beforehand stays theirs to open up again: take it
@@ -49,7 +50,7 @@ public final class PrivateDirs {
     private static Map<String, Object> stat(Path dir) throws IOException {
         try {
             return Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return null;
         }
     }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import jrkt.sys.Linux;
+import jrkt.sys.PathBytes;
 
 /**
  * Copies a directory tree as it is: owners, full modes (setuid, sticky), times, xattrs,
@@ -105,15 +106,15 @@ public final class TreeCopy {
      */
     private static void linkDirectory(Linux linux, Path source, Path target, Map<Object, Path> linkedOthers) throws IOException {
         List<Linux.DirEntry> entries;
-        int fd = linux.openat(AT_FDCWD, jrkt.sys.PathBytes.of(source), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC);
+        int fd = linux.openat(AT_FDCWD, PathBytes.of(source), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC);
         try {
             entries = linux.readDirectory(fd);
         } finally {
             linux.close(fd);
         }
         for (Linux.DirEntry entry : entries) {
-            Path from = jrkt.sys.PathBytes.resolve(source, entry.name());
-            Path to = jrkt.sys.PathBytes.resolve(target, entry.name());
+            Path from = PathBytes.resolve(source, entry.name());
+            Path to = PathBytes.resolve(target, entry.name());
             if (entry.type() == Linux.DirEntry.DT_REG) {
                 Files.createLink(to, from);
                 continue;
