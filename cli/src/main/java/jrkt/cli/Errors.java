@@ -63,10 +63,50 @@ public final class Errors {
         return "internal error: " + oneLine(String.valueOf(ex)) + " (run with --debug for the stack trace)";
     }
 
+    /**
+     * The message on one line: each line break, with the white space around it, becomes "; ".
+     * What {@code replaceAll("\\s*\\R\\s*", "; ")} does, written out: a failed start prints its
+     * error through here, and the AOT training's starts all fail, so a regex here put the regex
+     * engine in the run group's cache, loaded at every start.
+     */
     static String oneLine(String message) {
         if (message == null) return "unknown error";
-        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        String s = message.strip();
+        StringBuilder out = null;
+        int n = s.length(), copied = 0;
+        for (int i = 0; i < n; ) {
+            char c = s.charAt(i);
+            boolean space = isSpace(c);
+            if (!space && !isUnicodeBreak(c)) {
+                i++;
+                continue;
+            }
+            int end = i; // the run of \s from i
+            boolean breaks = false;
+            while (end < n && isSpace(s.charAt(end))) breaks |= isSpaceBreak(s.charAt(end++));
+            if (end < n && isUnicodeBreak(s.charAt(end))) { // \R after the run: it and the spaces after it go too
+                breaks = true;
+                end++;
+                while (end < n && isSpace(s.charAt(end))) end++;
+            }
+            if (breaks) {
+                if (out == null) out = new StringBuilder(n);
+                out.append(s, copied, i).append("; ");
+                copied = end;
+            }
+            i = end;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
     }
+
+    /** {@code \s}: ASCII white space. */
+    private static boolean isSpace(char c) { return c == ' ' || c == '\t' || isSpaceBreak(c); }
+
+    /** The line breaks of {@code \R} that are also {@code \s}. */
+    private static boolean isSpaceBreak(char c) { return c == '\n' || c == '\r' || c == '\u000B' || c == '\f'; }
+
+    /** The line breaks of {@code \R} that are not {@code \s}: NEL and the Unicode line and paragraph separators. */
+    private static boolean isUnicodeBreak(char c) { return c == '\u0085' || c == '\u2028' || c == '\u2029'; }
 
     /** A word longer than this in a message is an argument or a file's content quoted back: it is shortened. */
     static final int LONGEST_WORD = 200;

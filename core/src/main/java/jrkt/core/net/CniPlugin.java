@@ -47,7 +47,14 @@ final class CniPlugin {
 
     static JrktException notFound(String network, String type, List<Path> pluginPath) {
         return new JrktException("network " + network + ": plugin " + type + " not found in "
-            + String.join(":", pluginPath.stream().map(Path::toString).toList()));
+            + searchPath(pluginPath));
+    }
+
+    /** The directories joined with ':', as CNI_PATH has them. */
+    static String searchPath(List<Path> dirs) {
+        StringBuilder path = new StringBuilder();
+        for (Path dir : dirs) (path.isEmpty() ? path : path.append(':')).append(dir);
+        return path.toString();
     }
 
     /** Runs the plugin; returns its stdout (the result of ADD, usually empty for DEL). */
@@ -64,7 +71,7 @@ final class CniPlugin {
         env.put("CNI_NETNS", call.netns() == null ? "" : call.netns().toString());
         env.put("CNI_IFNAME", call.ifName());
         env.put("CNI_ARGS", call.args());
-        env.put("CNI_PATH", String.join(":", call.pluginPath().stream().map(Path::toString).toList()));
+        env.put("CNI_PATH", searchPath(call.pluginPath()));
         byte[] stdout;
         int status;
         try {

@@ -47,7 +47,11 @@ public final class NetworkConfig {
     }
 
     /** The plugin types of the chain, in order. */
-    public List<String> types() { return plugins.stream().map(p -> (String) p.get("type")).toList(); }
+    public List<String> types() {
+        List<String> types = new ArrayList<>(plugins.size());
+        for (Map<String, Object> p : plugins) types.add((String) p.get("type"));
+        return types;
+    }
 
     /** Whether a plugin of the chain declares the portMappings capability (CNI conventions). */
     public boolean carriesPortMappings() {
@@ -134,7 +138,7 @@ public final class NetworkConfig {
         for (Map<String, Object> p : plugins) {
             if (!(p.get("type") instanceof String type) || type.isEmpty())
                 throw new JrktException("network " + name + " (" + file + "): a plugin has no \"type\"");
-            if (!type.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"))
+            if (!NetworkSelection.isPlainName(type))
                 throw new JrktException("network " + name + " (" + file + "): plugin type \"" + type + "\" is not a plain file name");
         }
         return new NetworkConfig(name, version, List.copyOf(plugins), file.toString());

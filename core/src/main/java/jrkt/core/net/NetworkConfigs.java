@@ -1,15 +1,16 @@
 package jrkt.core.net;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import jrkt.core.JrktException;
 
 /**
@@ -60,10 +61,17 @@ public final class NetworkConfigs {
         }
         duplicates.putAll(systemDuplicates);
         duplicates.putAll(localDuplicates);
-        winners.values().stream()
-            .sorted(Comparator.comparing((NetworkConfig c) -> Path.of(c.source()).getFileName().toString()).thenComparing(NetworkConfig::source))
-            .forEach(c -> byName.put(c.name(), c));
+        // Loops, not streams: a start on a network reads these, and a first stream costs it its classes (docs/design-notes.md)
+        List<NetworkConfig> ordered = new ArrayList<>(winners.values());
+        ordered.sort(NetworkConfigs::byFileName);
+        for (NetworkConfig c : ordered) byName.put(c.name(), c);
         loaded = true;
+    }
+
+    /** By the name of the file that defines a network, then by the file's path. */
+    private static int byFileName(NetworkConfig a, NetworkConfig b) {
+        int byName = Path.of(a.source()).getFileName().toString().compareTo(Path.of(b.source()).getFileName().toString());
+        return byName != 0 ? byName : a.source().compareTo(b.source());
     }
 
     /** Where host-local keeps the leases of the pods of one data directory (one subdirectory per network). */
@@ -74,13 +82,14 @@ public final class NetworkConfigs {
 
     private static List<NetworkConfig> loadDir(Path dir, Map<String, String> duplicates) {
         if (!Files.isDirectory(dir)) return List.of();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
                 String n = p.getFileName().toString();
-                return (n.endsWith(".conf") || n.endsWith(".conflist") || n.endsWith(".json")) && Files.isRegularFile(p);
-            }).sorted().toList();
-        } catch (IOException e) {
+                if ((n.endsWith(".conf") || n.endsWith(".conflist") || n.endsWith(".json")) && Files.isRegularFile(p)) files.add(p);
+            }
+            Collections.sort(files);
+        } catch (IOException | DirectoryIteratorException e) {
             throw new JrktException("cannot list network configs in " + dir + ": " + e.getMessage(), e);
         }
         List<NetworkConfig> configs = new ArrayList<>();

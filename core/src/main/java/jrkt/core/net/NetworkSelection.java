@@ -29,8 +29,31 @@ public record NetworkSelection(Kind kind, List<Requested> networks) {
 
     /** A CNI network name: letters, digits, '-', '_' and '.', as the CNI spec allows. */
     static boolean validName(String name) {
-        return name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") && name.length() <= 128;
+        return isPlainName(name) && name.length() <= 128;
     }
+
+    /**
+     * {@code [A-Za-z0-9][A-Za-z0-9_.-]*}: a network's name, a plugin's type. Written out, as every
+     * check on the way to a pod's start is: a first regex costs a start the regex engine's classes
+     * (docs/design-notes.md).
+     */
+    static boolean isPlainName(String s) {
+        if (s.isEmpty() || !isAsciiAlphanumeric(s.charAt(0))) return false;
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!isAsciiAlphanumeric(c) && c != '_' && c != '.' && c != '-') return false;
+        }
+        return true;
+    }
+
+    /** {@code [A-Za-z0-9_]+}: the key of a CNI_ARGS pair. */
+    static boolean isArgKey(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) if (!isAsciiAlphanumeric(s.charAt(i)) && s.charAt(i) != '_') return false;
+        return true;
+    }
+
+    private static boolean isAsciiAlphanumeric(char c) { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'; }
 
     /** From the values of every --net flag (each a comma list); none at all means {@link #DEFAULT}. */
     public static NetworkSelection parse(List<String> values) {
@@ -87,7 +110,7 @@ public record NetworkSelection(Kind kind, List<Requested> networks) {
         }
         for (String pair : args.split(";", -1)) {
             int eq = pair.indexOf('=');
-            if (eq <= 0 || !pair.substring(0, eq).matches("[A-Za-z0-9_]+"))
+            if (eq <= 0 || !isArgKey(pair.substring(0, eq)))
                 throw new JrktException("--net=" + item + ": argument \"" + pair + "\" is not KEY=VALUE (arguments are separated by ';')");
         }
         return args;

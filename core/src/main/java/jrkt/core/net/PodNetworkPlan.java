@@ -43,7 +43,9 @@ record PodNetworkPlan(List<Network> networks, List<Path> pluginPath, boolean res
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("networks", list);
-        root.put("pluginPath", pluginPath.stream().map(Path::toString).toList());
+        List<String> path = new ArrayList<>(pluginPath.size());
+        for (Path dir : pluginPath) path.add(dir.toString());
+        root.put("pluginPath", path);
         root.put("resolvConfFromResults", resolvConfFromResults);
         Files.createDirectories(file(pod).getParent());
         Files.writeString(file(pod), Json.writePretty(root) + "\n", StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Random;
 import jrkt.core.JrktException;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +49,19 @@ class NetworkSelectionTest {
         JrktException e = assertThrows(JrktException.class, () -> NetworkSelection.parse(List.of(value)));
         assertEquals(expected, e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void theNameAndArgumentChecksAcceptWhatTheirRegexesAccepted() {
+        String alphabet = "aZ09_.-/ :;=\u00e9\u0660";
+        Random random = new Random(5);
+        for (int i = 0; i < 25_000; i++) {
+            StringBuilder s = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            String candidate = s.toString();
+            assertEquals(candidate.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), NetworkSelection.isPlainName(candidate), candidate);
+            assertEquals(candidate.matches("[A-Za-z0-9_]+"), NetworkSelection.isArgKey(candidate), candidate);
+        }
+        assertTrue(NetworkSelection.isPlainName("bridge") && !NetworkSelection.isPlainName("../bridge") && !NetworkSelection.isPlainName(""));
     }
 }

@@ -1,6 +1,7 @@
 package jrkt.core.pod.prepare;
 
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.AcName;
 
 /** {@code --mount volume=NAME,target=/path}: a pod volume mounted into one app at target. */
 public record MountSpec(String volume, String target) {
@@ -18,7 +19,7 @@ public record MountSpec(String volume, String target) {
             }
         }
         if (volume == null || volume.isEmpty()) throw bad(value, "volume= is missing");
-        if (!Names.isAcName(volume)) throw bad(value, "volume name \"" + volume + "\" is not an AC Name");
+        if (!AcName.isName(volume)) throw bad(value, "volume name \"" + volume + "\" is not an AC Name");
         if (target == null || target.isEmpty()) throw bad(value, "target= is missing");
         if (!target.startsWith("/")) throw bad(value, "target \"" + target + "\" is not an absolute path");
         return new MountSpec(volume, target);

@@ -5,15 +5,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.AcName;
 
 /** App names: AC Names derived from image names, unique within a pod. */
 public final class Names {
     private Names() {}
-
-    /** AC Name: lowercase a-z, 0-9 and '-', starting and ending with an alphanumeric. */
-    public static boolean isAcName(String s) {
-        return s != null && s.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
-    }
 
     /** The app name an image gives by default: its name's last path component, made an AC Name. */
     public static String fromImageName(String imageName) {
@@ -37,7 +33,7 @@ public final class Names {
         Set<String> taken = new HashSet<>();
         for (String e : explicit) {
             if (e == null) continue;
-            if (!isAcName(e)) throw new JrktException("--name " + e + ": not an AC Name (lowercase a-z, 0-9 and -)");
+            if (!AcName.isName(e)) throw new JrktException("--name " + e + ": not an AC Name (lowercase a-z, 0-9 and -)");
             if (!taken.add(e)) throw new JrktException("--name " + e + ": two apps have this name");
         }
         List<String> out = new ArrayList<>();

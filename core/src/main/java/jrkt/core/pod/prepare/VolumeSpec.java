@@ -1,6 +1,7 @@
 package jrkt.core.pod.prepare;
 
 import jrkt.core.JrktException;
+import jrkt.core.image.aci.AcName;
 
 /**
  * A pod volume ({@code --volume}): a host directory bind-mounted into apps, or an empty
@@ -27,7 +28,7 @@ public record VolumeSpec(String name, Kind kind, String source, boolean readOnly
     public static VolumeSpec parse(String value) {
         String[] parts = value.split(",", -1);
         String name = parts[0];
-        if (!Names.isAcName(name)) throw bad(value, "volume name \"" + name + "\" is not an AC Name (lowercase a-z, 0-9 and -)");
+        if (!AcName.isName(name)) throw bad(value, "volume name \"" + name + "\" is not an AC Name (lowercase a-z, 0-9 and -)");
         Kind kind = null;
         String source = null;
         Boolean readOnly = null, recursive = null;

@@ -43,7 +43,7 @@ public final class IdRanges {
             try (FileChannel lock = FileChannel.open(dir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  var held = lock.lock()) {
                 BitSet taken = new BitSet();
-                try (DirectoryStream<Path> records = Files.newDirectoryStream(dir(), "[0-9]*")) {
+                try (DirectoryStream<Path> records = Files.newDirectoryStream(dir(), IdRanges::isRecord)) {
                     for (Path record : records) {
                         long index = Long.parseLong(record.getFileName().toString());
                         if (index < pool.ranges() && index < Integer.MAX_VALUE && podExists(holder(record))) taken.set((int) index);
@@ -68,13 +68,19 @@ public final class IdRanges {
     /** Gives back every range pod uuid holds; a pod that holds none is fine. */
     public static void release(PodDirs dirs, String uuid) {
         Path dir = dirs.root().resolve(DIR);
-        try (DirectoryStream<Path> records = Files.newDirectoryStream(dir, "[0-9]*")) {
+        try (DirectoryStream<Path> records = Files.newDirectoryStream(dir, IdRanges::isRecord)) {
             for (Path record : records) if (uuid.equals(holder(record))) Files.deleteIfExists(record);
         } catch (NoSuchFileException e) {
             // no pod ever had a range
         } catch (IOException e) {
             throw new JrktException("cannot release the id range of pod " + uuid + " in " + dir + ": " + IoErrors.reason(e), e);
         }
+    }
+
+    /** A range's record: a name that starts with a digit (not a glob: it compiles to a regex, on every pod's removal). */
+    private static boolean isRecord(Path entry) {
+        String name = entry.getFileName().toString();
+        return !name.isEmpty() && name.charAt(0) >= '0' && name.charAt(0) <= '9';
     }
 
     private static String holder(Path record) {
