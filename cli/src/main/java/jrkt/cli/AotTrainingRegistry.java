@@ -31,6 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class AotTrainingRegistry implements AutoCloseable {
     static final String REPOSITORY = "aot/training";
     static final String TAG = "1";
+    /** The OCI layout's directory in the training's data directory. */
+    static final String LAYOUT = "oci-layout";
     private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
 
     private final Map<String, byte[]> bodies = new HashMap<>();
@@ -112,7 +114,7 @@ final class AotTrainingRegistry implements AutoCloseable {
 
     /** An OCI layout in dir: one image tagged {@value #TAG} of two gzipped layers; returns the layout's path. */
     static Path layout(Path dir) throws IOException {
-        Path layout = dir.resolve("oci-layout");
+        Path layout = dir.resolve(LAYOUT);
         Files.createDirectories(layout.resolve("blobs/sha256"));
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         StringBuilder layers = new StringBuilder(), diffIds = new StringBuilder();

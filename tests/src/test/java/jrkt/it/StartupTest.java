@@ -113,6 +113,29 @@ class StartupTest {
         }
     }
 
+    /**
+     * The JVM loads every class of a cache at each start, so the run group's cache must hold what
+     * runs load and not what the training's own harness did (making images and pods, removing
+     * them) nor what only a failed start does: regexes, a tar writer and the archive readers once
+     * made up a fifth of it. An image's first render, once per image, is not trained either. A run
+     * lists every class it loaded, the whole cache included, with -Xlog:class+load.
+     */
+    @Test
+    void theRunGroupsCacheHoldsNothingOfTheTrainingsOwnWork() throws Exception {
+        env.run(PodEnv.args("run", "--net=none", sh(IMAGE, "true"))).expectSuccess(); // renders the tree
+        Path log = tmp.resolve("class-load.log");
+        env.jrkt().withEnv("JRKT_JVM_OPTS", "-Xlog:class+load=info:file=" + log)
+            .run(PodEnv.args("run", "--net=none", sh(IMAGE, "true"))).expectSuccess();
+        List<String> loaded = Files.readAllLines(log);
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" jrkt.core.pod.prepare.PodPreparer source: shared objects file")),
+            "the run did not start with the cache: " + loaded.size() + " lines");
+        for (String unwanted : List.of(" java.util.regex.Pattern ", " org.apache.commons.compress.archivers.tar.TarArchiveOutputStream ",
+                " org.apache.commons.compress.archivers.tar.TarArchiveInputStream ", " java.util.zip.GZIPOutputStream ",
+                " jrkt.core.image.archive.SafeExtractor ")) {
+            assertEquals(List.of(), loaded.stream().filter(l -> l.contains(unwanted)).toList(), unwanted);
+        }
+    }
+
     @Test
     void eachCommandStartsWithItsGroupsCache() {
         // Jrkt passes --dir DIR and --local-config DIR first: the launcher skips global options and their values
