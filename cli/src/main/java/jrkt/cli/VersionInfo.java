@@ -1,12 +1,9 @@
 package jrkt.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Properties;
 import picocli.CommandLine;
 
-/** jrkt's version (from a resource Maven fills in), the appc spec it implements, and the default stage1. */
+/** jrkt's version (from the manifest Maven writes), the appc spec it implements, and the default stage1. */
 public final class VersionInfo {
     public static final String APPC_SPEC_VERSION = "0.8.11";
 
@@ -15,16 +12,15 @@ public final class VersionInfo {
 
     private VersionInfo() {}
 
+    /**
+     * The build's version, from jrkt-cli.jar's manifest (Implementation-Version): the class loader
+     * read the manifest when it defined this package, or the AOT cache holds it, so no jar is
+     * opened for it (reading a resource opened and indexed the jar: three quarters of
+     * {@code jrkt version}). "unknown" for classes outside the jar.
+     */
     public static String version() {
-        try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
-            if (in == null) return "unknown";
-            Properties props = new Properties();
-            props.load(in);
-            String v = props.getProperty("version", "unknown");
-            return v.startsWith("${") ? "unknown" : v;
-        } catch (IOException e) {
-            return "unknown";
-        }
+        String v = VersionInfo.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
     }
 
     /**

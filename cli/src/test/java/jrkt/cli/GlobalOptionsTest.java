@@ -136,7 +136,8 @@ class GlobalOptionsTest {
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("appc Version: 0.8.11"), run.out());
         assertTrue(run.out().contains("Java Version: " + System.getProperty("java.version")), run.out());
-        assertTrue(run.out().lines().anyMatch(l -> l.matches("jrkt Version: \\d+\\.\\d+\\.\\d+.*")), run.out());
+        // the number is in jrkt-cli.jar's manifest: StartupTest checks it on the built jar; classes here are outside it
+        assertTrue(run.out().contains("jrkt Version: unknown"), run.out());
     }
 
     @Test

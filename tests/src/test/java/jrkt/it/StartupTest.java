@@ -149,6 +149,12 @@ class StartupTest {
         assertTrue(run.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve("jrkt-run.aot") + ")"), run.stderr());
     }
 
+    @Test
+    void versionTellsTheBuildsVersionFromTheJar() {
+        Jrkt.Result r = env.run("version").expectSuccess();
+        assertTrue(r.stdout().lines().anyMatch(l -> l.matches("jrkt Version: \\d+\\.\\d+\\.\\d+.*")), r.stdout());
+    }
+
     private void assertCache(String cache, String... args) {
         Jrkt.Result r = env.run(args).expectSuccess();
         assertTrue(r.stderr().contains("jrkt: debug: aot cache: in use (" + LIB.resolve(cache) + ")"), r.stderr());
