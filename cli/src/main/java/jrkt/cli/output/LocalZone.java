@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Set;
@@ -25,12 +26,63 @@ public final class LocalZone {
         "Etc/Greenwich");
 
     private static ZoneId zone;
+    private static Boolean utc;
 
     private LocalZone() {}
 
     public static synchronized ZoneId get() {
-        if (zone == null) zone = utcHere() ? ZoneOffset.UTC : ZoneId.systemDefault();
+        if (zone == null) zone = isUtc() ? ZoneOffset.UTC : ZoneId.systemDefault();
         return zone;
+    }
+
+    /** Whether the host's zone is UTC, found once. */
+    public static synchronized boolean isUtc() {
+        if (utc == null) utc = utcHere();
+        return utc;
+    }
+
+    /**
+     * A time as {@link Table#rfc3339} prints it in the host's zone. On a UTC host, without
+     * java.time's zone and date classes: their first use costs a listing about 1 ms (ZoneOffset's
+     * caches set up the JDK's VarHandles), in every list, status and image list.
+     */
+    public static String rfc3339(Instant time) {
+        if (isUtc()) {
+            String utcTime = utc(time.getEpochSecond());
+            if (utcTime != null) return utcTime;
+        }
+        return Table.rfc3339(time, get());
+    }
+
+    /**
+     * "yyyy-mm-ddThh:mm:ssZ" for a second since the epoch in years 0 to 9999 (the proleptic
+     * Gregorian calendar, as java.time's), else null. The date from the day count by the
+     * usual civil-from-days arithmetic: 400-year eras of 146,097 days, years counted from March
+     * so that the leap day ends a year.
+     */
+    static String utc(long epochSecond) {
+        long days = Math.floorDiv(epochSecond, 86_400), second = Math.floorMod(epochSecond, 86_400);
+        long fromMarch0000 = days + 719_468; // 1970-01-01 is day 719,468 after 0000-03-01
+        long era = Math.floorDiv(fromMarch0000, 146_097), dayOfEra = fromMarch0000 - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long monthFromMarch = (5 * dayOfYear + 2) / 153;
+        long day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        long month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) return null;
+        char[] out = "0000-00-00T00:00:00Z".toCharArray();
+        digits(out, 0, year, 4);
+        digits(out, 5, month, 2);
+        digits(out, 8, day, 2);
+        digits(out, 11, second / 3600, 2);
+        digits(out, 14, second / 60 % 60, 2);
+        digits(out, 17, second % 60, 2);
+        return new String(out);
+    }
+
+    private static void digits(char[] out, int at, long value, int count) {
+        for (int i = at + count - 1; i >= at; i--, value /= 10) out[i] = (char) ('0' + value % 10);
     }
 
     private static boolean utcHere() {

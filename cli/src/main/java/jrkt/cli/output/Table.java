@@ -48,7 +48,8 @@ public final class Table {
     private final List<Column> columns;
     private final String defaultSort;
     private final List<Object[]> rows = new ArrayList<>();
-    private ZoneId zone = LocalZone.get();
+    /** Null: the host's ({@link LocalZone}). */
+    private ZoneId zone;
 
     /** @param defaultSort the field rows are sorted by when --sort is absent; null keeps insertion order */
     public Table(List<Column> columns, String defaultSort) {
@@ -160,7 +161,7 @@ public final class Table {
         if (value == null) return "-";
         return switch (column.kind()) {
             case ID -> full ? value.toString() : shortId(value.toString());
-            case TIME -> rfc3339(toInstant(value), zone);
+            case TIME -> zone == null ? LocalZone.rfc3339(toInstant(value)) : rfc3339(toInstant(value), zone);
             case SIZE -> humanSize(((Number) value).longValue());
             case TEXT -> word(value.toString());
         };

@@ -167,6 +167,6 @@ public final class StatusCommand extends BaseCommand {
     }
 
     private static String time(Instant t) {
-        return t == null ? null : Table.rfc3339(t, LocalZone.get());
+        return t == null ? null : LocalZone.rfc3339(t);
     }
 }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import jrkt.core.JrktException;
 import jrkt.core.json.Json;
 import org.junit.jupiter.api.Test;
@@ -148,7 +151,7 @@ class TableTest {
     /** The hand-written formats print exactly what the JDK's formatters print. */
     @Test
     void timesAndSizesAreWhatTheJdksFormattersPrint() {
-        java.util.Random random = new java.util.Random(3);
+        Random random = new Random(3);
         List<ZoneId> zones = List.of(ZoneId.of("UTC"), ZoneId.of("Europe/Paris"), ZoneId.of("Asia/Kolkata"),
             ZoneId.of("America/St_Johns"), ZoneId.of("+05:30:15"), ZoneId.of("-10:00"));
         for (int i = 0; i < 2000; i++) {
@@ -198,5 +201,20 @@ class TableTest {
         for (Instant t : List.of(T1, T2, Instant.parse("2025-07-01T12:00:00Z"), Instant.parse("2025-12-31T23:59:59Z"))) {
             assertEquals(Table.rfc3339(t, ZoneId.systemDefault()), Table.rfc3339(t, LocalZone.get()), t.toString());
         }
+    }
+
+    /** A UTC host's times, formatted without java.time, as Table.rfc3339 formats them in UTC. */
+    @Test
+    void utcTimesPrintAsTheJdkPrintsThem() {
+        long first = -62_167_219_200L, last = 253_402_300_799L; // 0000-01-01T00:00:00Z, 9999-12-31T23:59:59Z
+        Random random = new Random(3);
+        List<Long> seconds = new ArrayList<>(List.of(first, last, 0L, -1L, 951_782_400L, 951_868_799L, 4_107_542_399L));
+        for (int i = 0; i < 100_000; i++) seconds.add(first + (long) (random.nextDouble() * (last - first + 1)));
+        for (long second : seconds) {
+            assertEquals(Table.rfc3339(Instant.ofEpochSecond(second), ZoneOffset.UTC), LocalZone.utc(second), Long.toString(second));
+        }
+        assertEquals(null, LocalZone.utc(first - 1));
+        assertEquals(null, LocalZone.utc(last + 1));
+        if (LocalZone.isUtc()) assertEquals("2025-07-01T12:00:00Z", LocalZone.rfc3339(Instant.parse("2025-07-01T12:00:00Z")));
     }
 }
