@@ -3,6 +3,7 @@ package jrkt.sys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,22 @@ final class LibcLinux implements Linux {
     private static final Fn UNLINKAT = new Fn("unlinkat");
     private static final Fn SYNCFS = new Fn("syncfs");
     private static final Fn STRERROR = new Fn("strerror");
+    // posix_spawn and its helpers return the error number instead of setting errno
+    private static final Fn POSIX_SPAWN = new Fn("posix_spawn");
+    private static final Fn SPAWN_ACTIONS_INIT = new Fn("posix_spawn_file_actions_init");
+    private static final Fn SPAWN_ACTIONS_DESTROY = new Fn("posix_spawn_file_actions_destroy");
+    private static final Fn SPAWN_ADD_OPEN = new Fn("posix_spawn_file_actions_addopen");
+    private static final Fn SPAWN_ADD_CHDIR = new Fn("posix_spawn_file_actions_addchdir_np");
+    private static final Fn SPAWN_ADD_CLOSEFROM = new Fn("posix_spawn_file_actions_addclosefrom_np");
+    private static final Fn SPAWNATTR_INIT = new Fn("posix_spawnattr_init");
+    private static final Fn SPAWNATTR_DESTROY = new Fn("posix_spawnattr_destroy");
+    private static final Fn SPAWNATTR_SETFLAGS = new Fn("posix_spawnattr_setflags");
+    private static final Fn SPAWNATTR_SETSIGMASK = new Fn("posix_spawnattr_setsigmask");
+    private static final Fn SPAWNATTR_SETSIGDEFAULT = new Fn("posix_spawnattr_setsigdefault");
+    private static final Fn SIGFILLSET = new Fn("sigfillset");
+    private static final Fn PIDFD_OPEN = new Fn("pidfd_open");
+    private static final Fn POLL = new Fn("poll");
+    private static final Fn WAITPID = new Fn("waitpid");
 
     /** fds meant to survive execve: opened here without O_CLOEXEC, or passed to clearCloexec. */
     private final Set<Integer> inheritedFds = ConcurrentHashMap.newKeySet();
@@ -365,6 +382,82 @@ final class LibcLinux implements Linux {
         for (int fd : inheritedFds) {
             int flags = fcntl(fd, F_GETFD, 0);
             fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+        }
+    }
+
+    // glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336: room to spare
+    private static final int SPAWN_STRUCT_BYTES = 512;
+    private static final int POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final int EINTR = 4, POLLIN = 1;
+
+    @Override
+    public int spawn(String path, String[] argv, String[] envp, String dir, String stdin, String stdout, String stderr)
+            throws SysException {
+        Scratch s = Scratch.begin();
+        long cPath = s.cString(path), cArgv = cStringArray(s, argv), cEnvp = cStringArray(s, envp);
+        long actions = s.allocate(SPAWN_STRUCT_BYTES).address(), attributes = s.allocate(SPAWN_STRUCT_BYTES).address();
+        Block pid = s.allocate(8);
+        spawnStep(SPAWN_ACTIONS_INIT, path, actions);
+        try {
+            spawnStep(SPAWNATTR_INIT, path, attributes);
+            try {
+                if (stdin != null) spawnStep(SPAWN_ADD_OPEN, stdin, actions, 0, s.cString(stdin), O_RDONLY, 0);
+                if (stdout != null) spawnStep(SPAWN_ADD_OPEN, stdout, actions, 1, s.cString(stdout), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (stderr != null) spawnStep(SPAWN_ADD_OPEN, stderr, actions, 2, s.cString(stderr), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (dir != null) spawnStep(SPAWN_ADD_CHDIR, dir, actions, s.cString(dir));
+                spawnStep(SPAWN_ADD_CLOSEFROM, path, actions, 3); // the JVM's fds (jars, locks, sockets) stay here
+                // the calling thread's mask (JVM threads block some signals) and the JVM's handlers stay here too
+                long empty = s.allocate(SIGSET_BYTES).address(), all = s.allocate(SIGSET_BYTES).address();
+                Downcall.call(SIGFILLSET.handle(), Downcall.ignoredErrno(), all);
+                spawnStep(SPAWNATTR_SETSIGMASK, path, attributes, empty);
+                spawnStep(SPAWNATTR_SETSIGDEFAULT, path, attributes, all);
+                spawnStep(SPAWNATTR_SETFLAGS, path, attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+                spawnStep(POSIX_SPAWN, path, pid.address(), cPath, actions, attributes, cArgv, cEnvp);
+                return pid.bytes().getInt(0);
+            } finally {
+                Downcall.call(SPAWNATTR_DESTROY.handle(), Downcall.ignoredErrno(), attributes);
+            }
+        } finally {
+            Downcall.call(SPAWN_ACTIONS_DESTROY.handle(), Downcall.ignoredErrno(), actions);
+        }
+    }
+
+    /** One posix_spawn call, which returns its error number (0: done); the arguments after the given ones are 0. */
+    private static void spawnStep(Fn fn, String subject, long... args) throws SysException {
+        long[] a = Arrays.copyOf(args, 6);
+        int error = (int) Downcall.call(fn.handle(), Downcall.ignoredErrno(), a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (error != 0) throw failure(fn.name, subject, error);
+    }
+
+    @Override
+    public int waitChild(int pid, long timeoutMillis) throws SysException {
+        Scratch s = Scratch.begin();
+        Block status = s.allocate(8);
+        if (timeoutMillis >= 0 && !exitsWithin(s, pid, timeoutMillis)) return -1;
+        while ((int) Downcall.call(WAITPID.handle(), s.errnoSlot(), pid, status.address(), 0) != pid) {
+            if (s.errno() != EINTR) throw failure("waitpid", "pid " + pid, s);
+        }
+        int raw = status.bytes().getInt(0), signal = raw & 0x7f;
+        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal;
+    }
+
+    /** Whether the child ends within the time: polls a pidfd of it, which turns readable when it exits. */
+    private static boolean exitsWithin(Scratch s, int pid, long timeoutMillis) throws SysException {
+        int pidfd = (int) Downcall.call(PIDFD_OPEN.handle(), s.errnoSlot(), pid, 0);
+        if (pidfd < 0) throw failure("pidfd_open", "pid " + pid, s);
+        try {
+            Block pollfd = s.allocate(8); // struct pollfd: int fd, short events, short revents
+            pollfd.bytes().putInt(0, pidfd).putShort(4, (short) POLLIN);
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+            while (true) {
+                long left = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+                int ready = (int) Downcall.call(POLL.handle(), s.errnoSlot(), pollfd.address(), 1, Math.min(left, Integer.MAX_VALUE));
+                if (ready > 0) return true;
+                if (ready == 0) return false;
+                if (s.errno() != EINTR) throw failure("poll", "pidfd of pid " + pid, s);
+            }
+        } finally {
+            Downcall.call(CLOSE.handle(), Downcall.ignoredErrno(), pidfd);
         }
     }
 

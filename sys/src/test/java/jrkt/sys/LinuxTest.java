@@ -293,6 +293,58 @@ class LinuxTest {
     }
 
     @Test
+    void spawnGivesAProgramItsFilesDirectoryAndEnvironmentAndReportsItsStatus() throws Exception {
+        Path in = Files.writeString(dir.resolve("in"), "hello\n"), out = dir.resolve("out"), err = dir.resolve("err");
+        Files.writeString(out, "an old, longer content to be truncated");
+        int pid = linux.spawn("/bin/sh", new String[] {"sh", "-c", "read line; echo \"$line $FOO $(pwd)\"; echo oops >&2; exit 3"},
+            new String[] {"FOO=bar", "PATH=/usr/bin:/bin"}, dir.toString(), in.toString(), out.toString(), err.toString());
+        assertEquals(3, linux.waitChild(pid, -1));
+        assertEquals("hello bar " + dir + "\n", Files.readString(out));
+        assertEquals("oops\n", Files.readString(err));
+        assertEquals(0600, (int) Files.getAttribute(err, "unix:mode") & 07777);
+    }
+
+    @Test
+    void aSpawnedProgramHasNoneOfThisProcesssFdsAndNoBlockedOrIgnoredSignal() throws Exception {
+        // an fd without O_CLOEXEC, as the JVM's or a library's may be: execve would pass it on
+        int fd = linux.open(Files.writeString(dir.resolve("held"), "x").toString(), Linux.O_RDONLY, 0);
+        try {
+            Path out = dir.resolve("out");
+            int pid = linux.spawn("/bin/sh", new String[] {"sh", "-c",
+                    "[ -e /proc/self/fd/" + fd + " ] && echo leaked; grep -E '^Sig(Blk|Ign)' /proc/self/status"},
+                new String[0], null, null, out.toString(), null);
+            assertEquals(0, linux.waitChild(pid, 10_000));
+            List<String> lines = Files.readAllLines(out);
+            assertEquals(2, lines.size(), lines.toString()); // and no "leaked"
+            assertEquals("SigBlk:\t0000000000000000", lines.get(0));
+            // glibc's posix_spawn leaves its two internal signals (32, 33) ignored, as in a ProcessBuilder child
+            assertEquals(0, Long.parseLong(lines.get(1).substring("SigIgn:\t".length()), 16) & 0x7fffffffL, lines.get(1));
+        } finally {
+            linux.close(fd);
+        }
+    }
+
+    @Test
+    void waitChildGivesUpAtItsTimeoutAndAKilledChildReportsItsSignal() throws Exception {
+        int pid = linux.spawn("/bin/sleep", new String[] {"sleep", "30"}, new String[0], null, null, null, null);
+        assertEquals(-1, linux.waitChild(pid, 100));
+        assertTrue(Files.exists(Path.of("/proc/" + pid)), "still running after the timeout");
+        linux.kill(pid, 9);
+        assertEquals(128 + 9, linux.waitChild(pid, 10_000));
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "reaped");
+    }
+
+    @Test
+    void spawningWhatIsNotThereOrCannotBeOpenedFailsWithItsName() {
+        SysException missing = assertThrows(SysException.class,
+            () -> linux.spawn(dir + "/no-such-program", new String[] {"x"}, new String[0], null, null, null, null));
+        assertEquals("posix_spawn(" + dir + "/no-such-program): No such file or directory (ENOENT)", missing.getMessage());
+        SysException noInput = assertThrows(SysException.class,
+            () -> linux.spawn("/bin/true", new String[] {"true"}, new String[0], null, dir + "/no-such-input", null, null));
+        assertEquals("posix_spawn(/bin/true): No such file or directory (ENOENT)", noInput.getMessage());
+    }
+
+    @Test
     void aFailedCallCarriesItsOwnErrnoAndStrerrorsText() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
         // ENOTDIR, then EEXIST on the same thread: each failure reports the errno of its own call
