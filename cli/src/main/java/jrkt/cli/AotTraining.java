@@ -79,8 +79,8 @@ public final class AotTraining {
     /**
      * What a start on a CNI network does besides prepare, without touching the host: a thread
      * unshares its network namespace (it ends with the thread) and brings its lo up, a bind mount
-     * that fails (no such target), and a child process, as for a CNI plugin. The FFM stubs and the
-     * process-spawning classes are then in the cache. Without root, the calls fail and are skipped.
+     * that fails (no such target), and a child process spawned and waited for, as a CNI plugin is.
+     * Without root, the calls fail and are skipped.
      */
     private static void exerciseNetworkSetUp() {
         Thread netns = Thread.ofPlatform().start(() -> {
@@ -95,8 +95,9 @@ public final class AotTraining {
         });
         try {
             netns.join();
-            new ProcessBuilder("true").redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        } catch (IOException | InterruptedException e) {
+            Linux linux = Linux.get(); // as CniPlugin runs a plugin
+            linux.waitChild(linux.spawn("/bin/true", new String[] {"true"}, new String[0], null, "/dev/null", "/dev/null", "/dev/null"), 10_000);
+        } catch (InterruptedException | SysException e) {
             // a training step that cannot run only costs speed
         }
     }
