@@ -196,6 +196,7 @@ measure() {
     local r name
     for ((r = 0; r < runs; r++)); do
         for name in "$@"; do
+            if [ "$name" = main-to-exec ]; then main_to_exec_sample; continue; fi
             [ -n "${cmd[$name]:-}" ] || continue
             # shellcheck disable=SC2086
             $runit -q sh -c "${cmd[$name]}" >> "$samples/$name"
@@ -209,8 +210,17 @@ ms() { [ -n "$1" ] && awk -v v="$1" 'BEGIN {printf "%.1f", v / 1000}'; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b}'; }
 failures() { awk '$4 != 0' "$samples/$1" 2>/dev/null | wc -l; }
 
-say "start to exit of /bin/true: $runs rounds of ${!cmd[*]}"
-measure floor jrkt podman podman-runc runc crun nspawn
+# main -> execve of stage1, from jrkt --debug's phases: one sample a round, in the start rounds,
+# so that it meets the machine in the states the floor and the other rows met it in
+main_to_exec_sample() {
+    ./jrkt --debug --dir="$data" run --net=none --cgroup-parent="$cgparent" "$image" --exec=/bin/true 2>&1 >/dev/null |
+        awk '/debug: main to exec/ {m = $(NF - 1)} /debug: phase jvm/ {j = $5} END {print m * 1000, j * 1000}' >> "$samples/main-to-exec"
+}
+
+say "start to exit of /bin/true: $runs rounds of ${!cmd[*]} (and jrkt --debug run)"
+measure floor jrkt main-to-exec podman podman-runc runc crun nspawn
+main_to_exec=$(awk '{print $1}' "$samples/main-to-exec" | median)
+jvm_to_main=$(awk '{print $2}' "$samples/main-to-exec" | median)
 
 # The CLI commands against the floor, in the same rounds, on a store of one pod: the start rows
 # above left theirs (every pod is a line of list, 0.25 ms each), so they go first.
@@ -225,14 +235,6 @@ row status "./jrkt --dir=$data status $template_uuid"
 row image-list "./jrkt --dir=$data image list"
 say "CLI commands: $runs rounds"
 measure floor version list status image-list
-
-# main -> execve of stage1, from jrkt --debug's phases
-for ((r = 0; r < runs; r++)); do
-    ./jrkt --debug --dir="$data" run --net=none --cgroup-parent="$cgparent" "$image" --exec=/bin/true 2>&1 >/dev/null |
-        awk '/debug: main to exec/ {m = $(NF - 1)} /debug: phase jvm/ {j = $5} END {print m * 1000, j * 1000}' >> "$samples/main-to-exec"
-done
-main_to_exec=$(awk '{print $1}' "$samples/main-to-exec" | median)
-jvm_to_main=$(awk '{print $2}' "$samples/main-to-exec" | median)
 
 # ---- resident memory of a running pod's runtime processes --------------------------------------
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -399,7 +401,8 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     start_row crun "\`crun run\` of the same bundle"
     start_row nspawn "\`systemd-nspawn -D ROOTFS /bin/true\`"
     echo
-    echo "jrkt's main to the execve of stage1 (\`jrkt --debug run\`, \"main to exec\"): $(cell "$(ms "$main_to_exec")") ms;"
+    echo "jrkt's main to the execve of stage1 (\`jrkt --debug run\`, \"main to exec\", one sample in each of the rounds"
+    echo "above): $(cell "$(ms "$main_to_exec")") ms;"
     echo "the JVM's start to main: $(cell "$(ms "$jvm_to_main")") ms."
     echo
     echo "## CLI commands against the JVM floor (same rounds)"
