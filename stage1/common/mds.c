@@ -41,6 +41,8 @@
 #define MAX_CONNECTIONS 16
 /* A connection that has not sent its whole request by then is closed. */
 #define REQUEST_DEADLINE_MS 10000
+/* how long an answered connection may still send before it is closed (see finish_connection) */
+#define LINGER_MS 1000
 #define SEND_TIMEOUT_S 5
 /* The server's user: nobody. */
 #define SERVER_ID 65534
@@ -468,6 +470,7 @@ struct connection {
     size_t len;
     long long deadline;
     bool continued;      /* "100 Continue" sent */
+    bool closing;        /* answered: what the client still sends is dropped (finish_connection) */
     struct request *rq;  /* once the head is whole: parsed once (parsing writes into buf) */
 };
 
@@ -954,6 +957,37 @@ static void close_connection(struct connection *c)
     c->rq = NULL;
 }
 
+/*
+ * Ends a connection once it is answered. Closed at once with input still unread (a head too long,
+ * a body refused, the rest of a big request on its way), the socket would send a reset, which can
+ * destroy the answer before the client has read it. So the write side is shut (the answer goes
+ * out with a FIN) and what the client still sends is read and dropped until it closes or
+ * LINGER_MS pass.
+ */
+static void finish_connection(struct connection *c, long long now)
+{
+    if (shutdown(c->fd, SHUT_WR) < 0) {
+        close_connection(c);
+        return;
+    }
+    c->closing = true;
+    c->deadline = now + LINGER_MS;
+}
+
+/* Drops what a closing connection's client sent; false once it has closed its side (or failed). */
+static bool drain(struct connection *c)
+{
+    char sink[4096];
+    for (int i = 0; i < 16; i++) { /* a fast sender does not hold the server here: the rest next time */
+        ssize_t n = read(c->fd, sink, sizeof sink);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 && errno == EAGAIN;
+    }
+    return true;
+}
+
 static __attribute__((noreturn)) void serve(struct metadata *m, int listen_fd, int run_fd, int ready_fd, int null_fd)
 {
     struct s1_error err = { 0 };
@@ -997,9 +1031,12 @@ static __attribute__((noreturn)) void serve(struct metadata *m, int listen_fd, i
             struct connection *c = &conns[i];
             if (c->fd < 0)
                 continue;
-            if (fds[i + 1].revents && !progress(m, run_fd, c))
-                close_connection(c);
-            else if (now >= c->deadline) {
+            if (c->closing) {
+                if ((fds[i + 1].revents && !drain(c)) || now >= c->deadline)
+                    close_connection(c);
+            } else if (fds[i + 1].revents && !progress(m, run_fd, c)) {
+                finish_connection(c, now);
+            } else if (now >= c->deadline) {
                 respond_text(c->fd, 408, NULL, "the request took too long");
                 close_connection(c);
             }
