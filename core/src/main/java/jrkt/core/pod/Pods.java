@@ -103,6 +103,7 @@ public final class Pods {
         if (wanted.isEmpty() || !isHex(wanted)) {
             throw new JrktException(Quote.arg(prefix) + " is not a pod UUID or UUID prefix");
         }
+        if (wanted.length() == 32) return resolveWhole(prefix, wanted);
         // Only the pods whose names match are loaded (a lock test each), not every pod of the host.
         Map<String, Pod> byUuid = new LinkedHashMap<>();
         for (String state : PodDirs.ALL) {
@@ -123,6 +124,26 @@ public final class Pods {
                 + String.join(", ", matches.stream().map(Pod::uuid).toList()));
         }
         return matches.getFirst();
+    }
+
+    /**
+     * A whole UUID (32 hex digits): looked up in each state directory by its name rather than
+     * among every pod's, so that status or stop of one pod does not list a host's thousand. In
+     * lifecycle order, as resolve lists them: a pod moving on is found where it went.
+     */
+    private Pod resolveWhole(String typed, String hex) {
+        String uuid = hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-" + hex.substring(16, 20)
+            + "-" + hex.substring(20);
+        Pod found = null;
+        for (String state : PodDirs.ALL) {
+            try {
+                found = Pod.load(dirs, state, uuid);
+            } catch (PodLock.NoSuchPod notHere) {
+                // not in this state
+            }
+        }
+        if (found == null) throw new JrktException("no pod matches " + Quote.arg(typed) + " in " + dirs.root());
+        return found;
     }
 
     private static boolean isHex(String s) {

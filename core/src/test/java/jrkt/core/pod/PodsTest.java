@@ -75,6 +75,22 @@ class PodsTest {
         assertThrows(JrktException.class, () -> pods.resolve("xyz"));
     }
 
+    @Test void aWholeUuidResolvesToThePodInTheLatestStateItIsIn() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        String uuid = "abc00000-0000-4000-8000-000000000001";
+        PodTestSupport.makePod(dirs, PodDirs.PREPARED, uuid);
+        PodTestSupport.makePod(dirs, PodDirs.PREPARED, "abc00000-0000-4000-8000-000000000002");
+        Pods pods = new Pods(dirs);
+        assertEquals(uuid, pods.resolve(uuid).uuid());
+        assertEquals(uuid, pods.resolve(uuid.toUpperCase().replace("-", "")).uuid(), "case and dashes as for a prefix");
+        assertEquals(PodState.PREPARED, pods.resolve(uuid).state());
+        // seen in two directories while it moves on: the later state wins, as when resolving a prefix
+        PodTestSupport.makePod(dirs, PodDirs.RUN, uuid);
+        assertEquals(PodDirs.RUN, pods.resolve(uuid).stateDir());
+        JrktException none = assertThrows(JrktException.class, () -> pods.resolve("ffc00000-0000-4000-8000-000000000001"));
+        assertTrue(none.getMessage().startsWith("no pod matches \"ffc00000-0000-4000-8000-000000000001\" in "), none.getMessage());
+    }
+
     @Test void aUuidFileNamesThePodAndSavingItIsAtomic() throws Exception {
         PodDirs dirs = new PodDirs(data);
         String uuid = Pods.newUuid();
