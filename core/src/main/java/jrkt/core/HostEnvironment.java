@@ -20,8 +20,10 @@ public final class HostEnvironment {
     public static Map<String, String> get() { return restore(System.getenv()); }
 
     /** The same as NAME=VALUE strings: the environment for an execve of stage1. */
-    public static String[] array() {
-        Map<String, String> env = get();
+    public static String[] array() { return array(get()); }
+
+    /** An environment as NAME=VALUE strings, for execve or spawn. */
+    public static String[] array(Map<String, String> env) {
         String[] out = new String[env.size()];
         int i = 0;
         for (Map.Entry<String, String> e : env.entrySet()) out[i++] = e.getKey() + "=" + e.getValue();

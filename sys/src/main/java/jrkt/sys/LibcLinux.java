@@ -388,7 +388,7 @@ final class LibcLinux implements Linux {
     // glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336: room to spare
     private static final int SPAWN_STRUCT_BYTES = 512;
     private static final int POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final int EINTR = 4, POLLIN = 1;
+    private static final int POLLIN = 1;
 
     @Override
     public int spawn(String path, String[] argv, String[] envp, String dir, String stdin, String stdout, String stderr)
@@ -401,9 +401,10 @@ final class LibcLinux implements Linux {
         try {
             spawnStep(SPAWNATTR_INIT, path, attributes);
             try {
-                if (stdin != null) spawnStep(SPAWN_ADD_OPEN, stdin, actions, 0, s.cString(stdin), O_RDONLY, 0);
-                if (stdout != null) spawnStep(SPAWN_ADD_OPEN, stdout, actions, 1, s.cString(stdout), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-                if (stderr != null) spawnStep(SPAWN_ADD_OPEN, stderr, actions, 2, s.cString(stderr), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                // jrkt's own files, never a symlink: one planted there would not aim the child's output elsewhere
+                if (stdin != null) spawnStep(SPAWN_ADD_OPEN, stdin, actions, 0, s.cString(stdin), O_RDONLY | O_NOFOLLOW, 0);
+                if (stdout != null) spawnStep(SPAWN_ADD_OPEN, stdout, actions, 1, s.cString(stdout), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+                if (stderr != null) spawnStep(SPAWN_ADD_OPEN, stderr, actions, 2, s.cString(stderr), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
                 if (dir != null) spawnStep(SPAWN_ADD_CHDIR, dir, actions, s.cString(dir));
                 spawnStep(SPAWN_ADD_CLOSEFROM, path, actions, 3); // the JVM's fds (jars, locks, sockets) stay here
                 // the calling thread's mask (JVM threads block some signals) and the JVM's handlers stay here too
@@ -435,7 +436,7 @@ final class LibcLinux implements Linux {
         Block status = s.allocate(8);
         if (timeoutMillis >= 0 && !exitsWithin(s, pid, timeoutMillis)) return -1;
         while ((int) Downcall.call(WAITPID.handle(), s.errnoSlot(), pid, status.address(), 0) != pid) {
-            if (s.errno() != EINTR) throw failure("waitpid", "pid " + pid, s);
+            if (s.errno() != Errno.EINTR) throw failure("waitpid", "pid " + pid, s);
         }
         int raw = status.bytes().getInt(0), signal = raw & 0x7f;
         return signal == 0 ? (raw >> 8) & 0xff : 128 + signal;
@@ -454,7 +455,7 @@ final class LibcLinux implements Linux {
                 int ready = (int) Downcall.call(POLL.handle(), s.errnoSlot(), pollfd.address(), 1, Math.min(left, Integer.MAX_VALUE));
                 if (ready > 0) return true;
                 if (ready == 0) return false;
-                if (s.errno() != EINTR) throw failure("poll", "pidfd of pid " + pid, s);
+                if (s.errno() != Errno.EINTR) throw failure("poll", "pidfd of pid " + pid, s);
             }
         } finally {
             Downcall.call(CLOSE.handle(), Downcall.ignoredErrno(), pidfd);

@@ -96,9 +96,9 @@ public interface Linux {
     /**
      * posix_spawn(3): starts the program at path with argv and envp, its stdin, stdout and stderr
      * opened from these files (stdin read-only; stdout and stderr created or truncated, mode
-     * 0600), or this process's own where null, in directory dir (null: this process's), with no
-     * other fd, no signal blocked and every signal at its default action. Returns its pid, for
-     * {@link #waitChild}. jrkt starts its helpers (CNI plugins, stage1's stop and gc) this way,
+     * 0600; a symlink in their place fails the spawn with ELOOP), or this process's own where
+     * null, in directory dir (null: this process's), with no other fd, no signal blocked and every
+     * signal at its default action. Returns its pid, for {@link #waitChild}. jrkt starts its helpers (CNI plugins, stage1's stop and gc) this way,
      * not with ProcessBuilder, whose first start sets up the JDK's logging: a lookup of a logger
      * service in every jar, 12-20 ms of a start on a CNI network.
      */

@@ -325,6 +325,19 @@ class LinuxTest {
     }
 
     @Test
+    void aSymlinkPlantedWhereTheChildsFilesGoFailsTheSpawnAndTheTargetIsUntouched() throws Exception {
+        Path victim = Files.writeString(dir.resolve("host-file"), "the host's");
+        Path out = Files.createSymbolicLink(dir.resolve("out"), victim), in = Files.createSymbolicLink(dir.resolve("in"), victim);
+        SysException viaOut = assertThrows(SysException.class,
+            () -> linux.spawn("/bin/echo", new String[] {"echo", "overwritten"}, new String[0], null, null, out.toString(), null));
+        assertTrue(viaOut.getMessage().endsWith("(ELOOP)"), viaOut.getMessage());
+        SysException viaIn = assertThrows(SysException.class,
+            () -> linux.spawn("/bin/cat", new String[] {"cat"}, new String[0], null, in.toString(), dir + "/cat.out", null));
+        assertTrue(viaIn.getMessage().endsWith("(ELOOP)"), viaIn.getMessage());
+        assertEquals("the host's", Files.readString(victim));
+    }
+
+    @Test
     void waitChildGivesUpAtItsTimeoutAndAKilledChildReportsItsSignal() throws Exception {
         int pid = linux.spawn("/bin/sleep", new String[] {"sleep", "30"}, new String[0], null, null, null, null);
         assertEquals(-1, linux.waitChild(pid, 100));

@@ -3,7 +3,9 @@ package jrkt.core.net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +81,13 @@ final class CniPlugin {
         env.put("CNI_IFNAME", call.ifName());
         env.put("CNI_ARGS", call.args());
         env.put("CNI_PATH", searchPath(call.pluginPath()));
-        String[] envp = new String[env.size()];
-        int i = 0;
-        for (Map.Entry<String, String> e : env.entrySet()) envp[i++] = e.getKey() + "=" + e.getValue();
         byte[] stdout;
         int status;
         Linux linux = Linux.get();
         try {
-            Files.writeString(stdinFile, Json.write(config), StandardCharsets.UTF_8);
-            int pid = linux.spawn(exe.toString(), new String[] {exe.toString()}, envp, null,
+            Files.write(stdinFile, Json.write(config).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            int pid = linux.spawn(exe.toString(), new String[] {exe.toString()}, HostEnvironment.array(env), null,
                 stdinFile.toString(), stdoutFile.toString(), stderrFile.toString());
             status = linux.waitChild(pid, TIMEOUT_SECONDS * 1000);
             if (status < 0) {
