@@ -31,6 +31,8 @@ final class LibcLinux implements Linux {
     private static final Fn UMOUNT2 = new Fn("umount2");
     private static final Fn OPEN = new Fn("open");
     private static final Fn CLOSE = new Fn("close");
+    private static final Fn MKDIR = new Fn("mkdir");
+    private static final Fn WRITE = new Fn("write");
     private static final Fn FLOCK = new Fn("flock");
     private static final Fn FCNTL = new Fn("fcntl");
     private static final Fn MKNOD = new Fn("mknod");
@@ -141,6 +143,28 @@ final class LibcLinux implements Linux {
         Scratch s = Scratch.current();
         int rc = (int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd);
         if (rc != 0) throw failure("close", "fd " + fd, s);
+    }
+
+    @Override
+    public boolean mkdir(String path, int mode) throws SysException {
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(MKDIR.handle(), s.errnoSlot(), s.cString(path), mode);
+        if (rc == 0) return true;
+        if (s.errno() == Errno.EEXIST) return false;
+        throw failure("mkdir", path, s);
+    }
+
+    @Override
+    public void writeExisting(String path, byte[] data) throws SysException {
+        Scratch s = Scratch.begin();
+        long address = s.cBytes(data); // NUL-terminated, the NUL not written
+        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), s.cString(path), O_WRONLY | O_CLOEXEC, 0);
+        if (fd < 0) throw failure("open", path, s);
+        long written = Downcall.call(WRITE.handle(), s.errnoSlot(), fd, address, data.length);
+        int writeErrno = written < 0 ? s.errno() : written < data.length ? Errno.EIO : 0;
+        int rc = (int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd);
+        if (writeErrno != 0) throw failure("write", path, writeErrno);
+        if (rc != 0) throw failure("close", path, s);
     }
 
     @Override

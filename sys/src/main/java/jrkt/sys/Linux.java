@@ -37,6 +37,19 @@ public interface Linux {
     /** open(2); returns the fd. */
     int open(String path, int flags, int mode) throws SysException;
     void close(int fd) throws SysException;
+
+    /**
+     * mkdir(2) with mode (less the umask); false, not a failure, when the path exists already
+     * (EEXIST), whatever it is: the caller that needs a directory there finds out on first use.
+     */
+    boolean mkdir(String path, int mode) throws SysException;
+
+    /**
+     * Writes data to an existing file in one write(2) (open without O_CREAT, write, close): the way
+     * control files of cgroupfs and procfs take a value, each write parsed on its own. A short
+     * write is a failure (EIO), as is any error of the three calls, named by the call.
+     */
+    void writeExisting(String path, byte[] data) throws SysException;
     /** flock(2); with LOCK_NB returns false instead of throwing when the lock is held elsewhere. */
     boolean flock(int fd, int operation) throws SysException;
     /** Clears FD_CLOEXEC so that the fd survives execve. */

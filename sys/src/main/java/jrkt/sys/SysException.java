@@ -7,13 +7,18 @@ public final class SysException extends IOException {
     private final String call;
     private final String subject;
     private final int errno;
+    private final String strerror;
 
     public SysException(String call, String subject, int errno, String strerror) {
         super(call + "(" + subject + "): " + strerror + " (" + Errno.name(errno) + ")");
         this.call = call;
         this.subject = subject;
         this.errno = errno;
+        this.strerror = strerror;
     }
+
+    /** Why, without the call and its subject: {@code "Permission denied (EACCES)"}, for messages that name the file themselves. */
+    public String reason() { return strerror + " (" + Errno.name(errno) + ")"; }
 
     /** The name of the libc function that failed, e.g. {@code "mount"}. */
     public String call() { return call; }

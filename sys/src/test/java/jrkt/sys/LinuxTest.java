@@ -46,6 +46,44 @@ class LinuxTest {
         assertFalse(Files.exists(mountPoint.resolve("on-tmpfs")), "the file lived on the tmpfs, gone with it");
     }
 
+    @Test
+    void mkdirMakesADirectoryAndTellsWhenThePathWasTaken() throws Exception {
+        Path made = dir.resolve("made");
+        assertTrue(linux.mkdir(made.toString(), 0750));
+        assertTrue(Files.isDirectory(made, LinkOption.NOFOLLOW_LINKS));
+        assertFalse(linux.mkdir(made.toString(), 0750), "a directory there already: false, no failure");
+        Path file = Files.writeString(dir.resolve("a-file"), "kept");
+        assertFalse(linux.mkdir(file.toString(), 0750), "whatever holds the path: false");
+        assertEquals("kept", Files.readString(file));
+        SysException e = assertThrows(SysException.class, () -> linux.mkdir(dir.resolve("no/such/parent").toString(), 0750));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("mkdir", e.call());
+        assertTrue(e.reason().endsWith("(ENOENT)"), e.reason());
+    }
+
+    @Test
+    void writeExistingReplacesTheStartOfAFileInOneWriteAndCreatesNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("value"), "0123456789");
+        linux.writeExisting(file.toString(), "abc".getBytes(StandardCharsets.UTF_8));
+        assertEquals("abc3456789", Files.readString(file), "no O_TRUNC: a control file takes the write as it comes");
+        Path absent = dir.resolve("absent");
+        SysException e = assertThrows(SysException.class, () -> linux.writeExisting(absent.toString(), new byte[] {'1'}));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("open", e.call());
+        assertFalse(Files.exists(absent), "nothing created");
+    }
+
+    @Test
+    void writeExistingReportsTheKernelsRefusalOfAValueAsTheWritesFailure() throws Exception {
+        // a file of /proc that parses what it is given: this process's own oom_score_adj
+        Path adj = Path.of("/proc/self/oom_score_adj");
+        String before = Files.readString(adj).trim();
+        SysException e = assertThrows(SysException.class, () -> linux.writeExisting(adj.toString(), "lots".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("write", e.call());
+        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(before, Files.readString(adj).trim(), "the value stays");
+    }
+
     /** The file system type mounted exactly at path, from /proc/self/mountinfo; null when none is. */
     private static String fsTypeAt(Path path) throws IOException {
         String type = null;

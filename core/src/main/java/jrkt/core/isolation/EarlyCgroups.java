@@ -57,7 +57,7 @@ public final class EarlyCgroups {
 
         @Override public void run() {
             try {
-                Cgroups.create(of.plan);
+                Cgroups.createNew(of.plan);
             } catch (RuntimeException e) {
                 of.failure = e;
             } finally {
