@@ -17,7 +17,6 @@ import jrkt.core.JrktException;
 import jrkt.core.Phases;
 import jrkt.core.isolation.EarlyCgroups;
 import jrkt.core.isolation.IsolationRequest;
-import jrkt.core.isolation.IsolationStatus;
 import jrkt.core.isolation.IsolatorFlags;
 import jrkt.core.metadata.MetadataMode;
 import jrkt.core.metadata.PodAnnotations;
@@ -177,6 +176,11 @@ abstract class PreparingCommand extends BaseCommand {
 
     /** Parses everything, prepares the pod and returns its UUID; on a failure nothing is left. */
     String preparePod() throws IOException {
+        return prepareAndTell().uuid();
+    }
+
+    /** preparePod, with what the pod's start needs of it in this process (see PodPreparer.Prepared). */
+    PodPreparer.Prepared prepareAndTell() throws IOException {
         PrepareRequest parsed = request(null);
         if (uuidFileSave != null) {
             checkWritableParent(uuidFileSave);
@@ -192,7 +196,7 @@ abstract class PreparingCommand extends BaseCommand {
         }
         Phases.mark("request");
         PodDirs dirs = new PodDirs(jrkt().dataDir());
-        String uuid;
+        PodPreparer.Prepared prepared;
         // Leased from selection on: image gc cannot take the stage1 image before the pod has it.
         try (Lease lease = store().lease()) {
             Store store = store();
@@ -204,15 +208,16 @@ abstract class PreparingCommand extends BaseCommand {
                 networks.abandon(new JrktException("the stage1 flavor gives the pod no network of its own"));
                 networks = EarlyNetworks.none();
             }
-            uuid = new PodPreparer(store, dirs).prepareToRun(request, lease, networks,
+            prepared = new PodPreparer(store, dirs).prepareToRun(request, lease, networks,
                 startsAtOnce() ? EarlyCgroups.wanted() : EarlyCgroups.none());
         } catch (RuntimeException | IOException e) {
             networks.abandon(e);
             throw e;
         }
         Phases.mark("prepare");
+        String uuid = prepared.uuid();
         // appc: an executor makes known which isolators it did not apply
-        for (String line : IsolationStatus.read(dirs.pod(PodDirs.PREPARED, uuid)).notApplied()) warn("warning: not applied: " + line);
+        for (String line : prepared.notApplied()) warn("warning: not applied: " + line);
         if (uuidFileSave != null) {
             try {
                 Pods.saveUuidFile(uuidFileSave, uuid);
@@ -222,7 +227,7 @@ abstract class PreparingCommand extends BaseCommand {
                 throw e;
             }
         }
-        return uuid;
+        return prepared;
     }
 
     /** Removes a pod this command prepared and that failed afterwards; a failure to remove joins the first. */

@@ -3,6 +3,7 @@ package jrkt.cli.pod;
 import java.io.IOException;
 import jrkt.core.JrktException;
 import jrkt.core.isolation.CgroupMovesPrime;
+import jrkt.core.pod.prepare.PodPreparer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,10 +30,11 @@ public final class RunCommand extends PreparingCommand {
     @Override protected void startAhead() { CgroupMovesPrime.startAhead(); }
 
     @Override public Integer call() throws IOException {
-        String uuid = preparePod();
+        PodPreparer.Prepared prepared = prepareAndTell();
+        String uuid = prepared.uuid();
         if (jrkt().debug()) err().println("jrkt: debug: pod " + uuid + " prepared"); // its phases follow, before stage1 starts
         try {
-            return RunPreparedCommand.start(jrkt(), out(), uuid, detach);
+            return RunPreparedCommand.start(jrkt(), out(), uuid, detach, prepared.stage1Annotations());
         } catch (JrktException e) {
             // This run made the pod and could not start it (its networks failed, say): it is of no use to anyone.
             removeAfterFailure(uuid, e);

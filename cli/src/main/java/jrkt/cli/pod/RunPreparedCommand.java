@@ -3,6 +3,7 @@ package jrkt.cli.pod;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Map;
 import jrkt.cli.BaseCommand;
 import jrkt.cli.JrktCommand;
 import jrkt.core.JrktException;
@@ -34,15 +35,19 @@ public final class RunPreparedCommand extends BaseCommand {
         if (interactive && !preparedInteractive(pod)) {
             throw new JrktException("pod " + pod.uuid() + " was not prepared with --interactive; prepare it again with 'jrkt prepare --interactive'");
         }
-        return start(jrkt(), out(), pod.uuid(), detach);
+        DiskSpace.requireSpace(jrkt().dataDir()); // stage1 writes the pod's status files
+        return start(jrkt(), out(), pod.uuid(), detach, null);
     }
 
-    /** Starts a prepared pod: this process becomes its stage1 (execve), so this never returns. */
-    static Integer start(JrktCommand jrkt, PrintWriter out, String uuid, boolean detach) {
+    /**
+     * Starts a prepared pod: this process becomes its stage1 (execve), so this never returns.
+     * stage1Annotations: those of the pod's stage1 manifest when this process prepared it, or null
+     * to read them from the pod. (run checked the space left when it opened the store.)
+     */
+    static Integer start(JrktCommand jrkt, PrintWriter out, String uuid, boolean detach, Map<String, String> stage1Annotations) {
         out.flush();
-        DiskSpace.requireSpace(jrkt.dataDir()); // stage1 writes the pod's status files
         jrkt.close(); // the store's database must not leak into the pod
-        new PodRunner(new PodDirs(jrkt.dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt.debug(), detach));
+        new PodRunner(new PodDirs(jrkt.dataDir())).runPrepared(uuid, new PodRunner.RunOptions(jrkt.debug(), detach), stage1Annotations);
         throw new IllegalStateException("runPrepared returned");
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import jrkt.core.HostEnvironment;
 import jrkt.core.JrktException;
 import jrkt.core.Phases;
@@ -33,11 +34,21 @@ public final class PodRunner {
      * other fails with a JrktException, as does a pod that is not prepared.
      */
     public void runPrepared(String uuid, RunOptions options) {
+        runPrepared(uuid, options, null);
+    }
+
+    /**
+     * runPrepared, given the annotations of the pod's stage1 manifest when this process prepared it
+     * and has them parsed (null: read them from the pod directory).
+     */
+    public void runPrepared(String uuid, RunOptions options, Map<String, String> stage1Annotations) {
         Started started = moveToRun(uuid);
         PodLock lock = started.lock();
         Path runDir = started.runDir();
         try {
-            Path exe = Stage1Entrypoints.require(Stage1Entrypoints.read(runDir).run(), runDir, "run");
+            Stage1Entrypoints entrypoints = stage1Annotations != null ? Stage1Entrypoints.of(runDir, stage1Annotations)
+                : Stage1Entrypoints.read(runDir);
+            Path exe = Stage1Entrypoints.require(entrypoints.run(), runDir, "run");
             Cgroups.createFor(runDir); // stage1 only moves processes into them
             PodNetworks.setUp(runDir, uuid); // undoes itself when it fails
             lock.inheritAcrossExec();

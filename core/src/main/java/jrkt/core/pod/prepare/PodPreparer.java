@@ -64,10 +64,22 @@ public final class PodPreparer {
         this.dirs = dirs;
     }
 
+    /**
+     * A pod just prepared: its UUID, and what its start and its caller would otherwise read back
+     * from the pod directory this process wrote (and parse again, interpreted): the isolators it
+     * could not apply, and the annotations of its stage1's manifest (the entrypoints).
+     */
+    public record Prepared(String uuid, List<String> notApplied, Map<String, String> stage1Annotations) {
+        public Prepared {
+            notApplied = List.copyOf(notApplied);
+            stage1Annotations = Map.copyOf(stage1Annotations);
+        }
+    }
+
     /** Prepares the pod and returns its UUID; the pod is then in {@code pods/prepared/<uuid>}. */
     public String prepare(PrepareRequest request) {
         try (Lease lease = store.lease()) {
-            return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none());
+            return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none()).uuid();
         }
     }
 
@@ -76,7 +88,7 @@ public final class PodPreparer {
      * alone) until the pod lists its trees; the caller may have leased the stage1 image already.
      */
     public String prepare(PrepareRequest request, Lease lease) {
-        return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none());
+        return prepareToRun(request, lease, EarlyNetworks.none(), EarlyCgroups.none()).uuid();
     }
 
     /**
@@ -85,7 +97,7 @@ public final class PodPreparer {
      * the CNI plugins, and so are its cgroups, once they are decided. On a failure they are
      * undone, as is the pod.
      */
-    public String prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups) {
+    public Prepared prepareToRun(PrepareRequest request, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups) {
         String uuid = Pods.newUuid();
         Path pod = null;
         PodLock lock = null;
@@ -108,12 +120,12 @@ public final class PodPreparer {
             if (request.net().ports().isEmpty()) planNetworks(pod, uuid, request, Map.of(), networks);
 
             Phases.mark("pod-directory");
-            build(pod, uuid, request, lease, networks, cgroups);
+            Prepared prepared = build(pod, uuid, request, lease, networks, cgroups);
 
-            Path prepared = dirs.pod(PodDirs.PREPARED, uuid);
-            Dirs.made(prepared.getParent());
-            Files.move(preparing, prepared, StandardCopyOption.ATOMIC_MOVE);
-            return uuid;
+            Path done = dirs.pod(PodDirs.PREPARED, uuid);
+            Dirs.made(done.getParent());
+            Files.move(preparing, done, StandardCopyOption.ATOMIC_MOVE);
+            return prepared;
         } catch (RuntimeException | IOException | Error e) {
             networks.abandon(e);
             cgroups.abandon(e);
@@ -154,7 +166,7 @@ public final class PodPreparer {
                     throw new JrktException("--mount volume=" + m.volume() + ",target=" + m.target() + ": no --volume named " + m.volume());
     }
 
-    private void build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups)
+    private Prepared build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups)
             throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
@@ -247,6 +259,7 @@ public final class PodPreparer {
         // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it
         IdRange shift = shiftOf(userns);
         if (shift.count() > 0) for (PreparedApp a : apps) TreeCopy.shiftOwners(pod.resolve("etc").resolve(a.name()), shift.uid(), shift.gid());
+        return new Prepared(uuid, isolation.notApplied(), stage1Manifest.annotations());
     }
 
     /**
