@@ -168,6 +168,30 @@ final class LibcLinux implements Linux {
     }
 
     @Override
+    public void writeNew(String path, byte[] data, int mode) throws SysException {
+        Scratch s = Scratch.begin();
+        long address = s.cBytes(data);
+        long cPath = s.cString(path);
+        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), cPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0) throw failure("open", path, s);
+        int errno = 0;
+        String call = "write";
+        for (long done = 0; done < data.length && errno == 0; ) {
+            long n = Downcall.call(WRITE.handle(), s.errnoSlot(), fd, address + done, data.length - done);
+            if (n < 0 && s.errno() != Errno.EINTR) errno = s.errno();
+            else if (n == 0) errno = Errno.EIO;
+            else if (n > 0) done += n;
+        }
+        if ((int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd) != 0 && errno == 0) {
+            errno = s.errno();
+            call = "close";
+        }
+        if (errno == 0) return;
+        Downcall.call(UNLINKAT.handle(), s.errnoSlot(), AT_FDCWD, cPath, 0); // no half-written file stays
+        throw failure(call, path, errno);
+    }
+
+    @Override
     public boolean flock(int fd, int operation) throws SysException {
         Scratch s = Scratch.current();
         int rc = (int) Downcall.call(FLOCK.handle(), s.errnoSlot(), fd, operation);

@@ -50,6 +50,13 @@ public interface Linux {
      * write is a failure (EIO), as is any error of the three calls, named by the call.
      */
     void writeExisting(String path, byte[] data) throws SysException;
+
+    /**
+     * Creates the file with mode (less the umask) and data: O_CREAT|O_EXCL|O_NOFOLLOW, so that
+     * nothing already there, a symbolic link least of all, is opened. A failure after the create
+     * (a full disk) removes the file again. For the files of a directory this process just made.
+     */
+    void writeNew(String path, byte[] data, int mode) throws SysException;
     /** flock(2); with LOCK_NB returns false instead of throwing when the lock is held elsewhere. */
     boolean flock(int fd, int operation) throws SysException;
     /** Clears FD_CLOEXEC so that the fd survives execve. */

@@ -74,6 +74,37 @@ class LinuxTest {
     }
 
     @Test
+    void writeNewCreatesTheFileWithItsModeAndOpensNothingAlreadyThere() throws Exception {
+        Path file = dir.resolve("key");
+        linux.writeNew(file.toString(), "secret".getBytes(StandardCharsets.UTF_8), 0400);
+        assertEquals("secret", Files.readString(file));
+        assertEquals(0400, (int) Files.getAttribute(file, "unix:mode") & 07777);
+        SysException exists = assertThrows(SysException.class, () -> linux.writeNew(file.toString(), new byte[] {'x'}, 0600));
+        assertEquals(Errno.EEXIST, exists.errno());
+        assertEquals("secret", Files.readString(file), "left as it was");
+        Path target = Files.writeString(dir.resolve("host-file"), "host");
+        Path link = Files.createSymbolicLink(dir.resolve("planted"), target);
+        SysException planted = assertThrows(SysException.class, () -> linux.writeNew(link.toString(), new byte[] {'x'}, 0600));
+        assertEquals(Errno.EEXIST, planted.errno());
+        assertEquals("host", Files.readString(target), "a symlink's target is never written");
+    }
+
+    @Test
+    void writeNewRemovesAFileItCouldNotFill() throws Exception {
+        Path small = Files.createDirectory(dir.resolve("small"));
+        linux.mount("tmpfs", small.toString(), "tmpfs", Linux.MS_NOSUID | Linux.MS_NODEV, "size=64k");
+        try {
+            Path file = small.resolve("too-big");
+            SysException e = assertThrows(SysException.class, () -> linux.writeNew(file.toString(), new byte[1 << 20], 0644));
+            assertEquals(Errno.ENOSPC, e.errno());
+            assertEquals("write", e.call());
+            assertFalse(Files.exists(file, LinkOption.NOFOLLOW_LINKS), "no half-written file stays");
+        } finally {
+            linux.umount2(small.toString(), 0);
+        }
+    }
+
+    @Test
     void writeExistingReportsTheKernelsRefusalOfAValueAsTheWritesFailure() throws Exception {
         // a file of /proc that parses what it is given: this process's own oom_score_adj
         Path adj = Path.of("/proc/self/oom_score_adj");

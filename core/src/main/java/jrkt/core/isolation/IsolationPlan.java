@@ -1,13 +1,12 @@
 package jrkt.core.isolation;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jrkt.core.fs.NewFiles;
 import jrkt.core.image.aci.ImageManifest.Isolator;
 import jrkt.core.json.Json;
 import jrkt.core.pod.prepare.PlanWriter;
@@ -28,7 +27,11 @@ import jrkt.core.pod.prepare.PlanWriter;
  */
 public final class IsolationPlan {
     public static final String REPORT = "isolation";
-    public static final String SECCOMP_DIR = "seccomp";
+    /**
+     * Where an app's filter goes in the pod directory, beside the app's other files: a pod prepared
+     * by an earlier jrkt has it in seccomp/NAME.bpf, and its plan says so (stage1 reads the plan's path).
+     */
+    public static String seccompFile(String app) { return "apps/" + app + "/seccomp.bpf"; }
 
     /** One app and its isolators (the image's with the flags' merged over them, see {@link Isolators#merge}). */
     public record App(String name, List<Isolator> isolators) {}
@@ -115,13 +118,14 @@ public final class IsolationPlan {
 
     /** Writes the cgroup record, the seccomp filters and the report into the pod directory. */
     public void write(Path pod) throws IOException {
-        Files.writeString(pod.resolve(CgroupPlan.FILE), Json.writePretty(cgroups.toJson()) + "\n", StandardCharsets.UTF_8);
+        NewFiles.write(pod.resolve(CgroupPlan.FILE), Json.writePretty(cgroups.toJson()) + "\n");
         for (AppIsolation a : apps) {
             if (a.filter() == null) continue;
-            Path dir = Files.createDirectories(pod.resolve(SECCOMP_DIR));
-            Files.write(dir.resolve(a.name() + ".bpf"), a.filter());
+            Path file = pod.resolve(seccompFile(a.name()));
+            jrkt.core.fs.Dirs.made(file.getParent()); // the preparer made it already; a file fewer than a seccomp/ of its own
+            NewFiles.write(file, a.filter());
         }
-        Files.writeString(pod.resolve(REPORT), Json.writePretty(report()) + "\n", StandardCharsets.UTF_8);
+        NewFiles.write(pod.resolve(REPORT), Json.writePretty(report()) + "\n");
     }
 
     /** The pod lines: where each hierarchy has the pod's cgroup. */
@@ -134,7 +138,7 @@ public final class IsolationPlan {
         AppIsolation a = app(app);
         if (a.capabilities() != null) plan.line("caps", app, Capabilities.hex(a.capabilities()));
         if (a.noNewPrivileges()) plan.line("nonewprivs", app);
-        if (a.filter() != null) plan.line("seccomp", app, SECCOMP_DIR + "/" + app + ".bpf");
+        if (a.filter() != null) plan.line("seccomp", app, seccompFile(app));
         if (a.oomScoreAdj() != null) plan.line("oom-score-adj", app, Integer.toString(a.oomScoreAdj()));
     }
 

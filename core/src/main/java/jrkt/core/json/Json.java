@@ -349,10 +349,17 @@ public final class Json {
             this.pretty = pretty;
         }
 
+        /** A newline and the indentation of 16 levels: one append per line rather than one per level, interpreted. */
+        private static final String INDENTS = "\n" + "  ".repeat(16);
+
         void newline(int depth) {
             if (!pretty) return;
-            out.append('\n');
-            for (int i = 0; i < depth; i++) out.append("  ");
+            if (depth <= 16) {
+                out.append(INDENTS, 0, 1 + 2 * depth);
+                return;
+            }
+            out.append(INDENTS);
+            for (int i = 16; i < depth; i++) out.append("  ");
         }
 
         // instanceof rather than a pattern switch, which the JDK links at first use by generating code

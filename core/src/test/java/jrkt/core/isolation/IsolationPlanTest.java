@@ -45,7 +45,7 @@ class IsolationPlanTest {
             "cgroup devices /sys/fs/cgroup/devices /jrkt/" + UUID,
             "cgroup unified /sys/fs/cgroup/unified /jrkt/" + UUID,
             "caps web a80425fb",
-            "seccomp web seccomp/web.bpf"), lines(p, "web"));
+            "seccomp web apps/web/seccomp.bpf"), lines(p, "web"));
         assertEquals(List.of(), p.notApplied());
     }
 
@@ -57,7 +57,7 @@ class IsolationPlanTest {
         IsolationPlan p = IsolationPlan.decide(UUID, pod(new IsolatorFlags.Resources(null, null, null, null, "-100", null, null), false, false),
             List.of(new IsolationPlan.App("web", web), new IsolationPlan.App("db", db)), HYBRID);
         List<String> lines = lines(p, "web", "db");
-        assertEquals(List.of("caps web 400", "nonewprivs web", "seccomp web seccomp/web.bpf", "oom-score-adj web 500",
+        assertEquals(List.of("caps web 400", "nonewprivs web", "seccomp web apps/web/seccomp.bpf", "oom-score-adj web 500",
             "caps db a80425fb", "oom-score-adj db -100"), lines.subList(5, lines.size()),
             "db: @appc.io/all opts out of seccomp; the pod's oom-score-adj applies where the app has none");
     }
@@ -128,7 +128,7 @@ class IsolationPlanTest {
             List.of(new IsolationPlan.App("web", List.of()), new IsolationPlan.App("db", db)), HYBRID);
         p.write(tmp);
         assertEquals(p.cgroups(), CgroupPlan.read(tmp), "the record reads back as written");
-        assertArrayEquals(SeccompPolicy.jrktDefault().compile(), Files.readAllBytes(tmp.resolve("seccomp/web.bpf")));
+        assertArrayEquals(SeccompPolicy.jrktDefault().compile(), Files.readAllBytes(tmp.resolve("apps/web/seccomp.bpf")));
         Map<String, Object> report = Json.asObject(Json.parse(Files.readAllBytes(tmp.resolve("isolation"))));
         Map<String, Object> dbReport = Json.asObject(Json.asObject(report.get("apps")).get("db"));
         assertEquals(13, Json.asArray(dbReport.get("capabilities")).size());

@@ -184,6 +184,20 @@ class JsonTest {
                 }""", Json.writePretty(m));
     }
 
+    @Test
+    void indentsTwoSpacesALevelAtAnyDepth() {
+        // 20 objects one in another: deeper than the writer's ready-made indentation (16 levels)
+        Object v = "leaf";
+        for (int i = 19; i >= 0; i--) v = Map.of("k" + i, v);
+        String[] lines = Json.writePretty(v).split("\n");
+        assertEquals(41, lines.length);
+        for (int depth = 0; depth < 20; depth++) {
+            assertEquals("  ".repeat(depth + 1) + "\"k" + depth + "\": " + (depth == 19 ? "\"leaf\"" : "{"), lines[depth + 1]);
+            assertEquals("  ".repeat(depth) + "}", lines[40 - depth]);
+        }
+        assertEquals(v, Json.parse(Json.writePretty(v)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"acKind\":\"ImageManifest\",\"labels\":[{\"name\":\"os\",\"value\":\"linux\"}],\"n\":-12,\"f\":1.5E+300}",

@@ -2,9 +2,7 @@ package jrkt.core.pod.prepare;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -38,11 +36,13 @@ public final class PlanWriter {
 
     public String text() { return text.toString(); }
 
-    /** Writes the plan next to its final name and renames it into place, so a reader never sees half a plan. */
+    /**
+     * Writes the plan as a new file (see NewFiles): into the directory of a pod being prepared,
+     * which nobody reads before it is complete and renamed to prepared/, so it needs no temporary
+     * file and rename of its own.
+     */
     public void writeTo(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        jrkt.core.fs.NewFiles.write(file, text.toString());
     }
 
     /** The ABI's field encoding: bytes outside {@code A-Z a-z 0-9 . _ / , = : + @ -} become %XX; empty (or null) is "%". */

@@ -1,8 +1,6 @@
 package jrkt.core.pod.prepare;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +35,7 @@ public final class PodManifest {
     }
 
     public static void write(Path file, Map<String, Object> manifest) throws IOException {
-        Files.writeString(file, Json.writePretty(manifest) + "\n", StandardCharsets.UTF_8);
+        jrkt.core.fs.NewFiles.write(file, Json.writePretty(manifest) + "\n");
     }
 
     private static Map<String, Object> app(PreparedApp a) {

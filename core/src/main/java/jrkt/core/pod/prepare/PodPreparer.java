@@ -2,7 +2,6 @@ package jrkt.core.pod.prepare;
 
 import java.io.IOException;
 import jrkt.core.Phases;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import jrkt.core.JrktException;
 import jrkt.core.fs.Dirs;
+import jrkt.core.fs.NewFiles;
 import jrkt.core.fs.PrivateDirs;
 import jrkt.core.fs.TreeCopy;
 import jrkt.core.fs.Trees;
@@ -196,7 +196,7 @@ public final class PodPreparer {
         Phases.mark("images-resolved");
         // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
         Path stage1 = Files.createDirectory(pod.resolve("stage1"));
-        Files.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
+        NewFiles.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
         RenderedTree stage1Tree = lease.render(r.stage1ImageId());
         TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
         // An image that is no stage1 fails here, at prepare, rather than when the pod is run.
@@ -237,20 +237,20 @@ public final class PodPreparer {
         PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, stage1Manifest, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
             manifests, store::manifestBytes);
         Phases.mark("manifest-metadata");
-        isolation.write(pod);
+        Files.createDirectory(pod.resolve("apps"));
+        for (PreparedApp a : apps) Files.createDirectory(pod.resolve("apps").resolve(a.name()));
+        isolation.write(pod); // the seccomp filters go in apps/NAME/
         cgroups.start(uuid, isolation.cgroups()); // the record names them now: a failure below removes both
         writeVolumes(pod, allVolumes, shiftOf(userns));
-        Files.createDirectory(pod.resolve("apps"));
         Files.createDirectory(pod.resolve("logs"));
         Set<String> trees = new java.util.LinkedHashSet<>();
         for (PreparedApp a : apps) {
-            Files.createDirectory(pod.resolve("apps").resolve(a.name()));
             writeAppRootfs(pod, a, r.noOverlay(), userns);
             trees.addAll(a.root().ids());
         }
         Phases.mark("app-roots");
         writeEtcFiles(pod, apps, hostname, r);
-        Files.writeString(pod.resolve("trees"), String.join("\n", trees) + "\n");
+        NewFiles.write(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
@@ -361,14 +361,16 @@ public final class PodPreparer {
         return userns != null && userns.mode() == PrivateUsers.CHOWN ? userns.ids() : new IdRange(0, 0, 0);
     }
 
+    /** volumes/NAME for each empty volume; volumes/ only when there is one (every inode costs a start). */
     private static void writeVolumes(Path pod, List<VolumeSpec> volumes, IdRange shift) throws IOException {
-        Path dir = Files.createDirectory(pod.resolve("volumes"));
+        Path dir = pod.resolve("volumes");
         for (VolumeSpec v : volumes) {
             if (v.kind() == VolumeSpec.Kind.HOST) {
                 if (!Files.exists(Path.of(v.source())))
                     throw new JrktException("--volume " + v.name() + ": source " + v.source() + " does not exist");
                 continue;
             }
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
             Path d = Files.createDirectory(dir.resolve(v.name()));
             Files.setAttribute(d, "unix:uid", (int) (Integer.toUnsignedLong(v.uid()) + shift.uid()), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(d, "unix:gid", (int) (Integer.toUnsignedLong(v.gid()) + shift.gid()), LinkOption.NOFOLLOW_LINKS);
@@ -406,9 +408,9 @@ public final class PodPreparer {
         };
         for (PreparedApp a : apps) {
             Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
-            Files.writeString(dir.resolve("hosts"), hosts, StandardCharsets.UTF_8);
-            if (resolv != null) Files.writeString(dir.resolve("resolv.conf"), resolv, StandardCharsets.UTF_8);
-            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) Files.writeString(dir.resolve("resolv.conf"), imageResolvConf(a));
+            NewFiles.write(dir.resolve("hosts"), hosts);
+            if (resolv != null) NewFiles.write(dir.resolve("resolv.conf"), resolv);
+            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) NewFiles.write(dir.resolve("resolv.conf"), imageResolvConf(a));
         }
     }
 

@@ -2,7 +2,7 @@ package jrkt.core.pod.prepare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +75,16 @@ class PlanWriterTest {
     }
 
     @Test
-    void writesAtomicallyWithoutLeavingATemporaryFile(@TempDir Path dir) throws Exception {
+    void writesANewFileAndReplacesNothing(@TempDir Path dir) throws Exception {
         Path plan = dir.resolve("plan");
         new PlanWriter().line("version", "1").writeTo(plan);
         assertEquals("version 1\n", Files.readString(plan));
-        assertFalse(Files.exists(dir.resolve("plan.tmp")));
+        // a pod directory is made new: a file already there (or a planted link) is an error, never followed
+        Path target = Files.writeString(dir.resolve("host-file"), "host");
+        Path link = Files.createSymbolicLink(dir.resolve("plan2"), target);
+        assertThrows(java.io.IOException.class, () -> new PlanWriter().line("version", "2").writeTo(link));
+        assertThrows(java.io.IOException.class, () -> new PlanWriter().line("version", "2").writeTo(plan));
+        assertEquals("host", Files.readString(target));
+        assertEquals("version 1\n", Files.readString(plan));
     }
 }

@@ -152,7 +152,7 @@ class PodPlanTest {
         int firstApp = lines.indexOf("app web");
         assertTrue(lines.subList(0, firstApp).stream().anyMatch(l -> l.startsWith("cgroup ")), lines.toString());
         assertTrue(lines.subList(firstApp, lines.size()).contains("caps web a80425fb"), lines.toString());
-        assertTrue(lines.subList(firstApp, lines.size()).contains("seccomp web seccomp/web.bpf"), lines.toString());
+        assertTrue(lines.subList(firstApp, lines.size()).contains("seccomp web apps/web/seccomp.bpf"), lines.toString());
     }
 
     @Test

@@ -163,11 +163,11 @@ class PodPreparerTest {
 
         CgroupPlan cgroups = CgroupPlan.read(pod);
         assertTrue(cgroups.trees().stream().allMatch(t -> t.path().equals("/jrkt-test/" + uuid)), cgroups.toString());
-        assertTrue(Files.size(pod.resolve("seccomp/web.bpf")) > 0, "the default filter");
+        assertTrue(Files.size(pod.resolve("apps/web/seccomp.bpf")) > 0, "the default filter");
         assertTrue(Files.readString(pod.resolve("isolation")).contains("\"CAP_NET_RAW\""));
         List<String> plan = Arrays.asList(Files.readString(pod.resolve("plan")).split("\n"));
         assertTrue(plan.contains("caps web 2000"), "only CAP_NET_RAW: " + plan);
-        assertTrue(plan.contains("seccomp web seccomp/web.bpf"), plan.toString());
+        assertTrue(plan.contains("seccomp web apps/web/seccomp.bpf"), plan.toString());
         assertTrue(plan.stream().anyMatch(l -> l.startsWith("cgroup memory /") && l.endsWith(" /jrkt-test/" + uuid)), plan.toString());
     }
 
