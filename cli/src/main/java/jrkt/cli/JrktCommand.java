@@ -119,9 +119,23 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     // Absolute, because stage1 runs with the pod directory as its working directory.
-    public Path dataDir() { return directory("--dir", dir, DEFAULT_DIR); }
-    public Path localConfig() { return directory("--local-config", localConfig, DEFAULT_LOCAL_CONFIG); }
-    public Path systemConfig() { return directory("--system-config", systemConfig, DEFAULT_SYSTEM_CONFIG); }
+    // Each checked once a command: a run asks for them a dozen times (two stats and a normalize each).
+    private Path checkedDataDir, checkedLocalConfig, checkedSystemConfig;
+
+    public Path dataDir() {
+        if (checkedDataDir == null) checkedDataDir = directory("--dir", dir, DEFAULT_DIR);
+        return checkedDataDir;
+    }
+
+    public Path localConfig() {
+        if (checkedLocalConfig == null) checkedLocalConfig = directory("--local-config", localConfig, DEFAULT_LOCAL_CONFIG);
+        return checkedLocalConfig;
+    }
+
+    public Path systemConfig() {
+        if (checkedSystemConfig == null) checkedSystemConfig = directory("--system-config", systemConfig, DEFAULT_SYSTEM_CONFIG);
+        return checkedSystemConfig;
+    }
 
     /**
      * A directory flag's value, absolute: an empty value would silently mean the working

@@ -19,7 +19,7 @@ import jrkt.sys.Scratch.Block;
 final class LibcLinux implements Linux {
     static final Linux INSTANCE = new LibcLinux();
 
-    private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
     private static final int AF_INET = 2, SOCK_DGRAM = 2, SOCK_CLOEXEC = 02000000;
     private static final long SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914;
@@ -547,7 +547,7 @@ final class LibcLinux implements Linux {
         return fd;
     }
 
-    // struct statx: stx_attributes at 8, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
+    // struct statx: stx_attributes at 8, stx_uid (u32) at 20, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
     // stx_attributes_mask 56, stx_dev_major and stx_dev_minor (u32) at 136 and 140.
     @Override
     public FileStat statAt(int dirfd, byte[] name) throws SysException {
@@ -561,7 +561,7 @@ final class LibcLinux implements Linux {
         int mode = Short.toUnsignedInt(buf.getShort(28));
         long dev = Linux.makedev(Integer.toUnsignedLong(buf.getInt(136)), Integer.toUnsignedLong(buf.getInt(140)));
         return new FileStat(mode, dev, buf.getLong(32), buf.getLong(40),
-            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0);
+            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0, buf.getInt(20));
     }
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16) at 16, d_type (u8) at 18, d_name at 19.

@@ -137,7 +137,7 @@ public interface Linux {
     int AT_REMOVEDIR = 0x200;
 
     /** What statx(2) tells of one file; dev packs major and minor, as {@link #makedev} does. */
-    record FileStat(int mode, long dev, long ino, long size, boolean immutable, boolean appendOnly) {
+    record FileStat(int mode, long dev, long ino, long size, boolean immutable, boolean appendOnly, int uid) {
         public boolean isDirectory() { return (mode & 0170000) == 0040000; }
         public boolean isRegularFile() { return (mode & 0170000) == 0100000; }
     }
@@ -149,6 +149,9 @@ public interface Linux {
 
     /** openat(2) of one name (no '/') relative to dirfd; returns the fd. */
     int openat(int dirfd, byte[] name, int flags) throws SysException;
+
+    /** The dirfd that makes statAt and openat take a path as open(2) does (absolute, or from the working directory). */
+    int AT_FDCWD = -100;
 
     /** statx(2) of name in dirfd, not following a symlink; an empty name is dirfd itself. */
     FileStat statAt(int dirfd, byte[] name) throws SysException;

@@ -340,6 +340,19 @@ class LinuxTest {
     }
 
     @Test
+    void statAtTellsTheOwnerAndModeOfAPathFromTheWorkingDirectoryOrAbsolute() throws Exception {
+        Path owned = Files.createDirectory(dir.resolve("owned"));
+        Files.setAttribute(owned, "unix:uid", 4321);
+        Files.setAttribute(owned, "unix:mode", 0750);
+        Linux.FileStat st = linux.statAt(Linux.AT_FDCWD, PathBytes.of(owned));
+        assertEquals(4321, st.uid());
+        assertEquals(0750, st.mode() & 07777);
+        assertTrue(st.isDirectory());
+        SysException gone = assertThrows(SysException.class, () -> linux.statAt(Linux.AT_FDCWD, PathBytes.of(dir.resolve("absent"))));
+        assertEquals(Errno.ENOENT, gone.errno());
+    }
+
+    @Test
     void namesThatAreNotUtf8RoundTripThroughDirectoryCalls() throws Exception {
         byte[] name = {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, '-', (byte) 0xff, (byte) 0xfe};
         int dirfd = linux.open(dir.toString(), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);

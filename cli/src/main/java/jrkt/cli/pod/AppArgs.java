@@ -3,6 +3,7 @@ package jrkt.cli.pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import jrkt.cli.args.CliModel;
 import jrkt.cli.args.CommandModel;
 import jrkt.cli.args.ModelParser;
@@ -26,8 +27,8 @@ final class AppArgs {
 
     private AppArgs() {}
 
-    /** @param podFlags the pod-wide flag names, for a helpful error when one is given after an image */
-    static List<AppSpec> parse(List<String> tokens, Set<String> podFlags) {
+    /** @param podFlags the pod-wide flag names, for a helpful error when one is given after an image (asked for then only) */
+    static List<AppSpec> parse(List<String> tokens, Supplier<Set<String>> podFlags) {
         List<AppSpec> apps = new ArrayList<>();
         String image = null;
         List<String> flags = new ArrayList<>();
@@ -52,7 +53,7 @@ final class AppArgs {
                 if (image == null) throw new JrktException("flag " + name + " has no image before it (app flags follow their image)");
                 int arity = arityMin(name);
                 if (arity < 0) {
-                    if (podFlags.contains(name)) {
+                    if (podFlags.get().contains(name)) {
                         throw new JrktException(name + " is a pod flag: give it before the first image (it follows image " + image + ")");
                     }
                     throw new JrktException("unknown app flag " + name + " after image " + image);

@@ -204,7 +204,7 @@ abstract class PreparingCommand extends BaseCommand {
                 configuredStage1());
             Phases.mark("stage1-image");
             PrepareRequest request = withStage1(parsed, stage1, store);
-            if (!request.net().hasNetworks()) {
+            if (!request.net().hasNetworks() && networks.wanted()) { // (no exception made for nothing: --net=none's every run)
                 networks.abandon(new JrktException("the stage1 flavor gives the pod no network of its own"));
                 networks = EarlyNetworks.none();
             }
@@ -245,7 +245,7 @@ abstract class PreparingCommand extends BaseCommand {
         if (appFlagsBeforeImage != null && appFlagsBeforeImage.any()) {
             throw new JrktException("app flags (--exec, --name, --user, ...) follow their image; none may come before the first image");
         }
-        List<AppSpec> apps = AppArgs.parse(appArgs, podFlagNames());
+        List<AppSpec> apps = AppArgs.parse(appArgs, this::podFlagNames);
         List<VolumeSpec> parsedVolumes = new ArrayList<>();
         for (String v : volumes) parsedVolumes.add(VolumeSpec.parse(v));
         // without --net: the default network, or the host's for a flavor known by name to have no other (fly)

@@ -111,7 +111,7 @@ class AppArgsTest {
 
     @Test
     void appsWithoutTheirFlagsDoNotShareThem() {
-        assertEquals(List.of(AppSpec.of("a"), AppSpec.of("b")), AppArgs.parse(List.of("a", "b"), Set.of()));
+        assertEquals(List.of(AppSpec.of("a"), AppSpec.of("b")), AppArgs.parse(List.of("a", "b"), Set::of));
     }
 
     /** Parses {@code jrkt run ARGS} as the real command line does and returns the request it builds. */

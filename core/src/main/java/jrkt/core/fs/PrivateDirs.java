@@ -7,9 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import java.util.Set;
 import jrkt.core.JrktException;
+import jrkt.sys.Errno;
+import jrkt.sys.Linux;
+import jrkt.sys.PathBytes;
+import jrkt.sys.SysException;
 
 /**
  * Directories only root may enter: the store ({@code <dir>/cas}) and the pods ({@code <dir>/pods}).
@@ -23,21 +26,21 @@ public final class PrivateDirs {
 
     private static final Set<PosixFilePermission> OWNER_ONLY =
         Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-    private static final int S_IFMT = 0170000, S_IFDIR = 0040000;
 
     /** Creates dir (and missing parents) as 0700 owned by root, or makes an existing one so; returns it. */
     public static Path ensure(Path dir) {
         try {
-            // one lstat for all three checks: every command that opens the store makes two of these
-            Map<String, Object> st = stat(dir);
-            if (st == null || ((Integer) st.get("mode") & S_IFMT) != S_IFDIR) {
+            // one statx for all three checks, through the C gate: every command that opens the store
+            // makes three of these, and NIO's "unix:mode,uid" view parsed its attribute names each time
+            Linux.FileStat st = stat(dir);
+            if (st == null || !st.isDirectory()) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 st = stat(dir);
                 if (st == null) throw new NoSuchFileException(dir.toString());
             }
-            if (((Integer) st.get("mode") & 07777) != 0700) Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            if ((st.mode() & 07777) != 0700) Files.setPosixFilePermissions(dir, OWNER_ONLY);
             // a directory someone else made beforehand stays theirs to open up again: take it
-            if ((Integer) st.get("uid") != 0 && jrkt.sys.Linux.get().geteuid() == 0) {
+            if (st.uid() != 0 && Linux.get().geteuid() == 0) {
                 Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
             }
             return dir;
@@ -46,12 +49,13 @@ public final class PrivateDirs {
         }
     }
 
-    /** Its mode and uid, not following a symbolic link; null when nothing is there. */
-    private static Map<String, Object> stat(Path dir) throws IOException {
+    /** Its mode and owner, not following a symbolic link; null when nothing is there. */
+    private static Linux.FileStat stat(Path dir) throws IOException {
         try {
-            return Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
+            return Linux.get().statAt(Linux.AT_FDCWD, PathBytes.of(dir));
+        } catch (SysException e) {
+            if (e.errno() == Errno.ENOENT) return null;
+            throw e;
         }
     }
 }

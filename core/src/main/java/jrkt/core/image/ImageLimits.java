@@ -151,6 +151,9 @@ public record ImageLimits(long maxImageSize, long maxCompressionRatio, long minF
 
     private static Map<String, Object> readConfig(Path file) {
         byte[] bytes;
+        // Most hosts have no limits file: Files.exists asks without the exception Files.size throws
+        // (made with its stack trace, interpreted, twice each command that opens the store).
+        if (!Files.exists(file)) return Map.of();
         try {
             if (Files.size(file) > 64 << 10) throw new JrktException(file + ": larger than 64KiB, not a limits file");
             bytes = Files.readAllBytes(file);

@@ -24,6 +24,9 @@ public final class EarlyNetworks {
 
     public static EarlyNetworks none() { return new EarlyNetworks(false); }
 
+    /** Whether this makes networks at all (begin(), not none()). */
+    public boolean wanted() { return wanted; }
+
     /** Starts making the namespace now. */
     public static EarlyNetworks begin() { return new EarlyNetworks(true); }
 

@@ -30,6 +30,7 @@ import jrkt.core.KernelRandom;
 import jrkt.core.fs.Dirs;
 import jrkt.core.fs.DiskSpace;
 import jrkt.core.fs.PrivateDirs;
+import jrkt.core.fs.RawNames;
 import jrkt.core.fs.Trees;
 import jrkt.core.image.ImageLimits;
 import jrkt.core.image.aci.AciArchive;
@@ -39,6 +40,7 @@ import jrkt.core.image.archive.Compression;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.core.image.archive.TarReader;
 import jrkt.sys.Linux;
+import jrkt.sys.PathBytes;
 
 /**
  * The image store under {@code <dir>/cas}: content-addressed blobs, the SQLite index and
@@ -663,13 +665,31 @@ public final class Store implements AutoCloseable {
 
     /** Deletes the files of imports and renders whose process died. */
     private void cleanLeftovers() throws IOException {
-        for (Path f : list(tmp)) {
-            if (!ownerAlive(f.getFileName().toString())) Trees.delete(f);
+        for (String name : names(tmp)) {
+            if (!ownerAlive(name)) Trees.delete(RawNames.resolve(tmp, name));
         }
-        for (Path d : list(trees)) {
-            String name = d.getFileName().toString();
-            if (isRenderInProgress(name) && !ownerAlive(name)) Trees.delete(d);
+        for (String name : names(trees)) {
+            if (isRenderInProgress(name) && !ownerAlive(name)) Trees.delete(RawNames.resolve(trees, name));
         }
+    }
+
+    /**
+     * The raw names in dir (see RawNames), read by getdents64 through the C gate: every command
+     * that opens the store lists two directories, and a DirectoryStream's iterator, a Path per
+     * entry and its close were a tenth of the open, interpreted.
+     */
+    private static List<String> names(Path dir) throws IOException {
+        Linux linux = Linux.get();
+        int fd = linux.openat(Linux.AT_FDCWD, PathBytes.of(dir), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC);
+        List<Linux.DirEntry> entries;
+        try {
+            entries = linux.readDirectory(fd);
+        } finally {
+            linux.close(fd);
+        }
+        List<String> names = new ArrayList<>(entries.size());
+        for (Linux.DirEntry e : entries) names.add(RawNames.of(e.name()));
+        return names;
     }
 
     /**

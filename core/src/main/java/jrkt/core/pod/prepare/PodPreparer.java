@@ -387,7 +387,7 @@ public final class PodPreparer {
             if (userns != null && userns.mode() == PrivateUsers.CHOWN) TreeCopy.shiftOwners(copy, userns.ids().uid(), userns.ids().gid());
             return;
         }
-        Path dir = Files.createDirectories(pod.resolve("overlay").resolve(a.name()));
+        Path dir = madeBelow(pod, "overlay", a.name());
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Files.createDirectory(dir.resolve("work"));
         // The merged root takes the upper directory's owner and mode: make them the image's, as the
@@ -407,11 +407,21 @@ public final class PodPreparer {
             case NETWORK -> null; // each app's own image file, until the networks' DNS replaces it at start
         };
         for (PreparedApp a : apps) {
-            Path dir = Files.createDirectories(pod.resolve("etc").resolve(a.name()));
+            Path dir = madeBelow(pod, "etc", a.name());
             NewFiles.write(dir.resolve("hosts"), hosts);
             if (resolv != null) NewFiles.write(dir.resolve("resolv.conf"), resolv);
             else if (r.dns().mode() == DnsConfig.Mode.NETWORK) NewFiles.write(dir.resolve("resolv.conf"), imageResolvConf(a));
         }
+    }
+
+    /**
+     * pod/group/name, with pod/group made by the first app: Files.createDirectories tries the
+     * deepest first, and each of its misses is an exception made with its stack trace.
+     */
+    private static Path madeBelow(Path pod, String group, String name) throws IOException {
+        Path dir = pod.resolve(group);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
+        return Files.createDirectory(dir.resolve(name));
     }
 
     /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */

@@ -136,6 +136,7 @@ public final class Stage1Images {
     public static String configuredDefault(Path localConfig, Path systemConfig) {
         for (Path dir : List.of(localConfig, systemConfig)) {
             Path file = dir.resolve(CONFIG);
+            if (!Files.exists(file)) continue; // without the exception Files.size would throw: most hosts have none
             try {
                 if (Files.size(file) > 64 << 10) throw new JrktException(file + ": larger than 64 KiB");
                 Object name = Json.asObject(Json.parse(Files.readAllBytes(file))).get("name");
