@@ -34,7 +34,7 @@ class PodGcHostileStateTest {
     PodEnv env;
     String pinnedPod; // the pod holding an immutable file, wherever gc moved it
 
-    Path pinned() { return env.podDir(pinnedPod).resolve("overlay/shell/upper/tmp/pinned"); }
+    Path pinned() { return env.podDir(pinnedPod).resolve("apps/shell/upper/tmp/pinned"); }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -72,7 +72,7 @@ class PodGcHostileStateTest {
         // The app's writes land in its upper directory and its volume. Building 30,000 levels
         // through overlayfs takes minutes, so the rest of the depth is added there from the host,
         // as the app would have left it.
-        Path upper = env.podDir(PodEnv.readOrNull(uuidFile)).resolve("overlay/shell/upper/tmp");
+        Path upper = env.podDir(PodEnv.readOrNull(uuidFile)).resolve("apps/shell/upper/tmp");
         Process deeper = new ProcessBuilder("sh", "-c", deepTree("c", 30_000)).directory(upper.toFile()).inheritIO().start();
         assertTrue(deeper.waitFor(5, TimeUnit.MINUTES));
         assertEquals(0, deeper.exitValue());
@@ -137,7 +137,7 @@ class PodGcHostileStateTest {
         String uuid = PodEnv.readOrNull(uuidFile);
         Path precious = Files.createDirectories(tmp.resolve("precious"));
         Files.writeString(precious.resolve("keep"), "keep me");
-        Path inside = env.podDir(uuid).resolve("overlay/shell/upper/srv/data");
+        Path inside = env.podDir(uuid).resolve("apps/shell/upper/srv/data");
         Process mount = new ProcessBuilder("mount", "--bind", precious.toString(), inside.toString()).inheritIO().start();
         assertTrue(mount.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, mount.exitValue());

@@ -73,7 +73,7 @@ class PodUserNamespaceTest {
             "the app runs as the range's first uid on the host");
 
         Path pod = env.podDir(uuid);
-        assertEquals((int) start, owner(pod.resolve("overlay/userns/upper/made-in-root")), "a file made in the root is the range's");
+        assertEquals((int) start, owner(pod.resolve("apps/userns/upper/made-in-root")), "a file made in the root is the range's");
         assertEquals(0, owner(volume.resolve("made-by-root")), "a file made in an idmapped volume is owned as the pod sees it");
         env.run("stop", "--force", uuid).expectSuccess();
         Jrkt.Result verify = env.run("image", "verify", IMAGE).expectSuccess();

@@ -116,4 +116,25 @@ class PodVolumesTest {
         Jrkt.Result second = env.run(args("run", sh(id, "cat /var/state/note"))).expectSuccess();
         assertEquals("written-in-pod-one", second.out(), second.toString());
     }
+
+    @Test
+    void aPodAnEarlierJrktLaidOutExportsFromItsOverlayDirectory() throws Exception {
+        Path uuidFile = tmp.resolve("uuid");
+        env.run(args("run", "--uuid-file-save=" + uuidFile, sh(IMAGE, "echo kept > /note"))).expectSuccess();
+        String uuid = PodEnv.readOrNull(uuidFile);
+        // before apps/NAME/ held the app's upper directory, overlay/NAME/upper did
+        Path apps = env.podDir(uuid).resolve("apps");
+        String app;
+        try (var names = Files.list(apps)) {
+            app = names.map(p -> p.getFileName().toString()).findFirst().orElseThrow();
+        }
+        Path old = Files.createDirectories(env.podDir(uuid).resolve("overlay").resolve(app));
+        Files.move(apps.resolve(app).resolve("upper"), old.resolve("upper"));
+
+        Path exported = tmp.resolve("old-layout.aci");
+        env.run("export", uuid, exported.toString()).expectSuccess();
+        String id = env.fetch(exported);
+        Jrkt.Result again = env.run(args("run", sh(id, "cat /note"))).expectSuccess();
+        assertEquals("kept", again.out(), again.toString());
+    }
 }

@@ -31,7 +31,7 @@ public final class IsolationPlan {
      * Where an app's filter goes in the pod directory, beside the app's other files: a pod prepared
      * by an earlier jrkt has it in seccomp/NAME.bpf, and its plan says so (stage1 reads the plan's path).
      */
-    public static String seccompFile(String app) { return "apps/" + app + "/seccomp.bpf"; }
+    public static String seccompFile(String app) { return jrkt.core.pod.AppDirs.of(app) + "/seccomp.bpf"; }
 
     /** One app and its isolators (the image's with the flags' merged over them, see {@link Isolators#merge}). */
     public record App(String name, List<Isolator> isolators) {}

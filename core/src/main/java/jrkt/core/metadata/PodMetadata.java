@@ -31,8 +31,12 @@ import jrkt.core.pod.prepare.PreparedApp;
 public final class PodMetadata {
     public static final String ADDRESS = "169.254.169.255";
     public static final int PORT = 18112;
-    public static final String RESOURCES = "metadata/resources";
-    public static final String DISABLED = "metadata/disabled";
+    // Files of the pod directory itself, not of a metadata/ of their own: a directory is one inode
+    // more for every start to make. Pods an earlier jrkt prepared have metadata/resources (their
+    // plan names it) and metadata/disabled (OLD_DISABLED).
+    public static final String RESOURCES = "metadata-resources";
+    public static final String DISABLED = "metadata-disabled";
+    static final String OLD_DISABLED = "metadata/disabled";
     /** stage1's status file: the service's URL, or "unavailable: WHY". */
     public static final String STATUS = "metadata-service";
     /** A stage1 image serves the service (the plan's {@code metadata} line) when it has this annotation "true". */
@@ -64,7 +68,6 @@ public final class PodMetadata {
                                       Map<String, String> podAnnotations, List<PreparedApp> apps, List<ImageManifest> manifests,
                                       Function<String, byte[]> manifestBytes) throws IOException {
         check(mode, hostNetwork);
-        Files.createDirectory(pod.resolve("metadata"));
         if (mode == MetadataMode.OFF) {
             Files.writeString(pod.resolve(DISABLED), "disabled (--mds-register=false)");
             return null;
@@ -105,7 +108,8 @@ public final class PodMetadata {
      */
     public static String status(Path pod) {
         String line = firstLine(pod.resolve(STATUS));
-        return line != null ? line : firstLine(pod.resolve(DISABLED));
+        if (line == null) line = firstLine(pod.resolve(DISABLED));
+        return line != null ? line : firstLine(pod.resolve(OLD_DISABLED));
     }
 
     private static String firstLine(Path file) {

@@ -12,7 +12,7 @@ import jrkt.core.store.Store;
 /**
  * {@code jrkt export}: an app of a pod that is no longer running, as an ACI with its image's
  * manifest and the app's root as the app left it: the image tree with the pod's overlay upper
- * directory over it ({@code overlay/<app>/upper}), or the copy made with --no-overlay
+ * directory over it ({@code apps/<app>/upper}), or the copy made with --no-overlay
  * ({@code apps-rootfs/<app>}).
  */
 public final class PodExporter {
@@ -29,7 +29,9 @@ public final class PodExporter {
         try (PodLock lock = PodLock.tryShared(pod.dir()); Lease lease = store.lease()) {
             if (lock == null) throw new JrktException("pod " + pod.uuid() + " is locked by another process (started or removed meanwhile)");
             Path copy = pod.dir().resolve("apps-rootfs").resolve(app.name());
-            Path upper = pod.dir().resolve("overlay").resolve(app.name()).resolve("upper");
+            Path upper = pod.dir().resolve(AppDirs.upper(app.name()));
+            // a pod an earlier jrkt prepared has it in overlay/NAME/
+            if (!Files.isDirectory(upper)) upper = pod.dir().resolve("overlay").resolve(app.name()).resolve("upper");
             List<Path> layers;
             if (Files.isDirectory(copy)) {
                 layers = List.of(copy);

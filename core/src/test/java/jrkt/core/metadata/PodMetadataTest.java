@@ -64,7 +64,7 @@ class PodMetadataTest {
             table);
         PlanWriter plan = new PlanWriter();
         m.planLine(plan);
-        assertEquals("metadata optional 169.254.169.255 18112 metadata/resources " + PodKeys.dir(dirs).toAbsolutePath() + "\n", plan.text());
+        assertEquals("metadata optional 169.254.169.255 18112 metadata-resources " + PodKeys.dir(dirs).toAbsolutePath() + "\n", plan.text());
         assertNull(PodMetadata.status(pod), "it has not run");
         Files.writeString(pod.resolve(PodMetadata.STATUS), "http://169.254.169.255:18112");
         assertEquals("http://169.254.169.255:18112", PodMetadata.status(pod));
@@ -93,9 +93,18 @@ class PodMetadataTest {
         assertNull(prepare(MetadataMode.AUTO, false));
         assertTrue(PodMetadata.status(pod).startsWith("unavailable: stage1 example.com/stage1 does not serve one"), PodMetadata.status(pod));
         Files.delete(pod.resolve(PodMetadata.DISABLED));
-        Files.delete(pod.resolve("metadata"));
         JrktException e = assertThrows(JrktException.class, () -> prepare(MetadataMode.REQUIRED, false));
         assertTrue(e.getMessage().startsWith("--mds-register: stage1 example.com/stage1 does not serve one"), e.getMessage());
+    }
+
+    @Test
+    void aPodPreparedByAnEarlierJrktStillSaysWhyItHasNone() throws Exception {
+        // its reason in metadata/disabled, before the pod's files moved out of a metadata/ of their own
+        Files.createDirectories(pod.resolve("metadata"));
+        Files.writeString(pod.resolve("metadata/disabled"), "disabled (--mds-register=false)\n");
+        assertEquals("disabled (--mds-register=false)", PodMetadata.status(pod));
+        Files.writeString(pod.resolve(PodMetadata.STATUS), "http://169.254.169.255:18112\n");
+        assertEquals("http://169.254.169.255:18112", PodMetadata.status(pod), "what stage1 wrote when it ran comes first");
     }
 
     @Test

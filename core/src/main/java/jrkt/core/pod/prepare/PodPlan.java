@@ -8,6 +8,7 @@ import jrkt.core.JrktException;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.isolation.IsolationPlan;
 import jrkt.core.metadata.PodMetadata;
+import jrkt.core.pod.AppDirs;
 import jrkt.core.pod.userns.IdRange;
 import jrkt.core.pod.userns.PodUserNamespace;
 import jrkt.core.pod.userns.PrivateUsers;
@@ -89,7 +90,7 @@ final class PodPlan {
             plan.line("rootfs", n, "dir", "apps-rootfs/" + n);
         } else {
             for (Path layer : a.root().layers()) plan.line("image", n, layer.toAbsolutePath().toString()); // top first
-            plan.line("rootfs", n, "overlay", "overlay/" + n + "/upper", "overlay/" + n + "/work");
+            plan.line("rootfs", n, "overlay", AppDirs.upper(n), AppDirs.work(n));
         }
         plan.line("file", n, "/etc/hosts", "etc/" + n + "/hosts");
         if (request.dns().mode() != DnsConfig.Mode.IMAGE) plan.line("file", n, "/etc/resolv.conf", "etc/" + n + "/resolv.conf");

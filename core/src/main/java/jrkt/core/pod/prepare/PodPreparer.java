@@ -27,6 +27,7 @@ import jrkt.core.metadata.PodKeys;
 import jrkt.core.metadata.PodMetadata;
 import jrkt.core.net.EarlyNetworks;
 import jrkt.core.net.PodNetworks;
+import jrkt.core.pod.AppDirs;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.PodLock;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -238,7 +239,7 @@ public final class PodPreparer {
             manifests, store::manifestBytes);
         Phases.mark("manifest-metadata");
         Files.createDirectory(pod.resolve("apps"));
-        for (PreparedApp a : apps) Files.createDirectory(pod.resolve("apps").resolve(a.name()));
+        for (PreparedApp a : apps) Files.createDirectory(pod.resolve(AppDirs.of(a.name())));
         isolation.write(pod); // the seccomp filters go in apps/NAME/
         cgroups.start(uuid, isolation.cgroups()); // the record names them now: a failure below removes both
         writeVolumes(pod, allVolumes, shiftOf(userns));
@@ -387,9 +388,8 @@ public final class PodPreparer {
             if (userns != null && userns.mode() == PrivateUsers.CHOWN) TreeCopy.shiftOwners(copy, userns.ids().uid(), userns.ids().gid());
             return;
         }
-        Path dir = madeBelow(pod, "overlay", a.name());
-        Path upper = Files.createDirectory(dir.resolve("upper"));
-        Files.createDirectory(dir.resolve("work"));
+        Path upper = Files.createDirectory(pod.resolve(AppDirs.upper(a.name()))); // in apps/NAME, made already
+        Files.createDirectory(pod.resolve(AppDirs.work(a.name())));
         // The merged root takes the upper directory's owner and mode: make them the image's, as the
         // pod sees them (its id range on the host, when it has one: the upper layer is not idmapped).
         TreeCopy.copyOwnerAndMode(a.root().top(), upper);

@@ -65,7 +65,7 @@ class PodPlanTest {
     void podLinesThenEachAppsRootFilesMasksAndProcess() {
         List<String> lines = plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(app("web", List.of(), false, List.of())), Map.of());
         assertEquals(List.of("version 2", "hostname jrkt-test", "net none", "# app web", "app web",
-            "image web " + tree, "rootfs web overlay overlay/web/upper overlay/web/work",
+            "image web " + tree, "rootfs web overlay apps/web/upper apps/web/work",
             "file web /etc/hosts etc/web/hosts"), lines.subList(0, 8));
         assertTrue(lines.stream().noneMatch(l -> l.contains("resolv.conf")), "the image keeps its resolv.conf");
         assertTrue(lines.stream().noneMatch(l -> l.contains("console")));

@@ -68,8 +68,8 @@ class PodPreparerTest {
         assertEquals(0, count(dirs.stateDir(PodDirs.PREPARE)));
 
         // layout
-        assertTrue(Files.isDirectory(pod.resolve("overlay/busybox/upper")));
-        assertTrue(Files.isDirectory(pod.resolve("overlay/busybox-1/work")));
+        assertTrue(Files.isDirectory(pod.resolve("apps/busybox/upper")));
+        assertTrue(Files.isDirectory(pod.resolve("apps/busybox-1/work")));
         assertTrue(Files.isExecutable(pod.resolve("stage1/rootfs/init")));
         assertTrue(new String(Files.readAllBytes(pod.resolve("stage1/manifest"))).contains("jrkt.io/stage1/run"));
         Path logs = pod.resolve("volumes/logs");
@@ -95,7 +95,7 @@ class PodPreparerTest {
         assertTrue(plan.contains("mount busybox-1 data /data ro,rec"));
         assertTrue(plan.contains("mount busybox-1 logs /var/log/app %"), "the image's mount point gets the volume of its name");
         assertTrue(plan.contains("readonly-rootfs busybox-1"));
-        assertTrue(plan.contains("rootfs busybox-1 overlay overlay/busybox-1/upper overlay/busybox-1/work"));
+        assertTrue(plan.contains("rootfs busybox-1 overlay apps/busybox-1/upper apps/busybox-1/work"));
         assertTrue(plan.stream().anyMatch(l -> l.startsWith("image busybox-1 /") && l.endsWith("/rootfs")));
 
         // pod manifest
