@@ -26,6 +26,11 @@ public final class PathBytes {
     /** The exact bytes of path (absolute or relative, as it stands). */
     public static byte[] of(Path path) {
         String text = path.toString();
+        // Nearly every path is ASCII, the same bytes in every charset Linux has: UTF-8 then gives
+        // one byte a char (anything else gives more), found by the JDK's vectorised scan rather
+        // than by a new encoder walking the name, interpreted, at every call through the gate.
+        byte[] ascii = text.getBytes(StandardCharsets.UTF_8);
+        if (ascii.length == text.length()) return ascii;
         if (text.indexOf('\uFFFD') < 0 && JNU.newEncoder().canEncode(text)) return text.getBytes(JNU);
         boolean relative = !path.isAbsolute();
         // toUri makes a relative path absolute against the working directory: against "/" instead
@@ -39,6 +44,9 @@ public final class PathBytes {
 
     /** A Path of exactly these bytes (absolute when they start with '/'); no NUL allowed. */
     public static Path path(byte[] bytes) {
+        // ASCII (as above): one char a byte, and no U+FFFD, which a byte that is not UTF-8 becomes
+        String ascii = new String(bytes, StandardCharsets.UTF_8);
+        if (ascii.length() == bytes.length && ascii.indexOf('\uFFFD') < 0) return Path.of(ascii);
         String text = new String(bytes, JNU);
         if (Arrays.equals(text.getBytes(JNU), bytes) && text.indexOf('\uFFFD') < 0) return Path.of(text);
         boolean relative = bytes.length == 0 || bytes[0] != '/';
