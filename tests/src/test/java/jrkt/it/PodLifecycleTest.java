@@ -100,6 +100,18 @@ class PodLifecycleTest {
     }
 
     @Test
+    void aPodRunInTheForegroundHasNoLogsAndSaysSo() {
+        Path uuidFile = tmp.resolve("foreground-uuid");
+        Jrkt.Result run = env.run(args("run", "--uuid-file-save=" + uuidFile, sh(IMAGE, "echo to-the-terminal"))).expectSuccess();
+        assertTrue(run.stdout().contains("to-the-terminal"), run.toString());
+        String uuid = PodEnv.readOrNull(uuidFile);
+        Jrkt.Result logs = env.run("logs", uuid);
+        assertEquals(254, logs.exitCode(), logs.toString());
+        assertEquals(1, logs.stderr().strip().lines().count(), logs.toString());
+        assertTrue(logs.stderr().contains("has no log for app") && logs.stderr().contains("--detach"), logs.toString());
+    }
+
+    @Test
     void gcLeavesTheHostAsItWas() {
         assertEquals(List.of(), Mounts.involving(tmp), "mounts under the test's dir before any pod");
         env.run(args("run", "--volume=v,kind=empty", sh(IMAGE, "echo x > /v/x", "--mount=volume=v,target=/v")))

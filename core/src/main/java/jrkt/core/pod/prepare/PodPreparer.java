@@ -50,11 +50,13 @@ import jrkt.core.store.Store;
  *
  * <p>The pod directory then holds (docs/pods.md, "Preparing a pod"):
  * {@code pod} (appc pod manifest), {@code plan} (docs/stage1-abi.md), {@code stage1/manifest},
- * {@code stage1/rootfs/}, {@code overlay/<app>/{upper,work}} or {@code apps-rootfs/<app>/}
- * with --no-overlay, {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/},
- * {@code apps/<app>/}, {@code logs/}, {@code trees} (the rendered tree IDs the pod uses, one a line),
- * the isolation files ({@code cgroups}, {@code isolation}, {@code seccomp/<app>.bpf}; see IsolationPlan),
- * and on CNI networks {@code net/networks.json} (docs/networking.md).
+ * {@code stage1/rootfs/}, {@code apps/<app>/} (the overlay's {@code upper/} and {@code work/},
+ * the seccomp filter {@code seccomp.bpf}), or {@code apps-rootfs/<app>/} with --no-overlay,
+ * {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/} for empty volumes, {@code trees}
+ * (the rendered tree IDs the pod uses, one a line), {@code metadata-resources} or
+ * {@code metadata-disabled}, the isolation files ({@code cgroups}, {@code isolation}; see
+ * IsolationPlan), and on CNI networks {@code net/networks.json} (docs/networking.md). Every
+ * directory and file is an inode each start makes: there are no more than these.
  */
 public final class PodPreparer {
     private final Store store;
@@ -243,7 +245,7 @@ public final class PodPreparer {
         isolation.write(pod); // the seccomp filters go in apps/NAME/
         cgroups.start(uuid, isolation.cgroups()); // the record names them now: a failure below removes both
         writeVolumes(pod, allVolumes, shiftOf(userns));
-        Files.createDirectory(pod.resolve("logs"));
+        // no logs/: stage1 makes it for a pod run with --detach, the only one that writes there
         Set<String> trees = new java.util.LinkedHashSet<>();
         for (PreparedApp a : apps) {
             writeAppRootfs(pod, a, r.noOverlay(), userns);
