@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -79,6 +78,8 @@ public final class Store implements AutoCloseable {
      * times (selection, rendering, the pod's checks), and each parse is interpreted JSON.
      */
     private final Map<String, ImageManifest> parsedManifests = new ConcurrentHashMap<>();
+    /** The same manifests as stored: a run reads the stage1's and the app's twice each (parse, and a copy in the pod). */
+    private final Map<String, byte[]> storedManifests = new ConcurrentHashMap<>();
 
     private Store(Path cas, ImageLimits limits, boolean deviceNodes) {
         this.cas = PrivateDirs.ensure(cas);
@@ -352,7 +353,7 @@ public final class Store implements AutoCloseable {
     public ImageManifest manifest(String imageId) {
         ImageManifest parsed = parsedManifests.get(imageId);
         if (parsed == null) {
-            parsed = ImageManifest.parse(manifestBytes(imageId));
+            parsed = ImageManifest.parse(storedManifest(imageId));
             parsedManifests.put(imageId, parsed);
         }
         return parsed;
@@ -360,8 +361,16 @@ public final class Store implements AutoCloseable {
 
     /** The manifest exactly as stored (bytes from the archive). */
     public byte[] manifestBytes(String imageId) {
-        byte[] bytes = index.manifest(imageId);
-        if (bytes == null) throw notFound(imageId);
+        return storedManifest(imageId).clone(); // the caller's to keep or change
+    }
+
+    private byte[] storedManifest(String imageId) {
+        byte[] bytes = storedManifests.get(imageId);
+        if (bytes == null) {
+            bytes = index.manifest(imageId);
+            if (bytes == null) throw notFound(imageId);
+            storedManifests.put(imageId, bytes);
+        }
         return bytes;
     }
 
@@ -416,6 +425,7 @@ public final class Store implements AutoCloseable {
     /** Row first, then blob, under the image lock: a row never outlives its blob. Returns whether a row was removed. */
     private boolean removeLocked(String imageId) throws IOException {
         parsedManifests.remove(imageId);
+        storedManifests.remove(imageId);
         if (LayerStore.isOciId(imageId)) return layerStore.remove(imageId);
         String hex = hexOf(imageId);
         try (FileLock image = FileLock.exclusive(imageLock(hex))) {
@@ -507,7 +517,9 @@ public final class Store implements AutoCloseable {
             if (hash == null) {
                 hash = renderInto(chain, dir);
             } else {
-                Files.setLastModifiedTime(dir.resolve("hash"), FileTime.from(Instant.now()));
+                // tree gc keeps what was used lately; through the C gate, not NIO's attribute view
+                long now = System.currentTimeMillis() * 1_000_000L;
+                Linux.get().lutimes(dir.resolve("hash"), now, now);
             }
             return new RenderedTree(treeId, dir.resolve("rootfs"), hash);
         }
