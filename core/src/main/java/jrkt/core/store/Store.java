@@ -513,8 +513,8 @@ public final class Store implements AutoCloseable {
     RenderedTree renderChain(List<DependencyChain.Node> chain, String treeId) throws IOException {
         Path dir = trees.resolve(treeId);
         try (FileLock lock = FileLock.exclusive(treeLock(treeId))) {
-            String hash = readHash(dir);
-            if (hash == null) {
+            String hash = null;
+            if (!isRendered(dir)) {
                 hash = renderInto(chain, dir);
             } else {
                 // tree gc keeps what was used lately; through the C gate, not NIO's attribute view
@@ -662,6 +662,17 @@ public final class Store implements AutoCloseable {
             treeIds.put(ids, id);
         }
         return id;
+    }
+
+    /** Whether the tree's render completed: its hash file is there, not empty (one statx, nothing read). */
+    private static boolean isRendered(Path treeDir) throws IOException {
+        try {
+            Linux.FileStat st = Linux.get().statAt(Linux.AT_FDCWD, PathBytes.of(treeDir.resolve("hash")));
+            return st.isRegularFile() && st.size() > 0;
+        } catch (jrkt.sys.SysException e) {
+            if (e.errno() == jrkt.sys.Errno.ENOENT) return false;
+            throw e;
+        }
     }
 
     private static String readHash(Path treeDir) throws IOException {
