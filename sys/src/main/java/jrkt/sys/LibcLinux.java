@@ -547,7 +547,7 @@ final class LibcLinux implements Linux {
         return fd;
     }
 
-    // struct statx: stx_attributes at 8, stx_uid (u32) at 20, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
+    // struct statx: stx_attributes at 8, stx_uid and stx_gid (u32) at 20 and 24, stx_mode (u16) at 28, stx_ino 32, stx_size 40,
     // stx_attributes_mask 56, stx_dev_major and stx_dev_minor (u32) at 136 and 140.
     @Override
     public FileStat statAt(int dirfd, byte[] name) throws SysException {
@@ -561,7 +561,7 @@ final class LibcLinux implements Linux {
         int mode = Short.toUnsignedInt(buf.getShort(28));
         long dev = Linux.makedev(Integer.toUnsignedLong(buf.getInt(136)), Integer.toUnsignedLong(buf.getInt(140)));
         return new FileStat(mode, dev, buf.getLong(32), buf.getLong(40),
-            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0, buf.getInt(20));
+            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0, buf.getInt(20), buf.getInt(24));
     }
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16) at 16, d_type (u8) at 18, d_name at 19.

@@ -183,8 +183,11 @@ public final class TreeCopy {
 
     /** Owner, then the full mode (chown clears setuid bits): what PosixFilePermission cannot express. */
     public static void copyOwnerAndMode(Path from, Path to) throws IOException {
-        for (String a : new String[] {"unix:uid", "unix:gid", "unix:mode"}) {
-            Files.setAttribute(to, a, Files.getAttribute(from, a, LinkOption.NOFOLLOW_LINKS), LinkOption.NOFOLLOW_LINKS);
-        }
+        // one statx, lchown, chmod through the C gate (every start does this for each app's upper
+        // directory; NIO's three views each parsed an attribute name and stat'ed again)
+        Linux linux = Linux.get();
+        Linux.FileStat st = linux.statAt(Linux.AT_FDCWD, PathBytes.of(from));
+        linux.lchown(to, st.uid(), st.gid());
+        linux.chmod(to, st.mode() & 07777); // after the chown, which drops set-id bits
     }
 }

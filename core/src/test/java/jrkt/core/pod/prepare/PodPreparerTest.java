@@ -50,6 +50,21 @@ class PodPreparerTest {
     void close() { store.close(); }
 
     @Test
+    void theAppsUpperDirectoryHasTheOwnerAndModeOfTheImagesRoot() throws Exception {
+        // the merged root shows the upper directory's owner and mode: they must be the image's
+        Path root = store.render(store.resolve("example.com/busybox").id()).rootfs();
+        Files.setAttribute(root, "unix:uid", 1234, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(root, "unix:gid", 5678, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(root, "unix:mode", 0751);
+        PrepareRequest request = new PrepareRequest(List.of(AppSpec.of("example.com/busybox")), List.of(), null, NetMode.NONE,
+            DnsConfig.IMAGE, List.of(), Map.of(), Map.of(), Map.of(), stage1Id, false, false, null, Map.of(), null);
+        Path upper = dirs.pod(PodDirs.PREPARED, preparer.prepare(request)).resolve("apps/busybox/upper");
+        assertEquals(1234, Files.getAttribute(upper, "unix:uid"));
+        assertEquals(5678, Files.getAttribute(upper, "unix:gid"));
+        assertEquals(0751, (int) Files.getAttribute(upper, "unix:mode") & 07777);
+    }
+
+    @Test
     void preparesAPodWithTwoAppsOfOneImage() throws Exception {
         Path hostDir = Files.createDirectories(tmp.resolve("host-data"));
         AppSpec first = AppSpec.of("example.com/busybox");
