@@ -27,6 +27,7 @@ final class Native {
     static final Fn PREPARE_V2 = new Fn("sqlite3_prepare_v2");                 // int (sqlite3*, const char*, int, stmt**, const char**)
     static final Fn STEP = new Fn("sqlite3_step");                             // int (stmt*)
     static final Fn RESET = new Fn("sqlite3_reset");                           // int (stmt*)
+    static final Fn CLEAR_BINDINGS = new Fn("sqlite3_clear_bindings");         // int (stmt*)
     static final Fn FINALIZE = new Fn("sqlite3_finalize");                     // int (stmt*)
     static final Fn BIND_TEXT = new Fn("sqlite3_bind_text");                   // int (stmt*, int, const char*, int, dtor)
     static final Fn BIND_BLOB = new Fn("sqlite3_bind_blob");                   // int (stmt*, int, const void*, int, dtor)
@@ -79,7 +80,7 @@ final class Native {
 
     /** Finds the functions opening the store calls, so that they are ready when it does. */
     static void bindOpenPath() {
-        for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, DB_CONFIG, EXEC, PREPARE_V2, STEP, RESET, FINALIZE, BIND_TEXT,
+        for (Fn f : new Fn[] {OPEN_V2, EXTENDED_RESULT_CODES, BUSY_TIMEOUT, DB_CONFIG, EXEC, PREPARE_V2, STEP, RESET, CLEAR_BINDINGS, FINALIZE, BIND_TEXT,
                 COLUMN_COUNT, COLUMN_TYPE, COLUMN_INT64, COLUMN_TEXT, COLUMN_BYTES}) {
             f.handle();
         }

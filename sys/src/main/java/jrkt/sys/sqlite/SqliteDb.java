@@ -3,6 +3,8 @@ package jrkt.sys.sqlite;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import jrkt.sys.Scratch;
 
 /**
@@ -13,6 +15,12 @@ public final class SqliteDb implements AutoCloseable {
     private final Path file;
     /** The sqlite3*, 0 once closed. */
     private long handle;
+    /**
+     * Compiled statements not in use, by their SQL: a closed statement's sqlite3_stmt is reset and
+     * kept for the next prepare of the same text (a run prepares three of its eight statements
+     * twice, each a compile in SQLite and a walk through the gate); finalized with the connection.
+     */
+    private final Map<String, Long> idle = new HashMap<>();
 
     SqliteDb(long handle, Path file) {
         this.handle = handle;
@@ -62,9 +70,11 @@ public final class SqliteDb implements AutoCloseable {
         check("sqlite3_exec", rc, sql);
     }
 
-    /** Compiles one statement. The statement must be closed before (or with) this connection. */
+    /** Compiles one statement (or takes one compiled before). The statement must be closed before (or with) this connection. */
     public SqliteStatement prepare(String sql) throws SqliteException {
         long db = handle();
+        Long kept = idle.remove(sql);
+        if (kept != null) return new SqliteStatement(this, kept, sql);
         byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
         Scratch s = Scratch.begin();
         long text = s.cBytes(utf8);
@@ -102,9 +112,17 @@ public final class SqliteDb implements AutoCloseable {
      * Closes the connection. With sqlite3_close_v2, statements still open keep the connection
      * alive as a zombie until they are closed, rather than failing with SQLITE_BUSY here.
      */
+    /** A closed statement's handle, reset: kept for its SQL when none is, else finalized. */
+    void release(String sql, long stmt) {
+        if (handle != 0 && !idle.containsKey(sql)) idle.put(sql, stmt);
+        else Native.FINALIZE.call(stmt);
+    }
+
     @Override
     public void close() {
         if (handle == 0) return;
+        for (long stmt : idle.values()) Native.FINALIZE.call(stmt);
+        idle.clear();
         long h = handle;
         handle = 0;
         Native.CLOSE_V2.call(h); // only fails on a bad handle

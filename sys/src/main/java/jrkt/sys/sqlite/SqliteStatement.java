@@ -132,13 +132,19 @@ public final class SqliteStatement implements AutoCloseable {
         }
     }
 
-    /** Finalizes the statement. An error of the last step was already thrown by step, so it is not repeated. */
+    /**
+     * Ends this statement's use: its compiled form is reset and handed back to the connection for
+     * the next prepare of the same SQL (this object refuses use from now on). An error of the last
+     * step was already thrown by step, so reset's repeat of it is not thrown again.
+     */
     @Override
     public void close() {
         if (handle == 0) return;
         long h = handle;
         handle = 0;
         onRow = false;
-        Native.FINALIZE.call(h);
+        Native.RESET.call(h);
+        Native.CLEAR_BINDINGS.call(h); // the next use starts from NULLs, as a new statement does
+        db.release(sql, h);
     }
 }

@@ -250,6 +250,44 @@ class SqliteTest {
     }
 
     @Test
+    void aStatementPreparedAgainStartsAfreshWithoutTheLastUsesRowOrBindings() throws Exception {
+        try (SqliteDb db = Sqlite.open(tmp.resolve("again.sqlite"))) {
+            db.exec("CREATE TABLE t (k TEXT, v INTEGER); INSERT INTO t VALUES ('a', 1), ('b', 2), (NULL, 3)");
+            String sql = "SELECT v FROM t WHERE k IS ? ORDER BY v";
+            try (SqliteStatement first = db.prepare(sql)) {
+                first.bind(1, "a");
+                assertTrue(first.step()); // left on a row, with a binding: both must go with the close
+                assertEquals(1, first.getLong(0));
+            }
+            try (SqliteStatement again = db.prepare(sql)) {
+                assertTrue(again.step(), "unbound is NULL, as in a new statement");
+                assertEquals(3, again.getLong(0));
+                assertFalse(again.step());
+                // the same SQL while one is in use: a second statement of its own
+                try (SqliteStatement nested = db.prepare(sql)) {
+                    nested.bind(1, "b");
+                    assertTrue(nested.step());
+                    assertEquals(2, nested.getLong(0));
+                }
+            }
+            // kept for the next prepare, the statements hold no read open: another connection
+            // can still write and empty the log, which a snapshot held open would refuse
+            try (SqliteDb other = Sqlite.open(tmp.resolve("again.sqlite"))) {
+                other.exec("PRAGMA journal_mode=WAL; UPDATE t SET v = v + 10");
+                try (SqliteStatement checkpoint = other.prepare("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    assertTrue(checkpoint.step());
+                    assertEquals(0, checkpoint.getLong(0), "the checkpoint was not blocked");
+                }
+            }
+            try (SqliteStatement after = db.prepare(sql)) {
+                after.bind(1, "a");
+                assertTrue(after.step());
+                assertEquals(11, after.getLong(0), "a statement kept idle reads the data as it is now");
+            }
+        }
+    }
+
+    @Test
     void closedObjectsRefuseUse() throws Exception {
         SqliteDb db = Sqlite.open(tmp.resolve("f.sqlite"));
         SqliteStatement st = db.prepare("SELECT 1");
