@@ -147,13 +147,15 @@ class PodUserNamespaceTest {
     void chownCopiesTheImageWithShiftedOwners() throws Exception {
         Path uuidFile = tmp.resolve("uuid");
         Jrkt.Result r = env.run(args("run", "--net=none", "--private-users=chown", "--uuid-file-save=" + uuidFile,
-            sh(IMAGE, "id -u; stat -c %u /bin/busybox; touch /made"))).expectSuccess();
-        assertEquals("0\n0", r.out());
+            sh(IMAGE, "id -u; stat -c %u /bin/busybox; stat -c %u /etc/hosts; touch /made"))).expectSuccess();
+        assertEquals("0\n0\n0", r.out(), "root, the image's root and the pod's /etc/hosts, all as the pod sees them");
         String uuid = Files.readString(uuidFile).strip();
         long start = rangeStart(uuid);
         Path copy = env.podDir(uuid).resolve("apps-rootfs/userns");
         assertEquals((int) start, owner(copy.resolve("bin/busybox")), "the copy's files are the range's on disk");
         assertEquals((int) start, owner(copy.resolve("made")));
-        assertFalse(Files.exists(env.podDir(uuid).resolve("overlay")), "no overlay in chown mode");
+        assertFalse(Files.exists(env.podDir(uuid).resolve("apps/userns/upper")), "no overlay in chown mode");
+        assertEquals((int) start, owner(env.podDir(uuid).resolve("apps/userns/hosts")), "the pod's hosts file is the range's root's");
+        assertEquals(0, owner(env.podDir(uuid).resolve("apps/userns")), "its directory, which holds stage1's records, stays the host's");
     }
 }

@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * What the ADD results change in each app's {@code etc/<app>/} files (prepared by PodPreparer,
+ * What the ADD results change in each app's {@code hosts} and {@code resolv.conf} (in
+ * {@code apps/<app>/}, {@code etc/<app>/} in pods an earlier jrkt prepared; written by PodPreparer,
  * bind-mounted by the plan): resolv.conf from the networks' DNS settings, when the pod was
  * prepared without {@code --dns} flags; and in a hosts file jrkt wrote, the pod's host name on
  * its first address instead of 127.0.1.1.
@@ -74,13 +76,21 @@ final class EtcFiles {
         return out.toString();
     }
 
-    /** The app directories below etc/ (each app's hosts and resolv.conf live there). */
+    /**
+     * The directories holding the apps' hosts and resolv.conf: apps/NAME/ with a hosts file, and
+     * etc/NAME/ in a pod an earlier jrkt prepared.
+     */
     private static List<Path> appEtcDirs(Path pod) throws IOException {
-        Path etc = pod.resolve("etc");
-        if (!Files.isDirectory(etc)) return List.of();
         List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(etc)) {
-            for (Path p : ds) if (Files.isDirectory(p)) dirs.add(p);
+        for (String group : new String[] {"apps", "etc"}) {
+            Path parent = pod.resolve(group);
+            if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) continue;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
+                for (Path p : ds) {
+                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+                    if (group.equals("etc") || Files.isRegularFile(p.resolve("hosts"), LinkOption.NOFOLLOW_LINKS)) dirs.add(p);
+                }
+            }
         }
         return dirs;
     }

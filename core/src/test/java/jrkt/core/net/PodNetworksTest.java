@@ -34,9 +34,13 @@ class PodNetworksTest {
     @BeforeEach
     void layout() throws Exception {
         pod = Files.createDirectories(tmp.resolve("pods/run").resolve(UUID));
-        Files.createDirectories(pod.resolve("etc/app"));
-        Files.writeString(pod.resolve("etc/app/hosts"), "# written by jrkt\n127.0.0.1 localhost\n127.0.1.1 jrkt-pod\n");
-        Files.writeString(pod.resolve("etc/app/resolv.conf"), "nameserver 192.0.2.53\n");
+        // an app's etc files in apps/NAME/; and, as a pod an earlier jrkt prepared has them, in etc/NAME/
+        for (String dir : List.of("apps/app", "etc/old")) {
+            Files.createDirectories(pod.resolve(dir));
+            Files.writeString(pod.resolve(dir + "/hosts"), "# written by jrkt\n127.0.0.1 localhost\n127.0.1.1 jrkt-pod\n");
+            Files.writeString(pod.resolve(dir + "/resolv.conf"), "nameserver 192.0.2.53\n");
+        }
+        Files.createDirectories(pod.resolve("apps/other-state-only")); // an app directory without etc files: left alone
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         netd = Files.createDirectories(tmp.resolve("etc/net.d"));
         log = tmp.resolve("calls.log");
@@ -108,9 +112,12 @@ class PodNetworksTest {
 
         assertEquals(List.of(new PodNetworks.NetworkStatus("neta", "10.99.0.2", null), new PodNetworks.NetworkStatus("netb", "10.99.1.2", null)),
             PodNetworks.status(pod));
-        assertEquals("# written by jrkt from the pod's networks\nnameserver 10.99.0.53\nnameserver 10.99.1.53\n",
-            Files.readString(pod.resolve("etc/app/resolv.conf")));
-        assertTrue(Files.readString(pod.resolve("etc/app/hosts")).contains("\n10.99.0.2 jrkt-pod\n"));
+        for (String dir : List.of("apps/app", "etc/old")) {
+            assertEquals("# written by jrkt from the pod's networks\nnameserver 10.99.0.53\nnameserver 10.99.1.53\n",
+                Files.readString(pod.resolve(dir + "/resolv.conf")), dir);
+            assertTrue(Files.readString(pod.resolve(dir + "/hosts")).contains("\n10.99.0.2 jrkt-pod\n"), dir);
+        }
+        assertFalse(Files.exists(pod.resolve("apps/other-state-only/resolv.conf")), "no etc files made where there were none");
 
         Files.delete(log);
         PodNetworks.tearDown(pod, UUID);

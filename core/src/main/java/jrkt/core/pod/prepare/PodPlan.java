@@ -92,8 +92,8 @@ final class PodPlan {
             for (Path layer : a.root().layers()) plan.line("image", n, layer.toAbsolutePath().toString()); // top first
             plan.line("rootfs", n, "overlay", AppDirs.upper(n), AppDirs.work(n));
         }
-        plan.line("file", n, "/etc/hosts", "etc/" + n + "/hosts");
-        if (request.dns().mode() != DnsConfig.Mode.IMAGE) plan.line("file", n, "/etc/resolv.conf", "etc/" + n + "/resolv.conf");
+        plan.line("file", n, "/etc/hosts", AppDirs.hosts(n));
+        if (request.dns().mode() != DnsConfig.Mode.IMAGE) plan.line("file", n, "/etc/resolv.conf", AppDirs.resolvConf(n));
         for (MountSpec m : a.mounts()) {
             if (RootfsPath.resolve(a.root(), m.target()).equals("/"))
                 throw new JrktException("app " + n + ": " + m.target() + " is the app's root and cannot be a mount target");

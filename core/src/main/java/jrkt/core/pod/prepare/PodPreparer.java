@@ -51,8 +51,8 @@ import jrkt.core.store.Store;
  * <p>The pod directory then holds (docs/pods.md, "Preparing a pod"):
  * {@code pod} (appc pod manifest), {@code plan} (docs/stage1-abi.md), {@code stage1/manifest},
  * {@code stage1/rootfs/}, {@code apps/<app>/} (the overlay's {@code upper/} and {@code work/},
- * the seccomp filter {@code seccomp.bpf}), or {@code apps-rootfs/<app>/} with --no-overlay,
- * {@code etc/<app>/{hosts,resolv.conf}}, {@code volumes/<name>/} for empty volumes, {@code trees}
+ * the seccomp filter {@code seccomp.bpf}, {@code hosts} and {@code resolv.conf}; with --no-overlay
+ * the app's copy is {@code apps-rootfs/<app>/}), {@code volumes/<name>/} for empty volumes, {@code trees}
  * (the rendered tree IDs the pod uses, one a line), {@code metadata-resources} or
  * {@code metadata-disabled}, the isolation files ({@code cgroups}, {@code isolation}; see
  * IsolationPlan), and on CNI networks {@code net/networks.json} (docs/networking.md). Every
@@ -261,7 +261,14 @@ public final class PodPreparer {
         networks.finish(); // after the etc files, which the networks' DNS and addresses update
         // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it
         IdRange shift = shiftOf(userns);
-        if (shift.count() > 0) for (PreparedApp a : apps) TreeCopy.shiftOwners(pod.resolve("etc").resolve(a.name()), shift.uid(), shift.gid());
+        if (shift.count() > 0) {
+            for (PreparedApp a : apps) {
+                for (String file : new String[] {AppDirs.hosts(a.name()), AppDirs.resolvConf(a.name())}) {
+                    Path p = pod.resolve(file);
+                    if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) TreeCopy.shiftOwners(p, shift.uid(), shift.gid());
+                }
+            }
+        }
         return new Prepared(uuid, isolation.notApplied(), stage1Manifest.annotations());
     }
 
@@ -398,7 +405,7 @@ public final class PodPreparer {
         if (userns != null) TreeCopy.shiftOwners(upper, userns.ids().uid(), userns.ids().gid());
     }
 
-    /** Writes etc/<app>/hosts, and etc/<app>/resolv.conf unless the image keeps its own. */
+    /** Writes apps/<app>/hosts, and apps/<app>/resolv.conf unless the image keeps its own. */
     private static void writeEtcFiles(Path pod, List<PreparedApp> apps, String hostname, PrepareRequest r) throws IOException {
         String hosts = HostsEntries.render(hostname, r.hostsEntries());
         if (hosts == null) hosts = Files.readString(Path.of("/etc/hosts"));
@@ -409,21 +416,11 @@ public final class PodPreparer {
             case NETWORK -> null; // each app's own image file, until the networks' DNS replaces it at start
         };
         for (PreparedApp a : apps) {
-            Path dir = madeBelow(pod, "etc", a.name());
-            NewFiles.write(dir.resolve("hosts"), hosts);
-            if (resolv != null) NewFiles.write(dir.resolve("resolv.conf"), resolv);
-            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) NewFiles.write(dir.resolve("resolv.conf"), imageResolvConf(a));
+            NewFiles.write(pod.resolve(AppDirs.hosts(a.name())), hosts);
+            Path resolvConf = pod.resolve(AppDirs.resolvConf(a.name()));
+            if (resolv != null) NewFiles.write(resolvConf, resolv);
+            else if (r.dns().mode() == DnsConfig.Mode.NETWORK) NewFiles.write(resolvConf, imageResolvConf(a));
         }
-    }
-
-    /**
-     * pod/group/name, with pod/group made by the first app: Files.createDirectories tries the
-     * deepest first, and each of its misses is an exception made with its stack trace.
-     */
-    private static Path madeBelow(Path pod, String group, String name) throws IOException {
-        Path dir = pod.resolve(group);
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
-        return Files.createDirectory(dir.resolve(name));
     }
 
     /** The image's own /etc/resolv.conf (its links followed inside the image), or "" when it has none. */

@@ -66,7 +66,7 @@ class PodPlanTest {
         List<String> lines = plan(request(NetMode.NONE, DnsConfig.IMAGE, false, false), List.of(app("web", List.of(), false, List.of())), Map.of());
         assertEquals(List.of("version 2", "hostname jrkt-test", "net none", "# app web", "app web",
             "image web " + tree, "rootfs web overlay apps/web/upper apps/web/work",
-            "file web /etc/hosts etc/web/hosts"), lines.subList(0, 8));
+            "file web /etc/hosts apps/web/hosts"), lines.subList(0, 8));
         assertTrue(lines.stream().noneMatch(l -> l.contains("resolv.conf")), "the image keeps its resolv.conf");
         assertTrue(lines.stream().noneMatch(l -> l.contains("console")));
         assertTrue(lines.contains("mask web /proc/kcore"));
@@ -98,7 +98,7 @@ class PodPlanTest {
         assertTrue(lines.contains("mount web data /data/in ro"));
         assertTrue(lines.contains("mount web cache /cache %"));
         assertTrue(lines.contains("mount web tree /srv rec"));
-        assertTrue(lines.contains("file web /etc/resolv.conf etc/web/resolv.conf"));
+        assertTrue(lines.contains("file web /etc/resolv.conf apps/web/resolv.conf"));
         assertTrue(lines.contains("readonly-rootfs web"));
     }
 

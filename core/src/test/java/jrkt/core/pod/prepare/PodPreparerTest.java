@@ -90,8 +90,8 @@ class PodPreparerTest {
         Path logs = pod.resolve("volumes/logs");
         assertEquals(0770, (Integer) Files.getAttribute(logs, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
         assertEquals(33, Files.getAttribute(logs, "unix:uid"));
-        assertTrue(Files.readString(pod.resolve("etc/busybox-1/hosts")).contains("10.1.2.3 db\n"));
-        assertTrue(Files.readString(pod.resolve("etc/busybox/hosts")).contains("127.0.1.1 pod1\n"));
+        assertTrue(Files.readString(pod.resolve("apps/busybox-1/hosts")).contains("10.1.2.3 db\n"));
+        assertTrue(Files.readString(pod.resolve("apps/busybox/hosts")).contains("127.0.1.1 pod1\n"));
 
         // plan
         List<String> plan = Arrays.asList(Files.readString(pod.resolve("plan")).split("\n"));
@@ -203,7 +203,7 @@ class PodPreparerTest {
         Path copy = pod.resolve("apps-rootfs/busybox");
         assertTrue(Files.isExecutable(copy.resolve("bin/busybox")));
         assertEquals(Path.of("busybox"), Files.readSymbolicLink(copy.resolve("bin/sh")));
-        assertTrue(Files.exists(pod.resolve("etc/busybox/resolv.conf")));
+        assertTrue(Files.exists(pod.resolve("apps/busybox/resolv.conf")));
         assertTrue(Files.readString(pod.resolve("plan")).contains("\nrootfs busybox dir apps-rootfs/busybox\n"));
     }
 
