@@ -88,7 +88,7 @@ public final class SqliteDb implements AutoCloseable {
         String rest = tailOffset >= 0 && tailOffset <= utf8.length
                 ? new String(utf8, (int) tailOffset, utf8.length - (int) tailOffset, StandardCharsets.UTF_8) : "";
         if (statement == null || !rest.replace(";", "").isBlank()) {
-            if (statement != null) statement.close();
+            if (statement != null) statement.discard(); // not kept: the next prepare of this text must fail the same way
             throw new IllegalArgumentException("prepare takes exactly one SQL statement: " + sql.strip());
         }
         return statement;

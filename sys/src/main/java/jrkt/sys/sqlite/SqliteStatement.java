@@ -132,6 +132,15 @@ public final class SqliteStatement implements AutoCloseable {
         }
     }
 
+    /** Finalizes the statement, keeping nothing for a later prepare. */
+    void discard() {
+        if (handle == 0) return;
+        long h = handle;
+        handle = 0;
+        onRow = false;
+        Native.FINALIZE.call(h);
+    }
+
     /**
      * Ends this statement's use: its compiled form is reset and handed back to the connection for
      * the next prepare of the same SQL (this object refuses use from now on). An error of the last

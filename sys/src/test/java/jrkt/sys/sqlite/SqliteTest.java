@@ -145,6 +145,8 @@ class SqliteTest {
         try (SqliteDb db = Sqlite.open(tmp.resolve("d.sqlite"))) {
             db.exec("CREATE TABLE t (x); CREATE TABLE u (y);");
             assertThrows(IllegalArgumentException.class, () -> db.prepare("DELETE FROM t; DELETE FROM u"));
+            // and again: nothing of the refused text is kept to be handed out without the check
+            assertThrows(IllegalArgumentException.class, () -> db.prepare("DELETE FROM t; DELETE FROM u"));
             db.prepare("SELECT 1; ").close(); // a trailing semicolon is one statement
             assertThrows(IllegalArgumentException.class, () -> db.prepare("  "));
         }
