@@ -156,30 +156,30 @@ final class LibcLinux implements Linux {
 
     @Override
     public void writeExisting(String path, byte[] data) throws SysException {
-        Scratch s = Scratch.begin();
-        long address = s.cBytes(data); // NUL-terminated, the NUL not written
-        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), s.cString(path), O_WRONLY | O_CLOEXEC, 0);
-        if (fd < 0) throw failure("open", path, s);
-        long written = Downcall.call(WRITE.handle(), s.errnoSlot(), fd, address, data.length);
-        int writeErrno = written < 0 ? s.errno() : written < data.length ? Errno.EIO : 0;
-        int rc = (int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd);
-        if (writeErrno != 0) throw failure("write", path, writeErrno);
-        if (rc != 0) throw failure("close", path, s);
+        write(path, data, O_WRONLY | O_CLOEXEC, 0, true);
     }
 
     @Override
     public void writeNew(String path, byte[] data, int mode) throws SysException {
+        write(path, data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode, false);
+    }
+
+    /**
+     * open, write and close. once: a single write(2), as control files want it (short: EIO);
+     * otherwise until all is written, and the file (which this call created) removed on a failure.
+     */
+    private static void write(String path, byte[] data, int flags, int mode, boolean once) throws SysException {
         Scratch s = Scratch.begin();
-        long address = s.cBytes(data);
+        long address = s.cBytes(data); // NUL-terminated, the NUL not written
         long cPath = s.cString(path);
-        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), cPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), cPath, flags, mode);
         if (fd < 0) throw failure("open", path, s);
         int errno = 0;
         String call = "write";
         for (long done = 0; done < data.length && errno == 0; ) {
             long n = Downcall.call(WRITE.handle(), s.errnoSlot(), fd, address + done, data.length - done);
-            if (n < 0 && s.errno() != Errno.EINTR) errno = s.errno();
-            else if (n == 0) errno = Errno.EIO;
+            if (n < 0 && (once || s.errno() != Errno.EINTR)) errno = s.errno();
+            else if (n == 0 || (once && n < data.length)) errno = Errno.EIO;
             else if (n > 0) done += n;
         }
         if ((int) Downcall.call(CLOSE.handle(), s.errnoSlot(), fd) != 0 && errno == 0) {
@@ -187,7 +187,7 @@ final class LibcLinux implements Linux {
             call = "close";
         }
         if (errno == 0) return;
-        Downcall.call(UNLINKAT.handle(), s.errnoSlot(), AT_FDCWD, cPath, 0); // no half-written file stays
+        if (!once) Downcall.call(UNLINKAT.handle(), s.errnoSlot(), AT_FDCWD, cPath, 0); // no half-written file stays
         throw failure(call, path, errno);
     }
 

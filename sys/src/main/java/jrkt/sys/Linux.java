@@ -159,6 +159,16 @@ public interface Linux {
     /** Every entry of an open directory from its current offset to its end, without "." and ".." (getdents64). */
     List<DirEntry> readDirectory(int dirfd) throws SysException;
 
+    /** Every entry of the directory at path (a symlink there is not followed: ELOOP), without "." and "..". */
+    default List<DirEntry> readDirectory(java.nio.file.Path dir) throws SysException {
+        int fd = openat(AT_FDCWD, PathBytes.of(dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        try {
+            return readDirectory(fd);
+        } finally {
+            close(fd);
+        }
+    }
+
     /** unlinkat(2) of one name in dirfd; flags 0 or {@link #AT_REMOVEDIR}. */
     void unlinkat(int dirfd, byte[] name, int flags) throws SysException;
 

@@ -94,7 +94,6 @@ public final class TreeCopy {
 
     private static final String LINK_ATTRIBUTES = "unix:mode,uid,gid,nlink,ino,dev,lastAccessTime,lastModifiedTime";
     private static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000;
-    private static final int AT_FDCWD = -100;
 
     /**
      * linkFiles of one directory into target, which exists; then target gets source's owner, mode,
@@ -105,14 +104,7 @@ public final class TreeCopy {
      * link shares the source's inode and so all it has. Other entries are stat'ed once.
      */
     private static void linkDirectory(Linux linux, Path source, Path target, Map<Object, Path> linkedOthers) throws IOException {
-        List<Linux.DirEntry> entries;
-        int fd = linux.openat(AT_FDCWD, PathBytes.of(source), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_NOFOLLOW | Linux.O_CLOEXEC);
-        try {
-            entries = linux.readDirectory(fd);
-        } finally {
-            linux.close(fd);
-        }
-        for (Linux.DirEntry entry : entries) {
+        for (Linux.DirEntry entry : linux.readDirectory(source)) {
             Path from = PathBytes.resolve(source, entry.name());
             Path to = PathBytes.resolve(target, entry.name());
             if (entry.type() == Linux.DirEntry.DT_REG) {

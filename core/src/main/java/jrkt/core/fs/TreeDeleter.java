@@ -66,7 +66,7 @@ public final class TreeDeleter {
         byte[] rootName = root.getFileName().toString().getBytes(StandardCharsets.UTF_8);
         int parentFd;
         try {
-            parentFd = linux.openat(-100 /* AT_FDCWD */, root.getParent().toString().getBytes(StandardCharsets.UTF_8),
+            parentFd = linux.openat(Linux.AT_FDCWD, root.getParent().toString().getBytes(StandardCharsets.UTF_8),
                 Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC);
         } catch (SysException e) {
             if (e.errno() == Errno.ENOENT) return 0;

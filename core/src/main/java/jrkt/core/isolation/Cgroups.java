@@ -255,9 +255,9 @@ public final class Cgroups {
 
     private static void writeFile(Path file, String value) {
         try {
-            Linux.get().writeExisting(file.toString(), value.getBytes(StandardCharsets.UTF_8));
-        } catch (SysException e) {
-            throw new JrktException("cannot write \"" + value + "\" to " + file + ": " + e.reason(), e);
+            writeBytes(file, value);
+        } catch (IOException e) {
+            throw new JrktException("cannot write \"" + value + "\" to " + file + ": " + reason(e), e);
         }
     }
 

@@ -36,7 +36,7 @@ final class EtcFiles {
         for (Path dir : appEtcDirs(pod)) {
             if (resolv != null) PodNetworks.writeAtomically(dir.resolve("resolv.conf"), resolv);
             Path hosts = dir.resolve("hosts");
-            if (address != null && Files.isRegularFile(hosts)) {
+            if (address != null && Files.isRegularFile(hosts, LinkOption.NOFOLLOW_LINKS)) {
                 String text = Files.readString(hosts, StandardCharsets.UTF_8);
                 if (text.startsWith(WRITTEN_BY_JRKT)) {
                     String updated = withHostnameOn(text, address);

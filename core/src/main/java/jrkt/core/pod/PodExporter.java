@@ -2,6 +2,7 @@ package jrkt.core.pod;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,7 @@ public final class PodExporter {
             Path copy = pod.dir().resolve("apps-rootfs").resolve(app.name());
             Path upper = pod.dir().resolve(AppDirs.upper(app.name()));
             // a pod an earlier jrkt prepared has it in overlay/NAME/
-            if (!Files.isDirectory(upper)) upper = pod.dir().resolve("overlay").resolve(app.name()).resolve("upper");
+            if (!Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) upper = pod.dir().resolve("overlay").resolve(app.name()).resolve("upper");
             List<Path> layers;
             if (Files.isDirectory(copy)) {
                 layers = List.of(copy);

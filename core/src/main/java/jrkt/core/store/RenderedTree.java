@@ -2,7 +2,6 @@ package jrkt.core.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -31,7 +30,7 @@ public final class RenderedTree {
     public synchronized String hash() {
         if (hash == null) {
             try {
-                hash = Files.readString(rootfs.resolveSibling("hash")).trim();
+                hash = Store.readHash(rootfs.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the hash of tree " + treeId, e);
             }

@@ -38,8 +38,10 @@ import jrkt.core.image.aci.ImageReference;
 import jrkt.core.image.archive.Compression;
 import jrkt.core.image.archive.SafeExtractor;
 import jrkt.core.image.archive.TarReader;
+import jrkt.sys.Errno;
 import jrkt.sys.Linux;
 import jrkt.sys.PathBytes;
+import jrkt.sys.SysException;
 
 /**
  * The image store under {@code <dir>/cas}: content-addressed blobs, the SQLite index and
@@ -669,13 +671,14 @@ public final class Store implements AutoCloseable {
         try {
             Linux.FileStat st = Linux.get().statAt(Linux.AT_FDCWD, PathBytes.of(treeDir.resolve("hash")));
             return st.isRegularFile() && st.size() > 0;
-        } catch (jrkt.sys.SysException e) {
-            if (e.errno() == jrkt.sys.Errno.ENOENT) return false;
+        } catch (SysException e) {
+            if (e.errno() == Errno.ENOENT) return false;
             throw e;
         }
     }
 
-    private static String readHash(Path treeDir) throws IOException {
+    /** The hash a tree's render recorded, or null when it has none (not rendered, or not completely). */
+    static String readHash(Path treeDir) throws IOException {
         try {
             String h = Files.readString(treeDir.resolve("hash")).trim();
             return h.isEmpty() ? null : h;
@@ -702,14 +705,7 @@ public final class Store implements AutoCloseable {
      * entry and its close were a tenth of the open, interpreted.
      */
     private static List<String> names(Path dir) throws IOException {
-        Linux linux = Linux.get();
-        int fd = linux.openat(Linux.AT_FDCWD, PathBytes.of(dir), Linux.O_RDONLY | Linux.O_DIRECTORY | Linux.O_CLOEXEC);
-        List<Linux.DirEntry> entries;
-        try {
-            entries = linux.readDirectory(fd);
-        } finally {
-            linux.close(fd);
-        }
+        List<Linux.DirEntry> entries = Linux.get().readDirectory(dir);
         List<String> names = new ArrayList<>(entries.size());
         for (Linux.DirEntry e : entries) names.add(RawNames.of(e.name()));
         return names;
