@@ -1,5 +1,6 @@
 package jrkt.core.isolation;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,9 +197,13 @@ public final class CgroupHost {
         return off;
     }
 
+    /**
+     * By java.io: NIO's first file channel in a process loads the JDK's network library, whose
+     * start probes IPv6 (sockets, /proc/net/if_inet6), and a run reads no other file through one.
+     */
     private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }

@@ -1,10 +1,11 @@
 package jrkt.core.isolation;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Pays, ahead of stage1, for the kernel's slow first cgroup move. The host's first move of a
@@ -46,33 +47,44 @@ public final class CgroupMovesPrime {
      */
     static boolean onCgroup2() throws IOException {
         String path = null;
-        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
+        for (String line : procSelfCgroup()) {
             if (line.startsWith("0::/")) path = line.substring(3);
         }
         if (path == null) return false;
         for (String root : new String[] {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"}) {
-            if (!Files.exists(Path.of(root, "cgroup.controllers"))) continue;
-            moveSelf(Path.of(root + path, "cgroup.procs"));
+            if (!new File(root, "cgroup.controllers").exists()) continue;
+            moveSelf(new File(root + path, "cgroup.procs"));
             return true;
         }
         return false;
     }
 
+    /**
+     * /proc/self/cgroup's lines, read by java.io: NIO's first file channel would load the JDK's
+     * network library on this thread, with its probes of IPv6 (sockets, /proc/net/if_inet6),
+     * work a run otherwise never needs.
+     */
+    private static List<String> procSelfCgroup() throws IOException {
+        try (FileInputStream in = new FileInputStream("/proc/self/cgroup")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
     /** Through the host's mount table: the first hierarchy this process is listed in. */
     static void onAnyHierarchy(CgroupHost host) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8)) {
+        for (String line : procSelfCgroup()) {
             String[] f = line.split(":", 3);
             if (f.length < 3) continue;
             for (CgroupHost.Hierarchy h : host.hierarchies()) {
                 if (h.v2() ? !f[0].equals("0") : !h.name().equals(f[1])) continue;
-                moveSelf(h.mountPoint().resolve(f[2].substring(1)).resolve("cgroup.procs"));
+                moveSelf(h.mountPoint().resolve(f[2].substring(1)).resolve("cgroup.procs").toFile());
                 return; // the lock is the host's, not a hierarchy's: one move is enough
             }
         }
     }
 
-    private static void moveSelf(Path procs) throws IOException {
-        try (FileOutputStream out = new FileOutputStream(procs.toFile())) {
+    private static void moveSelf(File procs) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(procs)) {
             out.write('0');
         }
     }

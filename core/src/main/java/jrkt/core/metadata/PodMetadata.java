@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import jrkt.core.JrktException;
+import jrkt.core.fs.NewFiles;
 import jrkt.core.image.aci.ImageManifest;
 import jrkt.core.pod.PodDirs;
 import jrkt.core.pod.Stage1Entrypoints;
@@ -60,16 +61,17 @@ public final class PodMetadata {
 
     /**
      * Writes the pod's metadata files and makes its key; returns what the plan says of the
-     * service, or null when the pod has none (the reason is then in {@value #DISABLED}). The pod
-     * manifest must be written already: the service answers with its bytes. stage1 is the stage1
-     * image's manifest, whose annotation says whether it serves the service.
+     * service, or null when the pod has none (the reason is then in {@value #DISABLED}).
+     * podManifest: the bytes of the pod manifest written, which the service answers with (handed
+     * over, not read back). stage1 is the stage1 image's manifest, whose annotation says whether
+     * it serves the service.
      */
-    public static PodMetadata prepare(PodDirs dirs, Path pod, String uuid, ImageManifest stage1, MetadataMode mode, boolean hostNetwork,
+    public static PodMetadata prepare(PodDirs dirs, Path pod, byte[] podManifest, String uuid, ImageManifest stage1, MetadataMode mode, boolean hostNetwork,
                                       Map<String, String> podAnnotations, List<PreparedApp> apps, List<ImageManifest> manifests,
                                       Function<String, byte[]> manifestBytes) throws IOException {
         check(mode, hostNetwork);
         if (mode == MetadataMode.OFF) {
-            Files.writeString(pod.resolve(DISABLED), "disabled (--mds-register=false)");
+            NewFiles.write(pod.resolve(DISABLED), "disabled (--mds-register=false)");
             return null;
         }
         String whyNot = hostNetwork ? HOST_NETWORK
@@ -78,7 +80,7 @@ public final class PodMetadata {
             : null;
         if (whyNot != null) {
             if (mode == MetadataMode.REQUIRED) throw new JrktException("--mds-register: " + whyNot);
-            Files.writeString(pod.resolve(DISABLED), "unavailable: " + whyNot);
+            NewFiles.write(pod.resolve(DISABLED), "unavailable: " + whyNot);
             return null;
         }
         List<MetadataResources.App> served = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class PodMetadata {
             served.add(new MetadataResources.App(a.name(), a.imageId(), manifestBytes.apply(a.imageId()),
                 MetadataResources.merge(manifests.get(i).annotations(), Map.of())));
         }
-        MetadataResources.build(uuid, Files.readAllBytes(pod.resolve(jrkt.core.pod.Pod.MANIFEST)), podAnnotations, served)
+        MetadataResources.build(uuid, podManifest, podAnnotations, served)
             .writeTo(pod.resolve(RESOURCES));
         PodKeys.create(dirs, uuid);
         return new PodMetadata(mode, PodKeys.dir(dirs));

@@ -50,7 +50,7 @@ class PodMetadataTest {
         PreparedApp web = new PreparedApp("web", "sha512-abc", "example.com/web", Map.of(),
             new jrkt.core.store.ImageRoot(List.of("deps-sha512-abc"), List.of(tmp)), List.of("/bin/sh"),
             "0", "0", 0, 0, List.of(), "/", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false);
-        return PodMetadata.prepare(dirs, pod, uuid, stage1, mode, hostNetwork, Map.of("owner", "me"), List.of(web),
+        return PodMetadata.prepare(dirs, pod, Files.readAllBytes(pod.resolve("pod")), uuid, stage1, mode, hostNetwork, Map.of("owner", "me"), List.of(web),
             List.of(ImageManifest.parse(imageManifest)), id -> imageManifest);
     }
 

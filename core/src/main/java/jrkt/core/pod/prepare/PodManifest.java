@@ -34,8 +34,11 @@ public final class PodManifest {
         return m;
     }
 
-    public static void write(Path file, Map<String, Object> manifest) throws IOException {
-        jrkt.core.fs.NewFiles.write(file, Json.writePretty(manifest) + "\n");
+    /** Writes the manifest to a new file; returns the bytes written. */
+    public static byte[] write(Path file, Map<String, Object> manifest) throws IOException {
+        byte[] bytes = (Json.writePretty(manifest) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        jrkt.core.fs.NewFiles.write(file, bytes);
+        return bytes;
     }
 
     private static Map<String, Object> app(PreparedApp a) {

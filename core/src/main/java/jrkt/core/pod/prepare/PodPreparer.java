@@ -236,8 +236,8 @@ public final class PodPreparer {
         Phases.mark("apps-isolation");
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
-        PodManifest.write(pod.resolve("pod"), manifest);
-        PodMetadata metadata = PodMetadata.prepare(dirs, pod, uuid, stage1Manifest, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
+        byte[] podManifest = PodManifest.write(pod.resolve("pod"), manifest);
+        PodMetadata metadata = PodMetadata.prepare(dirs, pod, podManifest, uuid, stage1Manifest, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
             manifests, store::manifestBytes);
         Phases.mark("manifest-metadata");
         Files.createDirectory(pod.resolve("apps"));
