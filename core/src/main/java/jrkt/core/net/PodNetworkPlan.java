@@ -54,6 +54,9 @@ record PodNetworkPlan(List<Network> networks, List<Path> pluginPath, boolean res
     /** The pod's plan, or null when it has none (host or none networking, or a pod prepared before networking). */
     static PodNetworkPlan read(Path pod) {
         Path file = file(pod);
+        // most pods have none (--net=none, host): asked first, without the exception a failed
+        // read builds with its stack trace, in the exec phase of every such run
+        if (!Files.exists(file)) return null;
         try {
             Map<String, Object> root = Json.asObject(Json.parse(Files.readAllBytes(file)));
             List<Network> networks = new ArrayList<>();
