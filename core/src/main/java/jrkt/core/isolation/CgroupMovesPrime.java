@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,10 +66,21 @@ public final class CgroupMovesPrime {
      * work a run otherwise never needs.
      */
     private static List<String> procSelfCgroup() throws IOException {
+        String text;
         try (FileInputStream in = new FileInputStream("/proc/self/cgroup")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+        // by indexOf: String.lines() would set up the stream classes (and EnumMap's reflection) here
+        List<String> lines = new ArrayList<>();
+        for (int start = 0; start < text.length(); ) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            lines.add(text.substring(start, end));
+            start = end + 1;
+        }
+        return lines;
     }
+
 
     /** Through the host's mount table: the first hierarchy this process is listed in. */
     static void onAnyHierarchy(CgroupHost host) throws IOException {

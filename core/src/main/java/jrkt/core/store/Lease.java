@@ -111,11 +111,14 @@ public final class Lease implements AutoCloseable {
      */
     public void markUsed() {
         if (rendered.isEmpty()) return;
-        Instant now = Instant.now(), fresh = now.minus(USE_GRANULARITY);
+        // in milliseconds: Instant.minus(Duration) would set up java.time's units and fields
+        // (ChronoUnit, ChronoField and their ranges) in every run, for one subtraction
+        long now = System.currentTimeMillis(), fresh = now - USE_GRANULARITY.toMillis();
         List<String> stale = new ArrayList<>();
         for (String id : rendered) {
             Instant last = held.get(id);
-            if (last == null || last.isBefore(fresh) || last.isAfter(now)) stale.add(id); // a clock set back: write again
+            long lastMillis = last == null ? Long.MIN_VALUE : last.toEpochMilli();
+            if (lastMillis < fresh || lastMillis > now) stale.add(id); // a clock set back: write again
         }
         if (!stale.isEmpty()) store.markUsed(stale);
         rendered.clear();
