@@ -100,7 +100,7 @@ public final class SeccompPolicy {
 
     /** One line for messages and status: "retain @jrkt/default-whitelist errno=EPERM". */
     public String describe() {
-        return mode.name().toLowerCase() + " " + String.join(",", set) + (errno == null ? " (SIGSYS)" : " errno=" + errno);
+        return jrkt.core.Ascii.lower(mode.name()) + " " + String.join(",", set) + (errno == null ? " (SIGSYS)" : " errno=" + errno);
     }
 
     /** The BPF program (see {@link SeccompFilter}); not for a policy that {@link #optsOut()}. The default's the build made. */

@@ -86,7 +86,7 @@ public record NetworkSelection(Kind kind, List<Requested> networks) {
                 special = kind;
                 continue;
             }
-            if (special != null) throw new JrktException("--net=" + special.name().toLowerCase() + " cannot be combined with other networks");
+            if (special != null) throw new JrktException("--net=" + jrkt.core.Ascii.lower(special.name()) + " cannot be combined with other networks");
             if (!validName(name))
                 throw new JrktException("--net=" + item + ": \"" + name + "\" is not a network name (letters, digits, '-', '_', '.')");
             if (!seen.add(name)) throw new JrktException("--net: network " + name + " is named twice");

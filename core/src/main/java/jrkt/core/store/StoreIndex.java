@@ -406,7 +406,7 @@ final class StoreIndex implements AutoCloseable {
                 }
             });
         } catch (SqliteException e) {
-            throw failure(sql.substring(0, sql.indexOf(' ')).toLowerCase(), e);
+            throw failure(jrkt.core.Ascii.lower(sql.substring(0, sql.indexOf(' '))), e);
         }
     }
 

@@ -13,7 +13,8 @@ public final class Names {
 
     /** The app name an image gives by default: its name's last path component, made an AC Name. */
     public static String fromImageName(String imageName) {
-        String last = imageName.substring(imageName.lastIndexOf('/') + 1).toLowerCase();
+        // ASCII only (jrkt.core.Ascii): toLowerCase() would follow the host's locale
+        String last = jrkt.core.Ascii.lower(imageName.substring(imageName.lastIndexOf('/') + 1));
         StringBuilder out = new StringBuilder();
         for (char c : last.toCharArray()) {
             boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');

@@ -46,7 +46,7 @@ public final class NetMode {
             case HOST, NONE -> {
                 if (!forwards.isEmpty()) {
                     throw new JrktException("--port needs a CNI network (e.g. --net=default); with --net="
-                        + selection.kind().name().toLowerCase() + (selection.kind() == NetworkSelection.Kind.HOST
+                        + jrkt.core.Ascii.lower(selection.kind().name()) + (selection.kind() == NetworkSelection.Kind.HOST
                             ? " the apps use the host's ports directly" : " the pod has no network to forward to"));
                 }
                 return selection.kind() == NetworkSelection.Kind.HOST ? HOST : NONE;

@@ -11,7 +11,7 @@ public record VolumeSpec(String name, Kind kind, String source, boolean readOnly
                          int mode, int uid, int gid) {
 
     public enum Kind { HOST, EMPTY;
-        public String json() { return name().toLowerCase(); }
+        public String json() { return jrkt.core.Ascii.lower(name()); }
     }
 
     public static final int DEFAULT_MODE = 0755;

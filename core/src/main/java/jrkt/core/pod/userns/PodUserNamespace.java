@@ -16,7 +16,7 @@ public record PodUserNamespace(IdRange ids, PrivateUsers mode) {
     public void write(Path podDir) {
         try {
             Files.writeString(podDir.resolve(FILE), ids.uid() + " " + ids.gid() + " " + ids.count() + " "
-                + mode.name().toLowerCase() + "\n", StandardCharsets.UTF_8);
+                + jrkt.core.Ascii.lower(mode.name()) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new JrktException("cannot write " + podDir.resolve(FILE) + ": " + e.getMessage(), e);
         }
@@ -27,7 +27,7 @@ public record PodUserNamespace(IdRange ids, PrivateUsers mode) {
         try {
             String[] f = Files.readString(podDir.resolve(FILE), StandardCharsets.UTF_8).strip().split(" ");
             return new PodUserNamespace(new IdRange(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])),
-                PrivateUsers.valueOf(f[3].toUpperCase()));
+                PrivateUsers.valueOf(jrkt.core.Ascii.upper(f[3])));
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -88,6 +88,17 @@ class OptionsTest {
     }
 
     @Test
+    void anAppNameDoesNotDependOnTheHostsLocale() {
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // where "I".toLowerCase() is a dotless ı
+            assertEquals("image-io", Names.fromImageName("example.com/IMAGE.IO"));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    @Test
     void sameImageTwiceIsNumbered() {
         assertEquals(List.of("busybox", "busybox-1", "busybox-2", "etcd"),
             Names.assign(List.of("a/busybox", "b/busybox", "busybox", "etcd"), java.util.Arrays.asList(null, null, null, null)));
