@@ -70,13 +70,15 @@ public final class StatusCommand extends BaseCommand {
             for (Map.Entry<String, Object> e : status.entrySet()) {
                 if (e.getKey().equals("apps") || e.getKey().equals("uuid")) continue;
                 if (e.getKey().equals("networks")) {
-                    List<String> lines = PodNetworks.status(pod.dir()).stream().map(PodNetworks.NetworkStatus::line).toList();
+                    // loops, not streams: a stream's first use in a JVM sets up a score of classes (and reflection)
+                    List<String> lines = new ArrayList<>();
+                    for (PodNetworks.NetworkStatus n : PodNetworks.status(pod.dir())) lines.add(n.line());
                     if (!lines.isEmpty()) out().println("networks=" + Quote.escape(String.join(",", lines)));
                     continue;
                 }
                 if (e.getValue() instanceof List<?> list) {
                     if (e.getKey().equals("not-applied")) list.forEach(v -> out().println(e.getKey() + "=" + Quote.escape(String.valueOf(v))));
-                    else if (!list.isEmpty()) out().println(e.getKey() + "=" + Quote.escape(String.join(",", list.stream().map(Object::toString).toList())));
+                    else if (!list.isEmpty()) out().println(e.getKey() + "=" + Quote.escape(joined(list)));
                     continue;
                 }
                 if (e.getValue() != null) out().println(e.getKey() + "=" + Quote.escape(String.valueOf(e.getValue())));
@@ -168,5 +170,11 @@ public final class StatusCommand extends BaseCommand {
 
     private static String time(Instant t) {
         return t == null ? null : LocalZone.rfc3339(t);
+    }
+
+    private static String joined(List<?> values) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) out.append(i == 0 ? "" : ",").append(values.get(i));
+        return out.toString();
     }
 }

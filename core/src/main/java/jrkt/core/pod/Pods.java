@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import jrkt.core.IoErrors;
 import jrkt.core.JrktException;
@@ -99,7 +98,7 @@ public final class Pods {
      * Throws JrktException when no pod or several pods match.
      */
     public Pod resolve(String prefix) {
-        String wanted = prefix.toLowerCase(Locale.ROOT).replace("-", "");
+        String wanted = jrkt.core.Ascii.lower(prefix).replace("-", "");
         if (wanted.isEmpty() || !isHex(wanted)) {
             throw new JrktException(Quote.arg(prefix) + " is not a pod UUID or UUID prefix");
         }
