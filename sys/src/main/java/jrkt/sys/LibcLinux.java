@@ -33,6 +33,7 @@ final class LibcLinux implements Linux {
     private static final Fn CLOSE = new Fn("close");
     private static final Fn MKDIR = new Fn("mkdir");
     private static final Fn WRITE = new Fn("write");
+    private static final Fn READ = new Fn("read");
     private static final Fn FLOCK = new Fn("flock");
     private static final Fn FCNTL = new Fn("fcntl");
     private static final Fn MKNOD = new Fn("mknod");
@@ -162,6 +163,33 @@ final class LibcLinux implements Linux {
     @Override
     public void writeNew(String path, byte[] data, int mode) throws SysException {
         write(path, data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode, false);
+    }
+
+    @Override
+    public byte[] readSmall(String path, int max) throws SysException {
+        Scratch s = Scratch.begin();
+        long cPath = s.cString(path);
+        int fd = (int) Downcall.call(OPEN.handle(), s.errnoSlot(), cPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+        if (fd < 0) {
+            int errno = s.errno();
+            if (errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP) return null;
+            throw failure("open", path, errno);
+        }
+        Scratch.Block chunk = s.allocate(Math.min(max, 4096)); // in the thread's scratch memory
+        byte[] out = new byte[0];
+        int errno = 0;
+        while (out.length < max) {
+            long n = Downcall.call(READ.handle(), s.errnoSlot(), fd, chunk.address(), Math.min(chunk.bytes().capacity(), max - out.length));
+            if (n < 0 && s.errno() == Errno.EINTR) continue;
+            if (n < 0) errno = s.errno();
+            if (n <= 0) break;
+            int done = out.length;
+            out = java.util.Arrays.copyOf(out, done + (int) n);
+            chunk.bytes().get(0, out, done, (int) n);
+        }
+        Downcall.call(CLOSE.handle(), s.errnoSlot(), fd);
+        if (errno != 0) throw failure("read", path, errno);
+        return out;
     }
 
     /**

@@ -22,7 +22,7 @@ public interface Linux {
     int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     // open(2)
     int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_TRUNC = 01000,
-        O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
+        O_APPEND = 02000, O_NOCTTY = 0400, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
         O_CLOEXEC = 02000000, O_PATH = 010000000;
     // mknod(2) file types
     int S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFBLK = 0060000;
@@ -57,6 +57,13 @@ public interface Linux {
      * (a full disk) removes the file again. For the files of a directory this process just made.
      */
     void writeNew(String path, byte[] data, int mode) throws SysException;
+
+    /**
+     * The first max bytes of a small file (a pod's status files), opened with O_NOFOLLOW; null
+     * when there is no such file or it is a symbolic link (ENOENT, ENOTDIR, ELOOP), which most
+     * status files are most of the time: no exception is made for that. Other errors throw.
+     */
+    byte[] readSmall(String path, int max) throws SysException;
     /** flock(2); with LOCK_NB returns false instead of throwing when the lock is held elsewhere. */
     boolean flock(int fd, int operation) throws SysException;
     /** Clears FD_CLOEXEC so that the fd survives execve. */

@@ -47,6 +47,22 @@ class LinuxTest {
     }
 
     @Test
+    void readSmallReadsAFileButNoLinkAndTellsAnAbsentOneByNull() throws Exception {
+        byte[] big = new byte[10_000];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) ('a' + i % 26);
+        Path file = Files.write(dir.resolve("status"), big);
+        assertArrayEquals(big, linux.readSmall(file.toString(), 64 * 1024), "more than one read's worth, all of it");
+        assertArrayEquals(java.util.Arrays.copyOf(big, 5000), linux.readSmall(file.toString(), 5000), "no more than max");
+        assertArrayEquals(new byte[0], linux.readSmall(Files.writeString(dir.resolve("empty"), "").toString(), 100));
+        assertNull(linux.readSmall(dir.resolve("absent").toString(), 100));
+        assertNull(linux.readSmall(dir.resolve("absent/below").toString(), 100));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file);
+        assertNull(linux.readSmall(link.toString(), 100), "a symbolic link is not followed");
+        SysException e = assertThrows(SysException.class, () -> linux.readSmall(dir.toString(), 100));
+        assertEquals(Errno.EISDIR, e.errno(), "any other failure is one");
+    }
+
+    @Test
     void mkdirMakesADirectoryAndTellsWhenThePathWasTaken() throws Exception {
         Path made = dir.resolve("made");
         assertTrue(linux.mkdir(made.toString(), 0750));

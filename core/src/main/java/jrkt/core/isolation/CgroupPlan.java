@@ -155,7 +155,7 @@ public record CgroupPlan(List<Tree> trees) {
         Path file = Files.exists(report) ? report : podDir.resolve(OLD_FILE);
         if (!Files.exists(file)) return null;
         try {
-            Object json = Json.parse(Files.readAllBytes(file));
+            Object json = Json.parse(jrkt.core.fs.FileBytes.read(file));
             if (file == report) {
                 json = Json.asObject(json).get(REPORT_MEMBER);
                 if (json == null) return oldRecord(podDir);
@@ -169,7 +169,7 @@ public record CgroupPlan(List<Tree> trees) {
     /** A report without the record: an earlier jrkt wrote the record beside it, if at all. */
     private static CgroupPlan oldRecord(Path podDir) throws IOException {
         Path file = podDir.resolve(OLD_FILE);
-        return Files.exists(file) ? fromJson(Json.parse(Files.readAllBytes(file))) : null;
+        return Files.exists(file) ? fromJson(Json.parse(jrkt.core.fs.FileBytes.read(file))) : null;
     }
 
     // ---- deciding -----------------------------------------------------------------------------

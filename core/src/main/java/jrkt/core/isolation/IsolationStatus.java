@@ -25,7 +25,7 @@ public record IsolationStatus(List<String> insecureOptions, List<String> notAppl
         Path file = podDir.resolve(IsolationPlan.REPORT);
         if (!Files.exists(file)) return new IsolationStatus(List.of(), List.of());
         try {
-            Map<String, Object> m = Json.asObject(Json.parse(Files.readAllBytes(file)));
+            Map<String, Object> m = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(file)));
             return new IsolationStatus(strings(m.get("insecureOptions")), strings(m.get("notApplied")));
         } catch (IOException | RuntimeException e) {
             return new IsolationStatus(List.of(), List.of("unknown: cannot read the isolation report " + file + ": " + e.getMessage()));

@@ -3,7 +3,6 @@ package jrkt.core.metadata;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,14 +113,15 @@ public final class PodMetadata {
         return line != null ? line : firstLine(pod.resolve(OLD_DISABLED));
     }
 
+    /** Through the C gate, as the pod's status files (jrkt.core.pod.Pod): no exception for an absent file. */
     private static String firstLine(Path file) {
-        try (var in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            String s = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        try {
+            byte[] bytes = jrkt.sys.Linux.get().readSmall(file.toString(), 4096);
+            if (bytes == null) return null;
+            String s = new String(bytes, StandardCharsets.UTF_8);
             int nl = s.indexOf('\n');
             return (nl < 0 ? s : s.substring(0, nl)).strip();
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
+        } catch (jrkt.sys.SysException e) {
             return null;
         }
     }

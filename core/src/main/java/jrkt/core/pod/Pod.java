@@ -53,7 +53,7 @@ public final class Pod {
         if (manifest == null) {
             Path file = dir.resolve(MANIFEST);
             try {
-                manifest = Json.asObject(Json.parse(Files.readAllBytes(file)));
+                manifest = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(file)));
             } catch (NoSuchFileException e) {
                 throw new JrktException("pod " + uuid + " has no pod manifest (" + file + "): it is " + state);
             } catch (IOException | RuntimeException e) {
@@ -163,10 +163,16 @@ public final class Pod {
     /** stage1's status files are one short line; more than this is not one of them. */
     private static final int STATUS_FILE_MAX = 64 * 1024;
 
+    /**
+     * The file's text, trimmed; null when it is absent, a symbolic link or unreadable. Through the
+     * C gate: most status files are absent most of the time, which NIO would report by building
+     * two exceptions each, and its first file channel loads the JDK's network library.
+     */
     static String readTrimmed(Path file) {
-        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return new String(in.readNBytes(STATUS_FILE_MAX), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
+        try {
+            byte[] bytes = jrkt.sys.Linux.get().readSmall(file.toString(), STATUS_FILE_MAX);
+            return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8).trim();
+        } catch (jrkt.sys.SysException e) {
             return null;
         }
     }

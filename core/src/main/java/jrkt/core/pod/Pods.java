@@ -135,10 +135,13 @@ public final class Pods {
             + "-" + hex.substring(20);
         Pod found = null;
         for (String state : PodDirs.ALL) {
+            // asked first, without exceptions: a failed open builds two, stack traces and all, for
+            // each of the states the pod is not in
+            if (!Files.exists(dirs.pod(state, uuid))) continue;
             try {
                 found = Pod.load(dirs, state, uuid);
             } catch (PodLock.NoSuchPod notHere) {
-                // not in this state
+                // gone to its next state meanwhile
             }
         }
         if (found == null) throw new JrktException("no pod matches " + Quote.arg(typed) + " in " + dirs.root());

@@ -25,6 +25,8 @@ public record PodUserNamespace(IdRange ids, PrivateUsers mode) {
     /** The pod's user namespace, or null when it has none (or the record is unreadable). */
     public static PodUserNamespace read(Path podDir) {
         try {
+            // most pods have none: asked first, without the exception a failed read builds
+            if (!Files.exists(podDir.resolve(FILE))) return null;
             String[] f = Files.readString(podDir.resolve(FILE), StandardCharsets.UTF_8).strip().split(" ");
             return new PodUserNamespace(new IdRange(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])),
                 PrivateUsers.valueOf(jrkt.core.Ascii.upper(f[3])));
