@@ -73,7 +73,7 @@ final class CniPlugin {
         if (exe == null) throw notFound(network, type, call.pluginPath());
         Path stdinFile = scratch.resolve("plugin.in"), stdoutFile = scratch.resolve("plugin.out"), stderrFile = scratch.resolve("plugin.err");
         Map<String, String> env = new LinkedHashMap<>(HostEnvironment.get());
-        env.keySet().removeIf(k -> k.startsWith("CNI_"));
+        for (var names = env.keySet().iterator(); names.hasNext(); ) if (names.next().startsWith("CNI_")) names.remove(); // no lambda: see PodNetworks.anyState
         if (!env.containsKey("PATH")) env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("CNI_COMMAND", call.command());
         env.put("CNI_CONTAINERID", call.containerId());

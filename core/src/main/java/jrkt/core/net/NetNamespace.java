@@ -40,25 +40,29 @@ public final class NetNamespace {
     static Pending begin() { return new Pending(); }
 
     /** A namespace being made or made, not yet mounted; see {@link #begin}. */
-    static final class Pending {
+    static final class Pending implements Runnable {
         private static final Path CANCELLED = Path.of("");
         private final CompletableFuture<Path> target = new CompletableFuture<>();
         private final CompletableFuture<Void> mounted = new CompletableFuture<>();
 
         private Pending() {
-            Thread.ofPlatform().name("jrkt-netns").daemon().start(() -> {
-                Linux linux = Linux.get();
-                try {
-                    linux.unshare(Linux.CLONE_NEWNET);
-                    linux.setLinkUp("lo");
-                    Path file = target.join();
-                    if (file == CANCELLED) return;
-                    linux.mount("/proc/thread-self/ns/net", file.toString(), null, Linux.MS_BIND, null);
-                    mounted.complete(null);
-                } catch (Throwable e) {
-                    mounted.completeExceptionally(e);
-                }
-            });
+            // itself, not a lambda: see PodNetworks.anyState
+            Thread.ofPlatform().name("jrkt-netns").daemon().start(this);
+        }
+
+        /** The thread's work: the namespace, then its mount once the place is known. */
+        @Override public void run() {
+            Linux linux = Linux.get();
+            try {
+                linux.unshare(Linux.CLONE_NEWNET);
+                linux.setLinkUp("lo");
+                Path file = target.join();
+                if (file == CANCELLED) return;
+                linux.mount("/proc/thread-self/ns/net", file.toString(), null, Linux.MS_BIND, null);
+                mounted.complete(null);
+            } catch (Throwable e) {
+                mounted.completeExceptionally(e);
+            }
         }
 
         /** Bind-mounts the namespace at {@code file} (created empty) and returns once it is there. */

@@ -95,7 +95,7 @@ public final class PodNetworks {
      * after preparing: {@link #finish} once the pod's files are written (the etc files are only
      * final then), or {@link #abandon} when the preparation failed.
      */
-    static final class Background {
+    static final class Background implements Runnable {
         private final Path pod;
         private final String uuid;
         private final PodNetworkPlan plan;
@@ -103,17 +103,24 @@ public final class PodNetworks {
         private volatile List<CniResult> results;
         private volatile Throwable failure;
 
+        private final NetNamespace.Pending namespace;
+
         private Background(Path pod, String uuid, PodNetworkPlan plan, NetNamespace.Pending namespace) {
             this.pod = pod;
             this.uuid = uuid;
             this.plan = plan;
-            this.thread = Thread.ofPlatform().name("jrkt-networks").start(() -> {
-                try {
-                    results = addAll(pod, uuid, plan, namespace);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            });
+            this.namespace = namespace;
+            // itself, not a lambda (see anyState): one capturing the four values would also need
+            // method handle shapes the AOT cache does not hold, which the JDK generates (1-3 ms)
+            this.thread = Thread.ofPlatform().name("jrkt-networks").start(this);
+        }
+
+        @Override public void run() {
+            try {
+                results = PodNetworks.addAll(pod, uuid, plan, namespace);
+            } catch (Throwable t) {
+                failure = t;
+            }
         }
 
         /**
@@ -152,13 +159,24 @@ public final class PodNetworks {
      * Namespace (the one begun ahead, or a new one) and ADDs; on a failure everything is torn down
      * again and the error thrown.
      */
+    /**
+     * Whether a network's ADD left its state. Loops, methods and nested classes on the network path,
+     * not streams and lambdas: the AOT cache holds only what its training ran, which starts no
+     * plugin, and a lambda it does not hold is generated at its first use (a class spun by the
+     * interpreter: 0.3-1 ms each).
+     */
+    private static boolean anyState(Path pod, List<PodNetworkPlan.Network> networks) {
+        for (PodNetworkPlan.Network n : networks) if (Files.exists(stateFile(pod, n))) return true;
+        return false;
+    }
+
     private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan, NetNamespace.Pending namespace) {
         Path netns = pod.resolve(NETNS).toAbsolutePath();
         try {
             // A plugin uninstalled since prepare fails here, before anything exists.
             for (PodNetworkPlan.Network n : plan.networks()) CniPlugin.requireAll(n.config(), plan.pluginPath());
             // What an earlier start left (its teardown failed): undo it first, or the ADDs would meet it.
-            if (Files.exists(netns) || plan.networks().stream().anyMatch(n -> Files.exists(stateFile(pod, n)))) tearDown(pod, uuid, true);
+            if (Files.exists(netns) || anyState(pod, plan.networks())) tearDown(pod, uuid, true);
         } catch (RuntimeException e) {
             if (namespace != null) namespace.cancel();
             throw e;
@@ -215,7 +233,7 @@ public final class PodNetworks {
         if (plan != null) {
             List<PodNetworkPlan.Network> reverse = new ArrayList<>(plan.networks());
             java.util.Collections.reverse(reverse);
-            boolean any = reverse.stream().anyMatch(n -> Files.exists(stateFile(pod, n)));
+            boolean any = anyState(pod, reverse);
             // Plugins of a jrkt killed during ADD may still run: they must not finish after our DEL.
             if (any && orphansPossible) OrphanPlugins.kill(uuid);
             // The namespace may be gone (a reboot): DEL then runs without one (CNI_NETNS empty, as the spec allows).
