@@ -584,7 +584,10 @@ final class LibcLinux implements Linux {
         int flags = AT_SYMLINK_NOFOLLOW | (name.length == 0 ? AT_EMPTY_PATH : 0);
         int rc = (int) Downcall.call(STATX.handle(), s.errnoSlot(), dirfd, s.cBytes(name), flags, STATX_BASIC_STATS, statx.address());
         if (rc != 0) throw failure("statx", name.length == 0 ? "fd " + dirfd : printable(name), s);
-        ByteBuffer buf = statx.bytes();
+        return fileStat(statx.bytes());
+    }
+
+    private static FileStat fileStat(ByteBuffer buf) {
         long attributes = buf.getLong(8) & buf.getLong(56);
         int mode = Short.toUnsignedInt(buf.getShort(28));
         long dev = Linux.makedev(Integer.toUnsignedLong(buf.getInt(136)), Integer.toUnsignedLong(buf.getInt(140)));
@@ -615,6 +618,29 @@ final class LibcLinux implements Linux {
                 off += reclen;
             }
         }
+    }
+
+    @Override
+    public FileStat statIfPresent(java.nio.file.Path path) throws SysException {
+        Scratch s = Scratch.begin();
+        Block statx = s.allocate(STATX_SIZE);
+        int rc = (int) Downcall.call(STATX.handle(), s.errnoSlot(), AT_FDCWD, s.cBytes(PathBytes.of(path)), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, statx.address());
+        if (rc != 0) {
+            int errno = s.errno();
+            if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) return null;
+            throw failure("statx", path.toString(), errno);
+        }
+        return fileStat(statx.bytes());
+    }
+
+    @Override
+    public boolean unlinkIfPresent(java.nio.file.Path path) throws SysException {
+        Scratch s = Scratch.begin();
+        int rc = (int) Downcall.call(UNLINKAT.handle(), s.errnoSlot(), AT_FDCWD, s.cBytes(PathBytes.of(path)), 0);
+        if (rc == 0) return true;
+        int errno = s.errno();
+        if (errno == Errno.ENOENT) return false;
+        throw failure("unlink", path.toString(), errno);
     }
 
     @Override

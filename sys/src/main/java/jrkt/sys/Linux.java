@@ -163,6 +163,15 @@ public interface Linux {
     /** statx(2) of name in dirfd, not following a symlink; an empty name is dirfd itself. */
     FileStat statAt(int dirfd, byte[] name) throws SysException;
 
+    /**
+     * statx(2) of a path, not following a symlink at its end; null when nothing is there (ENOENT,
+     * ENOTDIR): the question most of jrkt's checks ask, answered without an exception.
+     */
+    FileStat statIfPresent(java.nio.file.Path path) throws SysException;
+
+    /** unlink(2) of a path that is not a directory; false when nothing was there (ENOENT), without an exception. */
+    boolean unlinkIfPresent(java.nio.file.Path path) throws SysException;
+
     /** Every entry of an open directory from its current offset to its end, without "." and ".." (getdents64). */
     List<DirEntry> readDirectory(int dirfd) throws SysException;
 

@@ -63,6 +63,22 @@ class LinuxTest {
     }
 
     @Test
+    void statIfPresentAndUnlinkIfPresentTellAnAbsentFileByNullAndFalse() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), dir.resolve("gone"));
+        assertTrue(linux.statIfPresent(file).isRegularFile());
+        assertEquals(0120000, linux.statIfPresent(link).mode() & S_IFMT, "a dangling link is there: not followed");
+        assertTrue(linux.statIfPresent(dir).isDirectory());
+        assertNull(linux.statIfPresent(dir.resolve("absent")));
+        assertNull(linux.statIfPresent(file.resolve("below-a-file")), "ENOTDIR: nothing there either");
+        assertTrue(linux.unlinkIfPresent(link));
+        assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS), "the link went, not what it names");
+        assertFalse(linux.unlinkIfPresent(link));
+        SysException e = assertThrows(SysException.class, () -> linux.unlinkIfPresent(dir));
+        assertEquals(Errno.EISDIR, e.errno());
+    }
+
+    @Test
     void mkdirMakesADirectoryAndTellsWhenThePathWasTaken() throws Exception {
         Path made = dir.resolve("made");
         assertTrue(linux.mkdir(made.toString(), 0750));

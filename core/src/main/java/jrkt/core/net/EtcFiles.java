@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,7 +35,7 @@ final class EtcFiles {
         for (Path dir : appEtcDirs(pod)) {
             if (resolv != null) PodNetworks.writeAtomically(dir.resolve("resolv.conf"), resolv);
             Path hosts = dir.resolve("hosts");
-            if (address != null && Files.isRegularFile(hosts, LinkOption.NOFOLLOW_LINKS)) {
+            if (address != null && jrkt.core.fs.Lstat.isRegularFile(hosts)) {
                 String text = Files.readString(hosts, StandardCharsets.UTF_8);
                 if (text.startsWith(WRITTEN_BY_JRKT)) {
                     String updated = withHostnameOn(text, address);
@@ -84,11 +83,11 @@ final class EtcFiles {
         List<Path> dirs = new ArrayList<>();
         for (String group : new String[] {"apps", "etc"}) {
             Path parent = pod.resolve(group);
-            if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) continue;
+            if (!jrkt.core.fs.Lstat.isDirectory(parent)) continue;
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
                 for (Path p : ds) {
-                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
-                    if (group.equals("etc") || Files.isRegularFile(p.resolve("hosts"), LinkOption.NOFOLLOW_LINKS)) dirs.add(p);
+                    if (!jrkt.core.fs.Lstat.isDirectory(p)) continue;
+                    if (group.equals("etc") || jrkt.core.fs.Lstat.isRegularFile(p.resolve("hosts"))) dirs.add(p);
                 }
             }
         }

@@ -68,7 +68,7 @@ public final class NetNamespace {
         /** Bind-mounts the namespace at {@code file} (created empty) and returns once it is there. */
         void mountAt(Path file) {
             try {
-                Files.deleteIfExists(file);
+                jrkt.core.fs.Lstat.deleteIfExists(file);
                 Files.createFile(file);
             } catch (IOException e) {
                 cancel();

@@ -353,7 +353,7 @@ public final class PodNetworks {
     /** Written beside and renamed into place, so that a crash leaves the old content or the new, never half. */
     static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp); // what a crash left there, or a link planted at the name: removed, never written through
+        jrkt.core.fs.Lstat.deleteIfExists(tmp); // what a crash left there, or a link planted at the name: removed, never written through
         Files.writeString(tmp, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -38,7 +38,7 @@ public record ImageRoot(List<String> ids, List<Path> layers) {
         if (layers.size() == 1) {
             Path p = layers.getFirst();
             for (String c : components) p = p.resolve(c);
-            return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+            return jrkt.core.fs.Lstat.exists(p) ? p : null;
         }
         if (components.isEmpty()) return top();
         for (Path layer : layers) {

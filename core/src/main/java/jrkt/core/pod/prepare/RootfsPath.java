@@ -2,7 +2,6 @@ package jrkt.core.pod.prepare;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -78,12 +77,12 @@ public final class RootfsPath {
         if (found != null) return found;
         Path missing = root.top();
         for (String c : components) missing = missing.resolve(c);
-        return Files.exists(missing, LinkOption.NOFOLLOW_LINKS) ? root.top().resolve(".jrkt-whiteout-" + System.nanoTime()) : missing;
+        return jrkt.core.fs.Lstat.exists(missing) ? root.top().resolve(".jrkt-whiteout-" + System.nanoTime()) : missing;
     }
 
     /** Whether the resolved path exists inside the rootfs (without following a final link, which resolve already did). */
     public static boolean exists(Path rootfs, String path) {
-        return Files.exists(resolveHost(rootfs, path), LinkOption.NOFOLLOW_LINKS);
+        return jrkt.core.fs.Lstat.exists(resolveHost(rootfs, path));
     }
 
     private static Path host(Path rootfs, List<String> components) {
