@@ -313,15 +313,14 @@ for ((r = 0; r < 3; r++)); do
 done
 
 # ---- 0, 100 and 1,000 pods in the store -------------------------------------------------------
-# Pods are copies of one exited pod (hard links, its UUID replaced in its isolation report, which
-# holds its cgroup record): what
+# Pods are copies of one exited pod (hard links, its UUID replaced in its cgroup record): what
 # 1,000 runs of /bin/true would leave, made in seconds.
 make_pods() { # $1: a data dir, $2: the UUID of an exited pod in it, $3: how many more
     local i u
     for ((i = 0; i < $3; i++)); do
         u=$(cat /proc/sys/kernel/random/uuid)
         cp -al "$1/pods/run/$2" "$1/pods/run/$u"
-        sed -i "s/$2/$u/g" "$1/pods/run/$u/isolation"
+        sed -i "s/$2/$u/g" "$1/pods/run/$u/cgroups"
     done
 }
 for n in 0 100 1000; do

@@ -13,19 +13,14 @@ import jrkt.core.JrktException;
 import jrkt.core.json.Json;
 
 /**
- * The cgroups of one pod, decided when it is prepared and recorded in the pod's isolation report
- * ({@code <pod>/isolation}, its {@code "cgroups"} member; pods prepared before 2026-12-02 have
- * the record in a file of its own, {@code <pod>/cgroups}):
+ * The cgroups of one pod, decided when it is prepared and written to {@code <pod>/cgroups}:
  * for each hierarchy the pod uses, the pod's cgroup {@code MOUNTPOINT/PATH} (pod-wide limits),
  * {@code PATH/stage1} (the pod's PID 1) and {@code PATH/app-NAME} per app (the app's limits),
  * with the files to write in each. {@link Cgroups} creates them before stage1 runs and removes
  * them when the pod is collected, from this record alone.
  */
 public record CgroupPlan(List<Tree> trees) {
-    /** Where pods prepared by an earlier jrkt have the record. */
-    public static final String OLD_FILE = "cgroups";
-    /** The report's member that holds the record. */
-    public static final String REPORT_MEMBER = "cgroups";
+    public static final String FILE = "cgroups";
     public static final String STAGE1 = "stage1";
 
     public CgroupPlan { trees = List.copyOf(trees); }
@@ -147,29 +142,20 @@ public record CgroupPlan(List<Tree> trees) {
 
     /**
      * The record of a pod directory, or null when the pod has none (prepared before jrkt made
-     * cgroups). The isolation report holds it; a pod prepared by an earlier jrkt has it in a file
-     * of its own.
+     * cgroups). Pods that main prepared between 45e98aa and its revert have it in their isolation
+     * report (its "cgroups" member) instead: read from there when the file is absent.
      */
     public static CgroupPlan read(Path podDir) {
-        Path report = podDir.resolve(IsolationPlan.REPORT);
-        Path file = Files.exists(report) ? report : podDir.resolve(OLD_FILE);
-        if (!Files.exists(file)) return null;
+        Path file = podDir.resolve(FILE);
         try {
-            Object json = Json.parse(jrkt.core.fs.FileBytes.read(file));
-            if (file == report) {
-                json = Json.asObject(json).get(REPORT_MEMBER);
-                if (json == null) return oldRecord(podDir);
-            }
-            return fromJson(json);
+            if (Files.exists(file)) return fromJson(Json.parse(jrkt.core.fs.FileBytes.read(file)));
+            Path report = podDir.resolve(IsolationPlan.REPORT);
+            if (!Files.exists(report)) return null;
+            Object record = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(report))).get("cgroups");
+            return record == null ? null : fromJson(record);
         } catch (IOException | RuntimeException e) {
-            throw new JrktException("cannot read the cgroup record " + file + ": " + e.getMessage(), e);
+            throw new JrktException("cannot read the cgroup record of " + podDir + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A report without the record: an earlier jrkt wrote the record beside it, if at all. */
-    private static CgroupPlan oldRecord(Path podDir) throws IOException {
-        Path file = podDir.resolve(OLD_FILE);
-        return Files.exists(file) ? fromJson(Json.parse(jrkt.core.fs.FileBytes.read(file))) : null;
     }
 
     // ---- deciding -----------------------------------------------------------------------------

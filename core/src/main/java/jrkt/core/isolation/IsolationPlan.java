@@ -116,20 +116,16 @@ public final class IsolationPlan {
         return out;
     }
 
-    /**
-     * Writes the seccomp filters and the report, which holds the cgroup record too (one file
-     * fewer for every pod: a new inode is the dearest thing a start makes on some hosts).
-     */
+    /** Writes the cgroup record, the seccomp filters and the report into the pod directory. */
     public void write(Path pod) throws IOException {
+        NewFiles.write(pod.resolve(CgroupPlan.FILE), Json.writePretty(cgroups.toJson()) + "\n");
         for (AppIsolation a : apps) {
             if (a.filter() == null) continue;
             Path file = pod.resolve(seccompFile(a.name()));
             jrkt.core.fs.Dirs.made(file.getParent()); // the preparer made it already; a file fewer than a seccomp/ of its own
             NewFiles.write(file, a.filter());
         }
-        Map<String, Object> report = report();
-        report.put(CgroupPlan.REPORT_MEMBER, cgroups.toJson());
-        NewFiles.write(pod.resolve(REPORT), Json.writePretty(report) + "\n");
+        NewFiles.write(pod.resolve(REPORT), Json.writePretty(report()) + "\n");
     }
 
     /** The pod lines: where each hierarchy has the pod's cgroup. */
