@@ -592,8 +592,7 @@ final class LibcLinux implements Linux {
         int mode = Short.toUnsignedInt(buf.getShort(28));
         long dev = Linux.makedev(Integer.toUnsignedLong(buf.getInt(136)), Integer.toUnsignedLong(buf.getInt(140)));
         return new FileStat(mode, dev, buf.getLong(32), buf.getLong(40),
-            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0, buf.getInt(20), buf.getInt(24),
-            buf.getLong(112), buf.getInt(120)); // stx_mtime
+            (attributes & STATX_ATTR_IMMUTABLE) != 0, (attributes & STATX_ATTR_APPEND) != 0, buf.getInt(20), buf.getInt(24));
     }
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (u16) at 16, d_type (u8) at 18, d_name at 19.

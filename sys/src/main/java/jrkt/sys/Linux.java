@@ -144,8 +144,7 @@ public interface Linux {
     int AT_REMOVEDIR = 0x200;
 
     /** What statx(2) tells of one file; dev packs major and minor, as {@link #makedev} does. */
-    record FileStat(int mode, long dev, long ino, long size, boolean immutable, boolean appendOnly, int uid, int gid,
-                    long mtimeSeconds, int mtimeNanos) {
+    record FileStat(int mode, long dev, long ino, long size, boolean immutable, boolean appendOnly, int uid, int gid) {
         public boolean isDirectory() { return (mode & 0170000) == 0040000; }
         public boolean isRegularFile() { return (mode & 0170000) == 0100000; }
     }

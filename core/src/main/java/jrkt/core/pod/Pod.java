@@ -3,6 +3,7 @@ package jrkt.core.pod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -151,12 +152,10 @@ public final class Pod {
         }
     }
 
-    /** The file's modification time (a symlink's own), or null when it is absent: no exception for that (jrkt.core.fs.Lstat). */
     static Instant mtime(Path file) {
         try {
-            jrkt.sys.Linux.FileStat st = jrkt.sys.Linux.get().statIfPresent(file);
-            return st == null ? null : Instant.ofEpochSecond(st.mtimeSeconds(), st.mtimeNanos());
-        } catch (jrkt.sys.SysException e) {
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+        } catch (IOException e) {
             return null;
         }
     }
