@@ -128,8 +128,17 @@ public final class Pod {
     /** When the pod was prepared: its manifest's modification time (null for embryos). */
     public Instant created() { return mtime(dir.resolve(MANIFEST)); }
 
-    /** When stage1 started the pod: when it wrote the {@code pid} file (null if it never ran). */
-    public Instant started() { return mtime(dir.resolve("pid")); }
+    /**
+     * When stage1 started the pod: when it wrote the {@code pid} file (null if it never ran). A pod
+     * found before its start has none, and is not asked: NIO answers an absent file with two
+     * exceptions, and list asks this of every pod.
+     */
+    public Instant started() {
+        return switch (state) {
+            case EMBRYO, PREPARING, ABORTED_PREPARE, PREPARED -> null;
+            default -> mtime(dir.resolve("pid"));
+        };
+    }
 
     /** When the pod ended: when stage1 wrote {@code exit} (null while running or if it never ran). */
     public Instant finished() { return mtime(dir.resolve("exit")); }
