@@ -1,6 +1,5 @@
 package jrkt.core.isolation;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -197,13 +196,10 @@ public final class CgroupHost {
         return off;
     }
 
-    /**
-     * By java.io: NIO's first file channel in a process loads the JDK's network library, whose
-     * start probes IPv6 (sockets, /proc/net/if_inet6), and a run reads no other file through one.
-     */
+    /** By java.io (FileBytes): a run reads no file through an NIO channel, whose first use loads libnet. */
     private static String read(Path file) {
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return new String(jrkt.core.fs.FileBytes.read(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }

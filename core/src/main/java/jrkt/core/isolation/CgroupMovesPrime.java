@@ -1,7 +1,6 @@
 package jrkt.core.isolation;
 
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,16 +59,9 @@ public final class CgroupMovesPrime {
         return false;
     }
 
-    /**
-     * /proc/self/cgroup's lines, read by java.io: NIO's first file channel would load the JDK's
-     * network library on this thread, with its probes of IPv6 (sockets, /proc/net/if_inet6),
-     * work a run otherwise never needs.
-     */
+    /** /proc/self/cgroup's lines, by java.io (FileBytes: no NIO channel, no libnet on this thread). */
     private static List<String> procSelfCgroup() throws IOException {
-        String text;
-        try (FileInputStream in = new FileInputStream("/proc/self/cgroup")) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String text = new String(jrkt.core.fs.FileBytes.read(java.nio.file.Path.of("/proc/self/cgroup")), StandardCharsets.UTF_8);
         // by indexOf: String.lines() would set up the stream classes (and EnumMap's reflection) here
         List<String> lines = new ArrayList<>();
         for (int start = 0; start < text.length(); ) {
@@ -80,7 +72,6 @@ public final class CgroupMovesPrime {
         }
         return lines;
     }
-
 
     /** Through the host's mount table: the first hierarchy this process is listed in. */
     static void onAnyHierarchy(CgroupHost host) throws IOException {

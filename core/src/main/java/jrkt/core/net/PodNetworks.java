@@ -156,10 +156,6 @@ public final class PodNetworks {
     }
 
     /**
-     * Namespace (the one begun ahead, or a new one) and ADDs; on a failure everything is torn down
-     * again and the error thrown.
-     */
-    /**
      * Whether a network's ADD left its state. Loops, methods and nested classes on the network path,
      * not streams and lambdas: the AOT cache holds only what its training ran, which starts no
      * plugin, and a lambda it does not hold is generated at its first use (a class spun by the
@@ -170,6 +166,10 @@ public final class PodNetworks {
         return false;
     }
 
+    /**
+     * Namespace (the one begun ahead, or a new one) and ADDs; on a failure everything is torn down
+     * again and the error thrown.
+     */
     private static List<CniResult> addAll(Path pod, String uuid, PodNetworkPlan plan, NetNamespace.Pending namespace) {
         Path netns = pod.resolve(NETNS).toAbsolutePath();
         try {
