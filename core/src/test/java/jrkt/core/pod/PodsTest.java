@@ -57,6 +57,30 @@ class PodsTest {
         }
     }
 
+    @Test void statusFilesPlantedAsLinksOrFifosAreNotFollowedAndDoNotBlock() throws Exception {
+        // the pod directory is jrkt's; should anything plant links there, status must not read
+        // the host through them, nor wait forever on a FIFO
+        PodDirs dirs = new PodDirs(data);
+        Path dir = PodTestSupport.makePod(dirs, PodDirs.RUN, "00000000-0000-4000-8000-00000000000a");
+        Path secret = Files.writeString(data.resolve("host-secret"), "4242\n");
+        Path app = Files.createDirectories(dir.resolve("apps/web"));
+        Files.createSymbolicLink(dir.resolve("pid"), secret);
+        Files.createSymbolicLink(dir.resolve("metadata-service"), secret);
+        Files.createSymbolicLink(app.resolve("error"), secret);
+        Files.createSymbolicLink(app.resolve("started"), Path.of("/proc/self/root").resolve(secret.toString().substring(1)));
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("exit").toString(), app.resolve("exited").toString()).start().waitFor());
+        Pod pod = new Pods(dirs).resolve("00000000-0000-4000-8000-00000000000a");
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertNull(pod.pid(), "pid is a link: not read");
+            assertNull(pod.exitStatus(), "exit is a FIFO: not waited on");
+            Pod.AppStatus web = pod.appStatus("web");
+            assertNull(web.error());
+            assertNull(web.started(), "a magic link is a link too");
+            assertNull(web.exitStatus());
+            assertNull(jrkt.core.metadata.PodMetadata.status(dir));
+        });
+    }
+
     @Test void aUniquePrefixResolvesAndAnAmbiguousOrUnknownOneIsAOneLineError() throws Exception {
         PodDirs dirs = new PodDirs(data);
         PodTestSupport.makePod(dirs, PodDirs.PREPARED, "abc00000-0000-4000-8000-000000000001");
