@@ -46,12 +46,6 @@ public abstract class BaseCommand implements Callable<Integer> {
      */
     protected Runnable workAhead() { return null; }
 
-    /**
-     * Starts, on threads of their own and before the warm-up, what waits in the kernel rather than
-     * computes: run's first cgroup move ({@code CgroupMovesPrime}). Nothing by default.
-     */
-    protected void startAhead() {}
-
     protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }

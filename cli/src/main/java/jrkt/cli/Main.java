@@ -37,10 +37,7 @@ public final class Main {
         ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
         if (parsed == null) return runWithPicocli(args);
         if (!(parsed.command() instanceof BaseCommand base)) NativeWarmUp.start(null);
-        else if (base.callsNative()) {
-            base.startAhead();
-            NativeWarmUp.start(base.workAhead());
-        }
+        else if (base.callsNative()) NativeWarmUp.start(base.workAhead());
         Phases.mark("parse");
         return execute(parsed);
     }

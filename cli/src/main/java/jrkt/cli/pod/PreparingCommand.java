@@ -168,8 +168,8 @@ abstract class PreparingCommand extends BaseCommand {
     @Option(names = {"--quiet", "-q"}, description = "no progress bar while fetching")
     boolean quiet;
 
-    /** The host's cgroups, read on the warm-up thread while this one opens the store. */
-    @Override protected Runnable workAhead() { return new PrepareAhead(); }
+    /** The host's cgroups, read on the warm-up thread while this one opens the store (and run's first cgroup move). */
+    @Override protected Runnable workAhead() { return new PrepareAhead(startsAtOnce()); }
 
     /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
     boolean startsAtOnce() { return false; }

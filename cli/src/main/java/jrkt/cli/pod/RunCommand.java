@@ -2,7 +2,6 @@ package jrkt.cli.pod;
 
 import java.io.IOException;
 import jrkt.core.JrktException;
-import jrkt.core.isolation.CgroupMovesPrime;
 import jrkt.core.pod.prepare.PodPreparer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,9 +24,6 @@ public final class RunCommand extends PreparingCommand {
     @Override boolean interactive() { return interactive; }
 
     @Override boolean startsAtOnce() { return true; }
-
-    /** The grace period of the host's first cgroup move passes while this JVM prepares the pod. */
-    @Override protected void startAhead() { CgroupMovesPrime.startAhead(); }
 
     @Override public Integer call() throws IOException {
         PodPreparer.Prepared prepared = prepareAndTell();

@@ -1,6 +1,7 @@
 package jrkt.core.pod.prepare;
 
 import jrkt.core.isolation.CgroupHost;
+import jrkt.core.isolation.CgroupMovesPrime;
 
 /**
  * What preparing a pod reads that depends on no flag, no image and no store: the host's cgroup
@@ -8,16 +9,22 @@ import jrkt.core.isolation.CgroupHost;
  * to the warm-up thread ({@code jrkt.sys.NativeWarmUp}), which reads it while the main thread
  * parses, builds the request and opens the store: 2-3 ms of interpreted parsing of
  * /proc/self/mountinfo off the path to stage1's exec. A main thread that gets there first reads
- * it itself; the later read is free. (run moves itself between cgroups ahead of stage1 on a
- * thread of its own: {@code jrkt.core.isolation.CgroupMovesPrime}.)
+ * it itself; the later read is free. A pod started at once (run) also has its first cgroup
+ * move made here, last, as nothing waits for this thread after it ({@link CgroupMovesPrime}).
  */
 public final class PrepareAhead implements Runnable {
-    /** Reads it; a failure is left for prepare's own read to report. */
+    private final boolean primeCgroupMoves;
+
+    /** primeCgroupMoves: the pod starts right after it is prepared (run). */
+    public PrepareAhead(boolean primeCgroupMoves) { this.primeCgroupMoves = primeCgroupMoves; }
+
+    /** Reads it, then moves; a failure is left for prepare's own read to report. */
     @Override public void run() {
         try {
             CgroupHost.current();
         } catch (RuntimeException e) {
             // prepare reads it again and reports what is wrong
         }
+        if (primeCgroupMoves) CgroupMovesPrime.now();
     }
 }
