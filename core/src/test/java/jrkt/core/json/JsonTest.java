@@ -226,4 +226,28 @@ class JsonTest {
         assertNull(Json.parse("null"));
         assertEquals("null", Json.write(null));
     }
+
+    /** Bytes take two ways (plain ASCII, or decoded UTF-8); both must read as the text does, errors and offsets included. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"acKind\": \"PodManifest\", \"apps\": [{\"name\": \"a\", \"n\": -12.5e2, \"t\": [true, null]}]}",
+            "{\"esc\": \"tab\\t quote\\\" \\u00e9\"}",
+            "{\"caf\u00e9\": \"\u00fc\"}",
+            "{\"a\": 1,}",
+            "[1, 2",
+            "{\"a\": \"\u00e9\" x}",
+            "\"unterminated",
+            "01"})
+    void bytesParseAsTheirTextDoes(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        Object fromText;
+        try {
+            fromText = Json.parse(text);
+        } catch (JsonException e) {
+            JsonException fromBytes = assertThrows(JsonException.class, () -> Json.parse(bytes));
+            assertEquals(e.getMessage(), fromBytes.getMessage());
+            return;
+        }
+        assertEquals(fromText, Json.parse(bytes));
+    }
 }
