@@ -47,7 +47,7 @@ class StartupTest {
         assertTrue(r.stdout().contains("ran"), r.toString());
         List<String> phases = phaseNames(r.stderr());
         assertEquals(List.of("jvm", "parse", "request", "store-open", "stage1-image", "pod-directory", "images-resolved",
-            "stage1-linked", "apps-isolation", "manifest-metadata", "app-roots", "prepare", "exec"), phases, r.stderr());
+            "stage1-checked", "apps-isolation", "manifest-metadata", "app-roots", "prepare", "exec"), phases, r.stderr());
         assertTrue(r.stderr().contains("jrkt: debug: main to exec "), r.stderr());
         // printed before jrkt became stage1: stage1's own debug lines come after
         assertTrue(r.stderr().indexOf("jrkt: debug: main to exec") < r.stderr().indexOf("stage1: debug:"), r.stderr());

@@ -446,12 +446,30 @@ public final class Json {
 
         private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+        /**
+         * Whether str is printable ASCII without a quote or backslash, written as it is. Asked of
+         * its UTF-8 bytes (a copy for such a string) rather than charAt by charAt: three calls a
+         * character in the interpreter, where a short command writes its JSON.
+         */
+        private static boolean plainAscii(String str) {
+            byte[] bytes = str.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length != str.length()) return false; // beyond ASCII
+            for (byte b : bytes) {
+                if (b < 0x20 || b == 0x7f || b == '"' || b == '\\') return false;
+            }
+            return true;
+        }
+
         private void unicodeEscape(char c) {
             out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
         }
 
         void string(String str) {
             out.append('"');
+            if (plainAscii(str)) {
+                out.append(str).append('"');
+                return;
+            }
             int runStart = 0;
             for (int i = 0; i < str.length(); i++) {
                 char c = str.charAt(i);

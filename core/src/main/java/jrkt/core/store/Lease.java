@@ -22,6 +22,10 @@ import jrkt.core.JrktException;
  * ({@link FileLock}: the kernel drops it when the process dies, so a killed preparer never pins
  * anything). Resolving and holding are two steps; what gc removed between them is seen by the
  * check after the hold, and resolved again.
+ *
+ * <p>Two threads may use one lease: a preparation renders its stage1 on a thread of its own
+ * while it resolves its apps' images (jrkt.core.pod.prepare.Stage1Copy), once it has held the
+ * tree itself ({@link #holdTree}): a hold's lock belongs to the thread that took it.
  */
 public final class Lease implements AutoCloseable {
     private static final int ATTEMPTS = 5;
@@ -57,7 +61,25 @@ public final class Lease implements AutoCloseable {
      * Holds the image, its dependencies and its rendered tree, rendering it when needed (see
      * {@link Store#render}). They are marked used when the lease ends ({@link #markUsed}).
      */
-    public RenderedTree render(String imageId) throws IOException {
+    public RenderedTree render(String imageId) throws IOException { return render(holdTree(imageId)); }
+
+    /** An image's tree held by {@link #holdTree}, to be rendered by {@link #render(HeldTree)}. */
+    public static final class HeldTree {
+        private final List<DependencyChain.Node> chain;
+        private final String treeId;
+
+        private HeldTree(List<DependencyChain.Node> chain, String treeId) {
+            this.chain = chain;
+            this.treeId = treeId;
+        }
+    }
+
+    /**
+     * The first half of {@link #render}: holds the image, its dependencies and its tree. The holds
+     * are the calling thread's (their locks must be released by the thread that took them, at
+     * {@link #close}): call it on the thread that closes the lease.
+     */
+    public HeldTree holdTree(String imageId) throws IOException {
         for (int attempt = 1; ; attempt++) {
             List<DependencyChain.Node> chain = store.chain(imageId);
             boolean allThere = true;
@@ -65,13 +87,20 @@ public final class Lease implements AutoCloseable {
             if (allThere) {
                 String treeId = store.treeIdOf(chain);
                 hold(Store.useLockName(treeId));
-                RenderedTree tree = store.renderChain(chain, treeId);
-                for (DependencyChain.Node node : chain) rendered.add(node.imageId());
-                return tree;
+                return new HeldTree(chain, treeId);
             }
             // a dependency went between the chain's resolution and its hold: resolve the chain again
             if (attempt == ATTEMPTS) throw new JrktException("a dependency of image " + imageId + " was removed while it was being used; try again");
         }
+    }
+
+    /** The second half of {@link #render}, on any thread: renders the held tree when it is not. */
+    public RenderedTree render(HeldTree held) throws IOException {
+        RenderedTree tree = store.renderChain(held.chain, held.treeId);
+        synchronized (this) {
+            for (DependencyChain.Node node : held.chain) rendered.add(node.imageId());
+        }
+        return tree;
     }
 
     /** Holds the image (with what its root is made of) and gives its root: a rendered tree, or an OCI image's layers. */
@@ -82,7 +111,7 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Holds the image; whether it is in the store (after the hold, so that what is found stays). */
-    private boolean holdStored(String imageId) throws IOException {
+    private synchronized boolean holdStored(String imageId) throws IOException {
         hold(Store.useLockName(imageId));
         if (held.containsKey(imageId)) return true;
         ImageInfo row = store.stored(imageId);
@@ -91,7 +120,7 @@ public final class Lease implements AutoCloseable {
         return true;
     }
 
-    private void hold(String name) throws IOException {
+    private synchronized void hold(String name) throws IOException {
         if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
     }
 
@@ -109,7 +138,7 @@ public final class Lease implements AutoCloseable {
      * calls it once the pod is written, so that a failure fails the preparation; {@link #close}
      * marks what is left.
      */
-    public void markUsed() {
+    public synchronized void markUsed() {
         if (rendered.isEmpty()) return;
         // in milliseconds: Instant.minus(Duration) would set up java.time's units and fields
         // (ChronoUnit, ChronoField and their ranges) in every run, for one subtraction
@@ -125,7 +154,7 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Marks what is left used (while the images are still held), then lets go of everything held. */
-    @Override public void close() {
+    @Override public synchronized void close() {
         try {
             markUsed();
         } finally {

@@ -40,7 +40,6 @@ import jrkt.core.pod.userns.PrivateUsers;
 import jrkt.core.store.ImageInfo;
 import jrkt.core.store.Lease;
 import jrkt.core.store.ImageRoot;
-import jrkt.core.store.RenderedTree;
 import jrkt.core.store.Store;
 
 /**
@@ -171,10 +170,22 @@ public final class PodPreparer {
 
     private Prepared build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups)
             throws IOException {
+        lease.image(r.stage1ImageId());
+        // stage1's manifest and a copy of its rendered tree, made beside what follows
+        Stage1Copy stage1Copy = Stage1Copy.start(pod, r.stage1ImageId(), store, lease);
+        try {
+            return build(pod, uuid, r, lease, networks, cgroups, stage1Copy);
+        } catch (IOException | RuntimeException | Error e) {
+            stage1Copy.abandon(e);
+            throw e;
+        }
+    }
+
+    private Prepared build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups,
+                           Stage1Copy stage1Copy) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
-        // Resolve every image first: an unknown image fails before anything is rendered.
-        lease.image(r.stage1ImageId());
+        // Resolve every app's image first: an unknown image fails before any app is rendered.
         List<ImageInfo> infos = new ArrayList<>();
         List<ImageManifest> manifests = new ArrayList<>();
         for (AppSpec a : r.apps()) {
@@ -197,11 +208,6 @@ public final class PodPreparer {
         }
 
         Phases.mark("images-resolved");
-        // stage1: its manifest (entrypoint annotations) and a copy of its rendered tree.
-        Path stage1 = Files.createDirectory(pod.resolve("stage1"));
-        NewFiles.write(stage1.resolve("manifest"), store.manifestBytes(r.stage1ImageId()));
-        RenderedTree stage1Tree = lease.render(r.stage1ImageId());
-        TreeCopy.linkFiles(stage1Tree.rootfs(), Files.createDirectory(stage1.resolve("rootfs")));
         // An image that is no stage1 fails here, at prepare, rather than when the pod is run.
         ImageManifest stage1Manifest = store.manifest(r.stage1ImageId());
         Stage1Entrypoints entrypoints = Stage1Entrypoints.of(pod, stage1Manifest.annotations());
@@ -217,7 +223,7 @@ public final class PodPreparer {
         }
         checkFlavorIsolates(r, entrypoints.isolates(), stage1Manifest.name());
 
-        Phases.mark("stage1-linked");
+        Phases.mark("stage1-checked");
         Map<String, VolumeSpec> volumes = new LinkedHashMap<>();
         for (VolumeSpec v : r.volumes()) volumes.put(v.name(), v);
 
@@ -257,6 +263,7 @@ public final class PodPreparer {
 
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
+        stage1Copy.finish(); // (its render is among what the lease marks used)
         lease.markUsed(); // its two images in one write to the index, failing the preparation if it fails
         networks.finish(); // after the etc files, which the networks' DNS and addresses update
         // the apps' own copies of the etc files, once the networks wrote theirs: root's as the pod sees it

@@ -218,6 +218,17 @@ class PodPreparerTest {
         assertNoPods();
     }
 
+    @Test
+    void aStage1CopyThatFailsFailsThePreparationAndLeavesNoPod() throws Exception {
+        // stage1's copy into the pod is made on a thread of its own: its failure is the preparation's
+        Path rootfs = store.render(stage1Id).rootfs();
+        jrkt.core.fs.Trees.delete(rootfs); // its tree still counts as rendered: the links find nothing
+        JrktException e = assertThrows(JrktException.class,
+            () -> preparer.prepare(PrepareRequest.of(List.of(AppSpec.of("example.com/busybox")), stage1Id)));
+        assertTrue(e.getMessage().contains(rootfs.toString()), e.getMessage());
+        assertNoPods();
+    }
+
     private void assertNoPods() {
         for (String state : PodDirs.ALL) assertEquals(0, count(dirs.stateDir(state)), "pods/" + state + " is not empty");
     }
