@@ -68,10 +68,18 @@ public final class PodMetadata {
     public static PodMetadata prepare(PodDirs dirs, Path pod, byte[] podManifest, String uuid, ImageManifest stage1, MetadataMode mode, boolean hostNetwork,
                                       Map<String, String> podAnnotations, List<PreparedApp> apps, List<ImageManifest> manifests,
                                       Function<String, byte[]> manifestBytes) throws IOException {
+        return served(pod, stage1, mode, hostNetwork) ? write(dirs, pod, podManifest, uuid, mode, podAnnotations, apps, manifests, manifestBytes) : null;
+    }
+
+    /**
+     * The first half of {@link #prepare}: whether the pod gets the service. When it does not,
+     * {@value #DISABLED} says why; when mode requires it and the pod cannot have it, throws.
+     */
+    public static boolean served(Path pod, ImageManifest stage1, MetadataMode mode, boolean hostNetwork) throws IOException {
         check(mode, hostNetwork);
         if (mode == MetadataMode.OFF) {
             NewFiles.write(pod.resolve(DISABLED), "disabled (--mds-register=false)");
-            return null;
+            return false;
         }
         String whyNot = hostNetwork ? HOST_NETWORK
             : !"true".equals(stage1.annotations().get(STAGE1_ANNOTATION)) ? "stage1 " + stage1.name() + " does not serve one (its manifest has no annotation "
@@ -80,8 +88,15 @@ public final class PodMetadata {
         if (whyNot != null) {
             if (mode == MetadataMode.REQUIRED) throw new JrktException("--mds-register: " + whyNot);
             NewFiles.write(pod.resolve(DISABLED), "unavailable: " + whyNot);
-            return null;
+            return false;
         }
+        return true;
+    }
+
+    /** The second half of {@link #prepare}, for a pod {@link #served} gives the service: its resources and the pod's key. */
+    public static PodMetadata write(PodDirs dirs, Path pod, byte[] podManifest, String uuid, MetadataMode mode,
+                                    Map<String, String> podAnnotations, List<PreparedApp> apps, List<ImageManifest> manifests,
+                                    Function<String, byte[]> manifestBytes) throws IOException {
         List<MetadataResources.App> served = new ArrayList<>();
         for (int i = 0; i < apps.size(); i++) {
             PreparedApp a = apps.get(i);

@@ -171,18 +171,20 @@ public final class PodPreparer {
     private Prepared build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups)
             throws IOException {
         lease.image(r.stage1ImageId());
-        // stage1's manifest and a copy of its rendered tree, made beside what follows
-        Stage1Copy stage1Copy = Stage1Copy.start(pod, r.stage1ImageId(), store, lease);
+        List<SideWork<?>> sides = new ArrayList<>(2); // parts made on threads of their own (SideWork)
         try {
-            return build(pod, uuid, r, lease, networks, cgroups, stage1Copy);
+            // stage1's manifest and a copy of its rendered tree, made beside what follows
+            SideWork<Void> stage1Copy = Stage1Copy.start(pod, r.stage1ImageId(), store, lease);
+            sides.add(stage1Copy);
+            return build(pod, uuid, r, lease, networks, cgroups, stage1Copy, sides);
         } catch (IOException | RuntimeException | Error e) {
-            stage1Copy.abandon(e);
+            for (SideWork<?> side : sides) side.abandon(e);
             throw e;
         }
     }
 
     private Prepared build(Path pod, String uuid, PrepareRequest r, Lease lease, EarlyNetworks networks, EarlyCgroups cgroups,
-                           Stage1Copy stage1Copy) throws IOException {
+                           SideWork<Void> stage1Copy, List<SideWork<?>> sides) throws IOException {
         String hostname = r.hostname() != null ? r.hostname() : "jrkt-" + uuid;
 
         // Resolve every app's image first: an unknown image fails before any app is rendered.
@@ -243,8 +245,12 @@ public final class PodPreparer {
         Map<String, Object> manifest = PodManifest.build(apps, allVolumes, r.annotations());
         manifest.put("isolators", isolation.podIsolatorsJson());
         byte[] podManifest = PodManifest.write(pod.resolve("pod"), manifest);
-        PodMetadata metadata = PodMetadata.prepare(dirs, pod, podManifest, uuid, stage1Manifest, r.metadata(), r.net() == NetMode.HOST, r.annotations(), apps,
-            manifests, store::manifestBytes);
+        // the metadata service's resources and the pod's key, written beside the apps' roots
+        SideWork<PodMetadata> metadataWrite = null;
+        if (PodMetadata.served(pod, stage1Manifest, r.metadata(), r.net() == NetMode.HOST)) {
+            metadataWrite = new MetadataWrite(dirs, pod, podManifest, uuid, r, apps, manifests, store).start();
+            sides.add(metadataWrite);
+        }
         Phases.mark("manifest-metadata");
         Files.createDirectory(pod.resolve("apps"));
         for (PreparedApp a : apps) Files.createDirectory(pod.resolve(AppDirs.of(a.name())));
@@ -261,6 +267,7 @@ public final class PodPreparer {
         writeEtcFiles(pod, apps, hostname, r);
         NewFiles.write(pod.resolve("trees"), String.join("\n", trees) + "\n");
 
+        PodMetadata metadata = metadataWrite == null ? null : metadataWrite.finish();
         PlanWriter plan = new PodPlan(hostname, r, apps, volumes, isolation, userns).metadata(metadata).build();
         plan.writeTo(pod.resolve("plan"));
         stage1Copy.finish(); // (its render is among what the lease marks used)
