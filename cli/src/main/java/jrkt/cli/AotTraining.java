@@ -168,7 +168,8 @@ public final class AotTraining {
     private String[] writtenPods() throws IOException {
         Path written = dir.resolve(AotTrainingSetUp.PODS_TO_LOOK_AT);
         if (!Files.isRegularFile(written)) return null;
-        String pods = Files.readString(written);
+        // by java.io (FileBytes), as jrkt reads its small files: NIO's channels would join the cache
+        String pods = new String(jrkt.core.fs.FileBytes.read(written), java.nio.charset.StandardCharsets.UTF_8);
         int newline = pods.indexOf('\n');
         return new String[] {pods.substring(0, newline), pods.substring(newline + 1, pods.length() - 1)};
     }

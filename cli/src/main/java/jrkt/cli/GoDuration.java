@@ -1,41 +1,69 @@
 package jrkt.cli;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Durations written as rkt (Go) took them: 24h, 90m, 1h30m, 10s, 500ms, 0. */
+/**
+ * Durations written as rkt (Go) took them: 24h, 90m, 1h30m, 10s, 500ms, 0. Read and written by
+ * hand: a regex here set up java.util.regex (some 30 classes) for every {@code gc} and
+ * {@code status --wait}, and each class an AOT cache holds is loaded at every start of its group.
+ */
 public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
-
     @Override public Duration convert(String value) {
         return parse(value);
     }
 
+    /** Parts of a number (digits, maybe a fraction) and a unit (ns, us, µs, ms, s, m, h), one after another. */
     public static Duration parse(String text) {
         String s = text.strip();
         if (s.equals("0")) return Duration.ZERO;
-        Matcher m = PART.matcher(s);
         long nanos = 0;
         int at = 0;
-        while (at < s.length() && m.find(at) && m.start() == at) {
-            double amount = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos = Math.addExact(nanos, Math.round(amount * unit));
-            at = m.end();
+        while (at < s.length()) {
+            int start = at;
+            while (at < s.length() && digit(s.charAt(at))) at++;
+            if (at == start) break;
+            boolean fraction = at + 1 < s.length() && s.charAt(at) == '.' && digit(s.charAt(at + 1));
+            if (fraction) {
+                at++;
+                while (at < s.length() && digit(s.charAt(at))) at++;
+            }
+            String amount = s.substring(start, at);
+            long unit = unitAt(s, at);
+            if (unit == 0) {
+                at = start;
+                break;
+            }
+            at += s.startsWith("ns", at) || s.startsWith("us", at) || s.startsWith("µs", at) || s.startsWith("ms", at) ? 2 : 1;
+            nanos = Math.addExact(nanos, fraction ? Math.round(Double.parseDouble(amount) * unit) : times(amount, unit));
         }
         if (s.isEmpty() || at != s.length()) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a duration (examples: 24h, 90m, 1h30m, 10s, 0s)");
         }
         return Duration.ofNanos(nanos);
+    }
+
+    private static boolean digit(char c) { return c >= '0' && c <= '9'; }
+
+    /** Nanoseconds in the unit at s[at] (two letters before one: ms is not m), 0 for none. */
+    private static long unitAt(String s, int at) {
+        if (s.startsWith("ns", at)) return 1L;
+        if (s.startsWith("us", at) || s.startsWith("µs", at)) return 1_000L;
+        if (s.startsWith("ms", at)) return 1_000_000L;
+        if (s.startsWith("s", at)) return 1_000_000_000L;
+        if (s.startsWith("m", at)) return 60_000_000_000L;
+        if (s.startsWith("h", at)) return 3_600_000_000_000L;
+        return 0;
+    }
+
+    /** digits times unit, saturated at Long.MAX_VALUE as the rounding of a double product was. */
+    private static long times(String digits, long unit) {
+        long value = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            if (value > (Long.MAX_VALUE - 9) / 10) return Long.MAX_VALUE;
+            value = value * 10 + (digits.charAt(i) - '0');
+        }
+        return value > Long.MAX_VALUE / unit ? Long.MAX_VALUE : value * unit;
     }
 
     /** The shortest Go-style text for a duration: 24h0m0s becomes 24h. */
@@ -46,7 +74,12 @@ public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
         if (d.toMinutesPart() > 0) sb.append(d.toMinutesPart()).append('m');
         if (d.toSecondsPart() > 0 || d.toMillisPart() > 0) {
             sb.append(d.toSecondsPart());
-            if (d.toMillisPart() > 0) sb.append(String.format(".%03d", d.toMillisPart()).replaceAll("0+$", ""));
+            int millis = d.toMillisPart();
+            if (millis > 0) { // .5, .25, .125: three digits without their trailing zeros
+                sb.append('.').append((char) ('0' + millis / 100));
+                if (millis % 100 != 0) sb.append((char) ('0' + millis / 10 % 10));
+                if (millis % 10 != 0) sb.append((char) ('0' + millis % 10));
+            }
             sb.append('s');
         }
         return sb.isEmpty() ? d.toNanos() + "ns" : sb.toString();

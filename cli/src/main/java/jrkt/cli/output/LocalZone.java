@@ -55,6 +55,23 @@ public final class LocalZone {
     }
 
     /**
+     * The time as {@link Instant#toString} writes it (ISO-8601 in UTC, the fraction in groups of
+     * three digits, none when whole: 2025-11-29T09:01:02.120Z), in JSON listings. Without
+     * java.time's formatter for the years 0-9999: Instant.toString sets up DateTimeFormatter, and
+     * with it java.util.regex, some 80 classes, which an AOT cache holding them would load at every
+     * start of list, status and image list.
+     */
+    public static String isoInstant(Instant time) {
+        String seconds = utc(time.getEpochSecond());
+        if (seconds == null) return time.toString();
+        int nanos = time.getNano();
+        if (nanos == 0) return seconds;
+        int digits = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+        String nine = Integer.toString(1_000_000_000 + nanos); // "1" and nine digits
+        return new StringBuilder(30).append(seconds, 0, 19).append('.').append(nine, 1, 1 + digits).append('Z').toString();
+    }
+
+    /**
      * "yyyy-mm-ddThh:mm:ssZ" for a second since the epoch in years 0 to 9999 (the proleptic
      * Gregorian calendar, as java.time's), else null. The date from the day count by the
      * usual civil-from-days arithmetic: 400-year eras of 146,097 days, years counted from March

@@ -191,7 +191,7 @@ public final class Table {
         if (value == null) return null;
         return switch (column.kind()) {
             case ID -> value.toString();
-            case TIME -> toInstant(value).toString();
+            case TIME -> LocalZone.isoInstant(toInstant(value));
             case SIZE -> ((Number) value).longValue();
             case TEXT -> value instanceof Structured s ? s.json()
                     : value instanceof Map || value instanceof List || value instanceof Number || value instanceof Boolean ? value

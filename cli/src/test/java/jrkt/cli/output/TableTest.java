@@ -217,4 +217,20 @@ class TableTest {
         assertEquals(null, LocalZone.utc(last + 1));
         if (LocalZone.isUtc()) assertEquals("2025-07-01T12:00:00Z", LocalZone.rfc3339(Instant.parse("2025-07-01T12:00:00Z")));
     }
+
+    /** JSON listings' times, written without java.time's formatter, as Instant.toString writes them. */
+    @Test
+    void jsonTimesPrintAsInstantToStringDoes() {
+        long first = -62_167_219_200L, last = 253_402_300_799L;
+        Random random = new Random(5);
+        List<Instant> times = new ArrayList<>(List.of(Instant.ofEpochSecond(first), Instant.ofEpochSecond(last, 999_999_999),
+            Instant.EPOCH, Instant.ofEpochSecond(-1, 1), Instant.ofEpochSecond(1, 120_000_000), Instant.ofEpochSecond(1, 1_000),
+            Instant.ofEpochSecond(1, 100_000), Instant.ofEpochSecond(1, 10), Instant.ofEpochSecond(first - 1), Instant.ofEpochSecond(last + 1),
+            Instant.MIN, Instant.MAX));
+        int[] nanos = {0, 5_000_000, 123_000_000, 123_400_000, 123_456_000, 123_456_700, 123_456_789};
+        for (int i = 0; i < 20_000; i++) {
+            times.add(Instant.ofEpochSecond(first + (long) (random.nextDouble() * (last - first + 1)), nanos[i % nanos.length]));
+        }
+        for (Instant t : times) assertEquals(t.toString(), LocalZone.isoInstant(t), t.getEpochSecond() + "s " + t.getNano() + "ns");
+    }
 }

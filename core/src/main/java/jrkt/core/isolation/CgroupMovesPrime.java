@@ -3,8 +3,6 @@ package jrkt.core.isolation;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,16 +54,7 @@ public final class CgroupMovesPrime {
 
     /** /proc/self/cgroup's lines, by java.io (FileBytes: no NIO channel, no libnet on this thread). */
     private static List<String> procSelfCgroup() throws IOException {
-        String text = new String(jrkt.core.fs.FileBytes.read(java.nio.file.Path.of("/proc/self/cgroup")), StandardCharsets.UTF_8);
-        // by indexOf: String.lines() would set up the stream classes (and EnumMap's reflection) here
-        List<String> lines = new ArrayList<>();
-        for (int start = 0; start < text.length(); ) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) end = text.length();
-            lines.add(text.substring(start, end));
-            start = end + 1;
-        }
-        return lines;
+        return jrkt.core.fs.FileBytes.lines(java.nio.file.Path.of("/proc/self/cgroup"));
     }
 
     /** Through the host's mount table: the first hierarchy this process is listed in. */

@@ -268,7 +268,7 @@ public final class Cgroups {
 
     static String readOrEmpty(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return new String(jrkt.core.fs.FileBytes.read(file), StandardCharsets.UTF_8); // java.io: no NIO channel for gc, rm, stop
         } catch (IOException e) {
             return "";
         }

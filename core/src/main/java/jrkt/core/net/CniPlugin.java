@@ -3,9 +3,7 @@ package jrkt.core.net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +83,10 @@ final class CniPlugin {
         int status;
         Linux linux = Linux.get();
         try {
-            Files.write(stdinFile, Json.write(config).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            // through the gate and java.io, not NIO: its file channels (some 35 classes) would join
+            // the run group's cache, which every run loads, on a network or not
+            if (jrkt.core.fs.Lstat.isRegularFile(stdinFile)) jrkt.core.fs.Lstat.deleteIfExists(stdinFile); // the last call's; anything else fails (EEXIST)
+            jrkt.core.fs.NewFiles.write(stdinFile, Json.write(config).getBytes(StandardCharsets.UTF_8));
             int pid = linux.spawn(exe.toString(), new String[] {exe.toString()}, HostEnvironment.array(env), null,
                 stdinFile.toString(), stdoutFile.toString(), stderrFile.toString());
             status = linux.waitChild(pid, TIMEOUT_SECONDS * 1000);
@@ -96,7 +96,7 @@ final class CniPlugin {
                 throw new JrktException("network " + network + ": plugin " + type + " (" + call.command() + ") did not finish in "
                     + TIMEOUT_SECONDS + "s and was killed");
             }
-            stdout = Files.readAllBytes(stdoutFile);
+            stdout = jrkt.core.fs.FileBytes.read(stdoutFile);
         } catch (SysException e) {
             throw new JrktException("network " + network + ": plugin " + type + ": cannot run " + exe + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -119,7 +119,7 @@ final class CniPlugin {
         }
         String stderr = "";
         try {
-            stderr = Files.readString(stderrFile).strip();
+            stderr = new String(jrkt.core.fs.FileBytes.read(stderrFile), StandardCharsets.UTF_8).strip();
         } catch (IOException ignored) {
             // nothing more to tell than the status
         }

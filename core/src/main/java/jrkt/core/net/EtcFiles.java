@@ -36,7 +36,7 @@ final class EtcFiles {
             if (resolv != null) PodNetworks.writeAtomically(dir.resolve("resolv.conf"), resolv);
             Path hosts = dir.resolve("hosts");
             if (address != null && jrkt.core.fs.Lstat.isRegularFile(hosts)) {
-                String text = Files.readString(hosts, StandardCharsets.UTF_8);
+                String text = new String(jrkt.core.fs.FileBytes.read(hosts), StandardCharsets.UTF_8);
                 if (text.startsWith(WRITTEN_BY_JRKT)) {
                     String updated = withHostnameOn(text, address);
                     if (!updated.equals(text)) PodNetworks.writeAtomically(hosts, updated);

@@ -69,7 +69,7 @@ public final class NetNamespace {
         void mountAt(Path file) {
             try {
                 jrkt.core.fs.Lstat.deleteIfExists(file);
-                Files.createFile(file);
+                jrkt.core.fs.NewFiles.write(file, new byte[0]); // as Files.createFile, without NIO's channel (see CniPlugin)
             } catch (IOException e) {
                 cancel();
                 throw new JrktException("cannot create " + file + " for the pod's network namespace: " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package jrkt.core.net;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class NetworkConfig {
     static NetworkConfig load(Path file) {
         Object parsed;
         try {
-            parsed = Json.parse(Files.readAllBytes(file));
+            parsed = Json.parse(jrkt.core.fs.FileBytes.read(file));
         } catch (IOException e) {
             throw new JrktException("network config " + file + ": cannot read it: " + e.getMessage(), e);
         } catch (JsonException e) {

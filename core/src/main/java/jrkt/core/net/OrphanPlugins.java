@@ -75,7 +75,7 @@ final class OrphanPlugins {
     private static boolean hasVariable(int pid, byte[] entry) {
         byte[] env;
         try {
-            env = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "environ"));
+            env = jrkt.core.fs.FileBytes.read(Path.of("/proc", Integer.toString(pid), "environ"));
         } catch (IOException e) {
             return false; // gone meanwhile, or a kernel thread
         }

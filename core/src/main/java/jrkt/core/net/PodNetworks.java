@@ -3,11 +3,9 @@ package jrkt.core.net;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -275,7 +273,7 @@ public final class PodNetworks {
     public static boolean setUpAbandoned(Path pod) {
         String owner;
         try {
-            owner = Files.readString(ownerFile(pod));
+            owner = new String(jrkt.core.fs.FileBytes.read(ownerFile(pod)), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return false;
         }
@@ -341,7 +339,7 @@ public final class PodNetworks {
     private static Map<String, Object> readState(Path pod, PodNetworkPlan.Network n) {
         Path file = stateFile(pod, n);
         try {
-            return Json.asObject(Json.parse(Files.readAllBytes(file)));
+            return Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(file)));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
@@ -354,8 +352,7 @@ public final class PodNetworks {
     static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         jrkt.core.fs.Lstat.deleteIfExists(tmp); // what a crash left there, or a link planted at the name: removed, never written through
-        Files.writeString(tmp, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS);
+        jrkt.core.fs.NewFiles.write(tmp, content); // O_EXCL|O_NOFOLLOW, through the gate: no NIO channel (see CniPlugin)
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,7 +1,6 @@
 package jrkt.core.net;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import jrkt.sys.Linux;
 
@@ -40,7 +39,7 @@ record ProcessIdentity(int pid, long startTime) {
     static Long startTimeOf(int pid) {
         String stat;
         try {
-            stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            stat = new String(jrkt.core.fs.FileBytes.read(Path.of("/proc", Integer.toString(pid), "stat")), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }

@@ -67,7 +67,7 @@ public final class Pod {
     public byte[] manifestBytes() {
         Path file = dir.resolve(MANIFEST);
         try {
-            return Files.readAllBytes(file);
+            return jrkt.core.fs.FileBytes.read(file); // java.io: no NIO channel in the pods group (see FileBytes)
         } catch (IOException e) {
             throw new JrktException("pod " + uuid + " has no readable pod manifest " + file + ": it is " + state, e);
         }

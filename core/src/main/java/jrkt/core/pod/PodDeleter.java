@@ -1,8 +1,6 @@
 package jrkt.core.pod;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,7 +68,7 @@ public final class PodDeleter {
         String prefix = dir.toString();
         List<String> lines;
         try {
-            lines = Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8);
+            lines = jrkt.core.fs.FileBytes.lines(Path.of("/proc/self/mountinfo"));
         } catch (IOException e) {
             throw new JrktException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }

@@ -92,7 +92,11 @@ public final class PodGc {
         try (PodLock lock = lockOrNull(dir)) {
             if (lock == null) return; // running, being prepared, or someone else is on it
             Path moved = remover.moveLocked(dir, toState, uuid);
-            if (toState.equals(PodDirs.EXITED_GARBAGE)) Files.write(moved.resolve(MARK_FILE), new byte[0]);
+            if (toState.equals(PodDirs.EXITED_GARBAGE)) {
+                // created (or emptied) by java.io: NIO's Files.write sets up its channels, some 35
+                // classes that the pods group's AOT cache would load at every start
+                new java.io.FileOutputStream(moved.resolve(MARK_FILE).toFile()).close();
+            }
             progress.accept("Moving " + why + " pod " + uuid + " to " + toState);
             r.marked().add(uuid);
         } catch (RuntimeException | IOException e) {

@@ -1,7 +1,6 @@
 package jrkt.core.pod;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ public record Stage1Entrypoints(Path run, Path enter, Path gc, Path stop, List<S
         Path file = podDir.resolve(MANIFEST);
         Map<String, String> annotations = new java.util.HashMap<>();
         try {
-            Map<String, Object> manifest = Json.asObject(Json.parse(Files.readAllBytes(file)));
+            Map<String, Object> manifest = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(file)));
             Object list = manifest.get("annotations");
             if (list != null) {
                 for (Object o : Json.asArray(list)) {
