@@ -186,6 +186,11 @@ public final class AotTraining {
             exerciseNetworkSetUp();
             run(d, "run", "--net=none", cgroupParent, "example.com/aot-training:1.0", "--name=one", "---",
                 "example.com/aot-training:1.0", "--name=two", "--memory=64Mi");
+            // a start on a network of its own, as the default network's runs: loopback only (see AotTrainingSetUp)
+            if (Files.isExecutable(jrkt.core.net.NetworkConfigs.SYSTEM_PLUGIN_DIR.resolve("loopback"))) {
+                run(d, "--local-config=" + dir.resolve(AotTrainingSetUp.LOOPBACK_CONFIG), "run", "--net=" + AotTrainingSetUp.LOOPBACK_NETWORK,
+                    cgroupParent, "example.com/aot-training:1.0", "--exec=/bin/true");
+            }
         } finally {
             // a failed start leaves this JVM in the pod's directory: the JDK's cache assembly needs a working one
             try {

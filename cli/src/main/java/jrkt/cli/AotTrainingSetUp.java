@@ -30,6 +30,13 @@ final class AotTrainingSetUp {
     /** In the data directory: the images group's app images, and the UUIDs of the query and pods groups' pods. */
     static final String TRAINING_ACI = "aot-training.aci", TRAINING_ACI_GZ = "aot-training-2.aci.gz";
     static final String PODS_TO_LOOK_AT = "pods-to-look-at";
+    /**
+     * For the run group: a config directory (--local-config) whose net.d has a network of
+     * loopback alone, the CNI plugin that only brings lo up in the pod's namespace: a start on it
+     * runs jrkt's whole CNI path (the plugin's run, its result, the /etc files, the teardown)
+     * without touching the host. Named after the plugin Debian ships in /usr/lib/cni.
+     */
+    static final String LOOPBACK_CONFIG = "loopback-config", LOOPBACK_NETWORK = "aot-loopback";
 
     private final Path home;
     private final Path dir;
@@ -158,6 +165,9 @@ final class AotTrainingSetUp {
         String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(init));
         Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rw-r--r--"));
         ageImages();
+        Path netd = Files.createDirectories(dir.resolve(LOOPBACK_CONFIG).resolve("net.d"));
+        Files.writeString(netd.resolve(LOOPBACK_NETWORK + ".conflist"),
+            "{\"cniVersion\": \"1.0.0\", \"name\": \"" + LOOPBACK_NETWORK + "\", \"plugins\": [{\"type\": \"loopback\"}]}\n");
         return " " + uuid + " " + mode;
     }
 
