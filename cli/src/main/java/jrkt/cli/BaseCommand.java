@@ -46,6 +46,9 @@ public abstract class BaseCommand implements Callable<Integer> {
      */
     protected Runnable workAhead() { return null; }
 
+    /** Whether the command starts a pod at once (run): the warm-up then primes the kernel's cgroup moves (CgroupMovesPrime). */
+    protected boolean primesCgroupMoves() { return false; }
+
     protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }

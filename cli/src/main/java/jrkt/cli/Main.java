@@ -37,7 +37,7 @@ public final class Main {
         ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
         if (parsed == null) return runWithPicocli(args);
         if (!(parsed.command() instanceof BaseCommand base)) NativeWarmUp.start(null);
-        else if (base.callsNative()) NativeWarmUp.start(base.workAhead());
+        else if (base.callsNative()) NativeWarmUp.start(base.workAhead(), base.primesCgroupMoves());
         Phases.mark("parse");
         return execute(parsed);
     }

@@ -20,15 +20,39 @@ public final class NativeWarmUp {
     private NativeWarmUp() {}
 
     /** Starts the warm-up, then ahead (null: nothing more); returns at once. */
-    public static void start(Runnable ahead) {
-        Thread thread = new Thread(() -> run(ahead), "jrkt-native-warm-up");
+    public static void start(Runnable ahead) { start(ahead, false); }
+
+    /**
+     * As {@link #start(Runnable)}; primeCgroupMoves: once the gate is loaded, before libsqlite3, the
+     * gate moves this process into its own cgroup on a native thread of its own (run: see
+     * {@link #cgroupMovesPrimed}).
+     */
+    public static void start(Runnable ahead, boolean primeCgroupMoves) {
+        Thread thread = new Thread(() -> run(ahead, primeCgroupMoves), "jrkt-native-warm-up");
         thread.setDaemon(true); // never keeps jrkt alive, and jrkt halts at its end anyway
         thread.start();
     }
 
-    private static void run(Runnable ahead) {
+    private static volatile boolean cgroupMovesPrimed;
+
+    /**
+     * Whether the gate started the process's first cgroup move (gate.c's
+     * jrkt_gate_prime_cgroup_moves: cgroup2 at one of its usual places, a native thread that waits
+     * out the kernel's grace period); false: the caller makes it (without the gate, on v1 only).
+     */
+    public static boolean cgroupMovesPrimed() { return cgroupMovesPrimed; }
+
+    private static void primeCgroupMoves() {
+        if (!NativeGate.LOADED) return;
+        long gate = NativeGate.open(System.getProperty("jrkt.native.gate")); // loaded already: its handle
+        long prime = NativeGate.symbol(gate, "jrkt_gate_prime_cgroup_moves");
+        if (prime != 0) cgroupMovesPrimed = NativeGate.call(prime, 0, 0, 0, 0, 0, 0, Downcall.ignoredErrno()) == 1;
+    }
+
+    private static void run(Runnable ahead, boolean primeCgroupMoves) {
         try {
             Linux.get().getpid(); // the gate's library (without it, the one downcall shape's handle)
+            if (primeCgroupMoves) primeCgroupMoves();
             Sqlite.loadLibrary();
         } catch (RuntimeException | Error e) {
             // the first real use reports it

@@ -171,6 +171,8 @@ abstract class PreparingCommand extends BaseCommand {
     /** The host's cgroups, read on the warm-up thread while this one opens the store (and run's first cgroup move). */
     @Override protected Runnable workAhead() { return new PrepareAhead(startsAtOnce()); }
 
+    @Override protected boolean primesCgroupMoves() { return startsAtOnce(); }
+
     /** Whether the pod is started right after it is prepared (run): its networks are then set up meanwhile. */
     boolean startsAtOnce() { return false; }
 

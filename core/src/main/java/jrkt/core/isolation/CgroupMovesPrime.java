@@ -11,12 +11,15 @@ import java.util.List;
  * here) before it takes the lock of all task migrations, holding the cgroup mutex, which every
  * cgroup mkdir needs too; the moves of the next 15-20 ms do not wait. A run moves itself into
  * the cgroup it is in already (writing "0" to a cgroup.procs: the writer; no thread changes
- * cgroup) twice, both by {@link #now}: from the warm-up thread once its own work is done (3-5
- * ms after main: {@code jrkt.core.pod.prepare.PrepareAhead}), so that most of the grace period
- * has passed when the pod's cgroups are made (8-12 ms after main, {@link EarlyCgroups}); and from
- * the thread that made them, a quick move that keeps the next ones quick for stage1's placement
- * of the pod's PID 1 some 10 ms later. Not on a thread of its own: a thread started for the first
- * move delayed the warm-up thread's own start by 2-3 ms, and the store's open with it.
+ * cgroup) twice. First as soon as the warm-up thread has loaded jrkt's JNI gate (1.5-2 ms after
+ * main), by the gate itself on a native thread of its own where cgroup2 is at one of its usual
+ * places ({@code jrkt.sys.NativeWarmUp#cgroupMovesPrimed}), else by {@link #now} from the warm-up
+ * thread once its own work is done ({@code jrkt.core.pod.prepare.PrepareAhead}); either way most
+ * of the grace period has passed when the pod's cgroups are made (8-12 ms after main,
+ * {@link EarlyCgroups}). Then {@link #now} from the thread that made them, a quick move that keeps
+ * the next ones quick for stage1's placement of the pod's PID 1 some 10 ms later. No JVM thread of
+ * its own: one started for the first move delayed the warm-up thread's own start by 2-3 ms, and
+ * the store's open with it.
  *
  * <p>The first move does not read the mount table (2-3 ms of parsing) where cgroup2 is at one of
  * its usual places. Only time is at stake: whatever fails is ignored.

@@ -10,7 +10,8 @@ import jrkt.core.isolation.CgroupMovesPrime;
  * parses, builds the request and opens the store: 2-3 ms of interpreted parsing of
  * /proc/self/mountinfo off the path to stage1's exec. A main thread that gets there first reads
  * it itself; the later read is free. A pod started at once (run) also has its first cgroup
- * move made here, last, as nothing waits for this thread after it ({@link CgroupMovesPrime}).
+ * move made here, last, as nothing waits for this thread after it, unless the JNI gate made it
+ * already ({@link CgroupMovesPrime}).
  */
 public final class PrepareAhead implements Runnable {
     private final boolean primeCgroupMoves;
@@ -25,6 +26,6 @@ public final class PrepareAhead implements Runnable {
         } catch (RuntimeException e) {
             // prepare reads it again and reports what is wrong
         }
-        if (primeCgroupMoves) CgroupMovesPrime.now();
+        if (primeCgroupMoves && !jrkt.sys.NativeWarmUp.cgroupMovesPrimed()) CgroupMovesPrime.now(); // else the gate did, earlier
     }
 }
