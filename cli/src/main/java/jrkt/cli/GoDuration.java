@@ -29,13 +29,14 @@ public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
                 while (at < s.length() && digit(s.charAt(at))) at++;
             }
             String amount = s.substring(start, at);
-            long unit = unitAt(s, at);
-            if (unit == 0) {
+            int unit = unitAt(s, at);
+            if (unit < 0) {
                 at = start;
                 break;
             }
-            at += s.startsWith("ns", at) || s.startsWith("us", at) || s.startsWith("µs", at) || s.startsWith("ms", at) ? 2 : 1;
-            nanos = Math.addExact(nanos, fraction ? Math.round(Double.parseDouble(amount) * unit) : times(amount, unit));
+            at += UNITS[unit].length();
+            long perUnit = NANOS[unit];
+            nanos = Math.addExact(nanos, fraction ? Math.round(Double.parseDouble(amount) * perUnit) : times(amount, perUnit));
         }
         if (s.isEmpty() || at != s.length()) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a duration (examples: 24h, 90m, 1h30m, 10s, 0s)");
@@ -45,15 +46,14 @@ public final class GoDuration implements CommandLine.ITypeConverter<Duration> {
 
     private static boolean digit(char c) { return c >= '0' && c <= '9'; }
 
-    /** Nanoseconds in the unit at s[at] (two letters before one: ms is not m), 0 for none. */
-    private static long unitAt(String s, int at) {
-        if (s.startsWith("ns", at)) return 1L;
-        if (s.startsWith("us", at) || s.startsWith("µs", at)) return 1_000L;
-        if (s.startsWith("ms", at)) return 1_000_000L;
-        if (s.startsWith("s", at)) return 1_000_000_000L;
-        if (s.startsWith("m", at)) return 60_000_000_000L;
-        if (s.startsWith("h", at)) return 3_600_000_000_000L;
-        return 0;
+    /** The units and their nanoseconds; two letters before one, so that ms is not m then s. */
+    private static final String[] UNITS = {"ns", "us", "µs", "ms", "s", "m", "h"};
+    private static final long[] NANOS = {1L, 1_000L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+
+    /** The index in UNITS of the unit at s[at], -1 for none. */
+    private static int unitAt(String s, int at) {
+        for (int i = 0; i < UNITS.length; i++) if (s.startsWith(UNITS[i], at)) return i;
+        return -1;
     }
 
     /** digits times unit, saturated at Long.MAX_VALUE as the rounding of a double product was. */

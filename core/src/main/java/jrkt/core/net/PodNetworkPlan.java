@@ -47,7 +47,7 @@ record PodNetworkPlan(List<Network> networks, List<Path> pluginPath, boolean res
         root.put("pluginPath", path);
         root.put("resolvConfFromResults", resolvConfFromResults);
         Files.createDirectories(file(pod).getParent());
-        jrkt.core.fs.Lstat.deleteIfExists(file(pod)); // written once a preparation: this replaces an earlier plan of a test's
+        jrkt.core.fs.Lstat.deleteIfExists(file(pod)); // an earlier plan is replaced, as Files.writeString did (NewFiles makes only new files)
         jrkt.core.fs.NewFiles.write(file(pod), Json.writePretty(root) + "\n"); // through the gate: no NIO channel (see CniPlugin)
     }
 

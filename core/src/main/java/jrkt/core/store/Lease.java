@@ -111,7 +111,7 @@ public final class Lease implements AutoCloseable {
     }
 
     /** Holds the image; whether it is in the store (after the hold, so that what is found stays). */
-    private synchronized boolean holdStored(String imageId) throws IOException {
+    private boolean holdStored(String imageId) throws IOException {
         hold(Store.useLockName(imageId));
         if (held.containsKey(imageId)) return true;
         ImageInfo row = store.stored(imageId);
@@ -120,7 +120,7 @@ public final class Lease implements AutoCloseable {
         return true;
     }
 
-    private synchronized void hold(String name) throws IOException {
+    private void hold(String name) throws IOException {
         if (heldNames.add(name)) locks.add(FileLock.shared(store.lockFile(name)));
     }
 
