@@ -34,6 +34,12 @@ public final class TreeDeleter {
     private final Linux linux = Linux.get();
     private final Path root;
     private final Deque<Frame> frames = new ArrayDeque<>();
+    /**
+     * The directory the walk is in, open; a field, not a local passed around, so that whoever
+     * closes it after a failure deep in the tree closes the fd open then, not the root's again:
+     * closed twice, that number may meanwhile be another thread's file (gc sweeps on several).
+     */
+    private int cur = -1;
     private long freed;
 
     /** A directory on the way down: its name in its parent, its identity, the subdirectories still to delete. */
@@ -83,12 +89,13 @@ public final class TreeDeleter {
                 unlink(parentFd, rootName, 0, root.toString());
                 return top.isRegularFile() ? top.size() : 0;
             }
-            int cur = openChecked(parentFd, rootName, top.dev(), top.ino(), root.toString());
+            cur = openChecked(parentFd, rootName, top.dev(), top.ino(), root.toString());
             frames.push(new Frame(rootName, top.dev(), top.ino()));
             try {
-                cur = walk(cur);
+                walk();
             } finally {
                 closeQuietly(cur);
+                cur = -1;
             }
             unlink(parentFd, rootName, Linux.AT_REMOVEDIR, root.toString());
             return freed;
@@ -97,8 +104,8 @@ public final class TreeDeleter {
         }
     }
 
-    /** Empties the root directory open as cur, deepest first; returns the fd open at the end (the root's). */
-    private int walk(int cur) throws IOException {
+    /** Empties the root directory open as cur, deepest first; cur is then the root's fd again. */
+    private void walk() throws IOException {
         while (true) {
             Frame frame = frames.peek();
             if (frame.pendingDirs == null) frame.pendingDirs = emptyAllButDirectories(cur);
@@ -127,7 +134,7 @@ public final class TreeDeleter {
                 frames.push(new Frame(name, st.dev(), st.ino()));
                 continue;
             }
-            if (frames.size() == 1) return cur;
+            if (frames.size() == 1) return;
             // Back up to the parent, checking it is the directory we came down from.
             frames.pop();
             Frame parent = frames.peek();

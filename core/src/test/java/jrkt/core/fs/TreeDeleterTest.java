@@ -90,6 +90,36 @@ public class TreeDeleterTest {
         assertFalse(Files.exists(root), "once the flag is gone, a second try deletes it all");
     }
 
+    @Test void aDeleteThatFailsDeepInTheTreeClosesWhatItOpenedAndNothingElse() throws Exception {
+        Path root = Files.createDirectory(tmp.resolve("pinned"));
+        Path bottom = Files.createDirectories(root.resolve("a/b/c"));
+        Files.writeString(bottom.resolve("file"), "x");
+        sh(bottom, "chattr +i file");
+        try {
+            // a sentinel the deleter must not close: each failed delete leaves the numbers it used free
+            java.io.RandomAccessFile sentinel = new java.io.RandomAccessFile(tmp.resolve("sentinel").toFile(), "rw");
+            try (sentinel) {
+                long before = openFds();
+                for (int i = 0; i < 20; i++) {
+                    FileSystemException e = assertThrows(FileSystemException.class, () -> TreeDeleter.delete(root));
+                    assertTrue(e.getReason().contains("immutable"), e.getMessage());
+                    sentinel.write('s'); // still open
+                }
+                // before the fix, each failure left the directory it was in open (and closed a free number twice)
+                assertTrue(openFds() - before < 5, "fds open before: " + before + ", after 20 failed deletes: " + openFds());
+            }
+            assertTrue(Files.exists(bottom.resolve("file")));
+        } finally {
+            sh(bottom, "chattr -i file");
+        }
+    }
+
+    private static long openFds() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     @Test void aMountPointBelowTheRootIsNotEntered() throws Exception {
         Path root = Files.createDirectory(tmp.resolve("root"));
         Path mnt = Files.createDirectories(root.resolve("sub/mnt"));
