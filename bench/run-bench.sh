@@ -343,7 +343,7 @@ measure list-0 list-100 list-1000 status-100 status-1000
 measure run-0 run-1000
 say "gc of 1000 exited pods"
 d=$work/pods-1000
-$runit -q ./jrkt --dir="$d" gc --grace-period=0s > "$samples/gc-mark"
+$runit -q ./jrkt --dir="$d" gc --mark-only > "$samples/gc-mark"
 $runit -q ./jrkt --dir="$d" gc --grace-period=0s > "$samples/gc-sweep"
 gc_left=$(find "$d/pods" -mindepth 2 -maxdepth 2 | wc -l)
 
@@ -445,7 +445,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     printf '| `jrkt status UUID`, wall ms | - | %s | %s |\n' "$(ms "$(med_of status-100 1)")" "$(ms "$(med_of status-1000 1)")"
     printf '| `jrkt run`, wall ms | %s | - | %s |\n' "$(ms "$(med_of run-0 1)")" "$(ms "$(med_of run-1000 1)")"
     echo
-    printf '`jrkt gc --grace-period=0s` of 1,000 exited pods: %s ms to mark them, %s ms to remove them (%s left behind).\n' \
+    printf '`jrkt gc` of 1,000 exited pods: %s ms to mark them (`gc --mark-only`), %s ms to remove them (`gc --grace-period=0s`; %s left behind).\n' \
         "$(ms "$(awk '{print $1}' "$samples/gc-mark")")" "$(ms "$(awk '{print $1}' "$samples/gc-sweep")")" "$gc_left"
     if [ -f "$work/hyperfine.md" ]; then
         echo

@@ -111,6 +111,51 @@ class PodGcTest {
         assertTrue(Files.isDirectory(dirs.pod(PodDirs.GARBAGE, EXITED)), "what stage1 should undo is not forgotten");
     }
 
+    @Test void manyPodsAreSweptBesideEachOtherEachOnceWithTheResultInTheirOrder() throws Exception {
+        PodDirs dirs = new PodDirs(data);
+        // every pod's stage1 gc is a real process that records the pod it was run for
+        Path calls = data.resolve("gc-calls");
+        String stage1Manifest = "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"s1\",\"annotations\":["
+            + "{\"name\":\"jrkt.io/stage1/run\",\"value\":\"/init\"},{\"name\":\"jrkt.io/stage1/gc\",\"value\":\"/gc\"}]}";
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String uuid = String.format("00000000-0000-4000-8000-0000000001%02d", i);
+            all.add(uuid);
+            Path pod = PodTestSupport.makePod(dirs, PodDirs.RUN, uuid);
+            Files.writeString(pod.resolve("pid"), "12345");
+            Files.createDirectories(pod.resolve("stage1/rootfs"));
+            Files.writeString(pod.resolve("stage1/manifest"), stage1Manifest);
+            if (i == 5) continue; // its gc entrypoint is missing: this pod fails, the others go on
+            Path gc = pod.resolve("stage1/rootfs/gc");
+            Files.writeString(gc, "#!/bin/sh\necho \"$1\" >> " + calls + "\n");
+            gc.toFile().setExecutable(true);
+        }
+        Process other = PodTestSupport.holdLock(dirs.pod(PodDirs.RUN, all.get(9))); // still running: not touched
+        List<String> progress = new ArrayList<>();
+        PodGc.Result r;
+        try {
+            r = new PodGc(dirs, progress::add).gc(new PodGc.Options(Duration.ZERO, Duration.ofHours(24), false, false));
+        } finally {
+            PodTestSupport.release(other);
+        }
+        List<String> removed = new ArrayList<>(all);
+        removed.remove(9);
+        removed.remove(5);
+        assertEquals(removed, r.removed(), "the result lists the pods in their order, whichever thread swept them");
+        assertEquals(1, r.failures().size(), r.failures().toString());
+        assertTrue(r.failures().get(0).startsWith("pod " + all.get(5) + ": "), r.failures().toString());
+        assertTrue(r.failures().get(0).contains("gc is missing or not executable"), r.failures().toString());
+        List<String> ran = new ArrayList<>(Files.readAllLines(calls));
+        java.util.Collections.sort(ran);
+        assertEquals(removed, ran, "each pod's stage1 gc ran once");
+        for (String uuid : removed) assertFalse(Files.exists(dirs.pod(PodDirs.GARBAGE, uuid)), uuid);
+        assertTrue(Files.isDirectory(dirs.pod(PodDirs.GARBAGE, all.get(5))), "the failed pod stays for the next gc");
+        assertTrue(Files.isDirectory(dirs.pod(PodDirs.RUN, all.get(9))));
+        for (String uuid : removed) {
+            assertEquals(1, progress.stream().filter(line -> line.equals("Garbage collecting pod " + uuid)).count(), uuid);
+        }
+    }
+
     @Test void rmRefusesARunningPodAndRemovesAnExitedOne() throws Exception {
         PodDirs dirs = new PodDirs(data);
         Path running = PodTestSupport.makePod(dirs, PodDirs.RUN, RUNNING);
