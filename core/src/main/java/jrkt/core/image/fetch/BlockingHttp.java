@@ -36,8 +36,10 @@ import javax.net.ssl.SSLSocketFactory;
  * more on a new connection: a GET may be repeated. Bodies come by Content-Length, chunked, or
  * until the server closes; one that ends early is an IOException. TLS (https) is set up only at
  * the first https connection, through {@link Tls}: names are checked against certificates unless
- * insecure. A response is read by one thread; the pool is shared by all. Not supported, as no
- * pull needs them: proxies, HTTP/2, request bodies.
+ * insecure. A response is read by one thread; the pool is shared by all. Through a proxy
+ * ({@link Proxies}): an https origin is reached by a CONNECT tunnel, in which TLS is set up with
+ * the origin as without one; an http origin by requests in absolute form to the proxy. Not
+ * supported, as no pull needs them: HTTP/2, request bodies.
  */
 final class BlockingHttp implements Closeable {
     static final int CONNECT_TIMEOUT_MS = 30_000;
@@ -49,12 +51,16 @@ final class BlockingHttp implements Closeable {
     private static final int BUFFER = 64 << 10;
 
     private final boolean insecureTls;
+    private final Proxies proxies;
     private final Map<String, Deque<Connection>> idle = new HashMap<>();
     private SSLSocketFactory tls; // made at the first https connection
     private boolean closed;
 
-    BlockingHttp(boolean insecureTls) {
+    BlockingHttp(boolean insecureTls) { this(insecureTls, Proxies.NONE); }
+
+    BlockingHttp(boolean insecureTls, Proxies proxies) {
         this.insecureTls = insecureTls;
+        this.proxies = proxies;
     }
 
     /** An answer: its status, headers (names in lower case) and a body to read (and close). */
@@ -78,17 +84,28 @@ final class BlockingHttp implements Closeable {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) throw new IOException("not an http(s) URL: " + uri);
         if (uri.getHost() == null) throw new IOException("no host in " + uri);
-        String origin = scheme + "://" + host(uri) + ":" + port(uri);
-        byte[] request = request(uri, headers);
+        Proxies.Proxy proxy = proxies.forUri(uri);
+        boolean https = scheme.equals("https");
+        // a connection through a proxy is kept apart from one to the origin itself
+        String origin = scheme + "://" + host(uri) + ":" + port(uri) + (proxy == null ? "" : " via " + proxy.host() + ":" + proxy.port());
+        byte[] request = request(uri, headers, https ? null : proxy);
         Connection c = takeIdle(origin);
         while (true) {
             boolean reused = c != null;
-            if (c == null) c = connect(uri, scheme.equals("https"), origin);
+            if (c == null) c = connect(uri, https, origin, proxy);
             c.answered = false;
             try {
                 c.out.write(request);
                 c.out.flush();
-                return read(c, uri);
+                Response r = read(c, uri);
+                if (proxy != null && !https && refusedByProxy(r)) {
+                    r.body().close();
+                    throw new ProxyRefused("the proxy " + proxy.name() + " refused the request for " + uri + ": status " + r.status()
+                        + (proxy.authorization() == null ? " (it wants credentials: user:password@ in the proxy URL)" : " (check the credentials in the proxy URL)"));
+                }
+                return r;
+            } catch (ProxyRefused e) {
+                throw e;
             } catch (NoAnswer e) {
                 c.close();
                 if (!reused) throw new EOFException("the server closed the connection without an answer");
@@ -109,12 +126,16 @@ final class BlockingHttp implements Closeable {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static byte[] request(URI uri, Map<String, String> headers) throws IOException {
+    /** The request's bytes; proxy: the http proxy it is sent to (its target then in absolute form), or null. */
+    private static byte[] request(URI uri, Map<String, String> headers, Proxies.Proxy proxy) throws IOException {
         String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         boolean defaultPort = uri.getPort() < 0 || uri.getPort() == port(URI.create(uri.getScheme() + "://x"));
+        String hostPort = uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
+        if (proxy != null) target = "http://" + hostPort + target;
         StringBuilder sb = new StringBuilder(256).append("GET ").append(target).append(" HTTP/1.1\r\n")
-            .append("Host: ").append(uri.getHost()).append(defaultPort ? "" : ":" + uri.getPort()).append("\r\n");
+            .append("Host: ").append(hostPort).append("\r\n");
+        if (proxy != null && proxy.authorization() != null) sb.append("Proxy-Authorization: ").append(proxy.authorization()).append("\r\n");
         for (Map.Entry<String, String> h : headers.entrySet()) {
             String v = h.getValue();
             // a token server's answer ends up here: it must not add lines to the request
@@ -124,7 +145,7 @@ final class BlockingHttp implements Closeable {
         return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private Connection connect(URI uri, boolean https, String origin) throws IOException {
+    private Connection connect(URI uri, boolean https, String origin, Proxies.Proxy proxy) throws IOException {
         synchronized (this) {
             if (closed) throw new IOException("the HTTP client is closed");
         }
@@ -132,9 +153,18 @@ final class BlockingHttp implements Closeable {
         int port = port(uri);
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            if (proxy == null) {
+                socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            } else {
+                try {
+                    socket.connect(new InetSocketAddress(proxy.host(), proxy.port()), CONNECT_TIMEOUT_MS);
+                } catch (IOException e) {
+                    throw new IOException("cannot reach the proxy " + proxy.name() + ": " + e.getMessage(), e);
+                }
+            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(READ_TIMEOUT_MS);
+            if (https && proxy != null) tunnel(socket, host, port, proxy);
             if (https) {
                 SSLSocket ssl = (SSLSocket) tls().createSocket(socket, host, port, true);
                 SSLParameters params = ssl.getSSLParameters();
@@ -147,6 +177,47 @@ final class BlockingHttp implements Closeable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * Asks the proxy for a tunnel to host:port (CONNECT) and reads its answer byte by byte, so that
+     * nothing of what follows it (the origin's TLS) is read here; anything but 2xx is an error.
+     */
+    private static void tunnel(Socket socket, String host, int port, Proxies.Proxy proxy) throws IOException {
+        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        StringBuilder sb = new StringBuilder(128).append("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ")
+            .append(authority).append("\r\n");
+        if (proxy.authorization() != null) sb.append("Proxy-Authorization: ").append(proxy.authorization()).append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String status = null;
+        StringBuilder line = new StringBuilder();
+        int total = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0) throw new IOException("the proxy " + proxy.name() + " closed the connection instead of opening a tunnel to " + authority);
+            if (++total > MAX_HEADER_LINE) throw new IOException("the proxy " + proxy.name() + " answered CONNECT with over " + MAX_HEADER_LINE + " bytes of headers");
+            if (b != '\n') {
+                line.append((char) b);
+                continue;
+            }
+            int end = line.length();
+            if (end > 0 && line.charAt(end - 1) == '\r') line.setLength(end - 1);
+            if (status == null) {
+                status = line.toString();
+            } else if (line.isEmpty()) {
+                break;
+            }
+            line.setLength(0);
+        }
+        if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(9) != '2') {
+            boolean credentials = status.startsWith("407", 9) || status.startsWith("401", 9);
+            throw new IOException("the proxy " + proxy.name() + " refused a tunnel to " + authority + ": \"" + printable(status) + "\""
+                + (!credentials ? "" : proxy.authorization() == null ? " (it wants credentials: user:password@ in the proxy URL)"
+                    : " (check the credentials in the proxy URL)"));
         }
     }
 
@@ -182,6 +253,19 @@ final class BlockingHttp implements Closeable {
             idle.clear();
         }
         for (Connection c : all) c.close();
+    }
+
+    /**
+     * A proxy's own refusal of a request sent through it: 407, or (tinyproxy's) 401 with
+     * Proxy-Authenticate and no WWW-Authenticate, which a registry's own challenge always has.
+     */
+    private static boolean refusedByProxy(Response r) {
+        return r.status() == 407
+            || (r.status() == 401 && r.headers().containsKey("proxy-authenticate") && !r.headers().containsKey("www-authenticate"));
+    }
+
+    private static final class ProxyRefused extends IOException {
+        ProxyRefused(String message) { super(message); }
     }
 
     /** The server closed or reset the connection before the first byte of an answer. */

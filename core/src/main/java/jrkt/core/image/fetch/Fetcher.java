@@ -62,7 +62,7 @@ public final class Fetcher {
                 }
                 boolean plain = options.insecure().contains("http");
                 DockerAuth auth = DockerAuth.load(options.configDirs());
-                try (BlockingHttp http = new BlockingHttp(options.insecure().contains("tls"))) {
+                try (BlockingHttp http = new BlockingHttp(options.insecure().contains("tls"), proxies())) {
                     RegistryClient client = new RegistryClient(docker.reference(), plain, http,
                         auth.forRegistry(docker.reference().registry()), what);
                     yield RegistrySource.fetch(docker.reference(), client, importer(), what, PlatformChoice.host());
@@ -82,7 +82,7 @@ public final class Fetcher {
             }
             case ImageSource.Remote remote when remote.scheme().equals("http") || remote.scheme().equals("https") ->
                 withDependencies(AciHttpSource.fetch(java.net.URI.create(remote.location()), store,
-                    Http.client(options.insecure().contains("tls")), options, trust(), Progress.toStderr(options.quiet())), new java.util.HashSet<>());
+                    Http.client(options.insecure().contains("tls"), proxies()), options, trust(), Progress.toStderr(options.quiet())), new java.util.HashSet<>());
             case ImageSource.Remote remote -> throw new JrktException("unsupported URL scheme '" + remote.scheme() + "' in "
                 + remote.location() + "; use a file path, a file:// URL, http(s)://, docker://, oci-layout:, oci-archive: or docker-archive:");
             case ImageSource.Name name -> fetchName(name.reference(), what, new java.util.HashSet<>());
@@ -112,7 +112,7 @@ public final class Fetcher {
     }
 
     private ImageInfo discover(jrkt.core.image.aci.ImageReference ref, String what, Set<String> visiting) throws IOException {
-        HttpClient http = Http.client(options.insecure().contains("tls"));
+        HttpClient http = Http.client(options.insecure().contains("tls"), proxies());
         Discovery.Endpoints found = Discovery.discover(ref, http, options.insecure().contains("http"), what);
         if (found.aciUrls().isEmpty()) throw new JrktException(what + ": discovery found keys but no image template for " + ref);
         JrktException last = null;
@@ -154,7 +154,7 @@ public final class Fetcher {
 
     /** The keys a prefix's discovery pages name ({@code ac-discovery-pubkeys}), fetched (for jrkt trust --prefix without files). */
     public List<DiscoveredKey> discoverKeys(String prefix) throws IOException {
-        HttpClient http = Http.client(options.insecure().contains("tls"));
+        HttpClient http = Http.client(options.insecure().contains("tls"), proxies());
         String what = "keys of prefix " + prefix;
         Discovery.Endpoints found = Discovery.discover(jrkt.core.image.aci.ImageReference.parse(prefix), http,
             options.insecure().contains("http"), what);
@@ -213,15 +213,45 @@ public final class Fetcher {
         return null;
     }
 
-    /** The HTTP client of fetches: no automatic redirects (see RegistryClient), HTTP/1.1. */
+    private Proxies proxies;
+
+    /** The environment's proxies, read at the first fetch over the network (a malformed one fails it, naming the variable). */
+    private Proxies proxies() {
+        if (proxies == null) proxies = Proxies.fromEnvironment();
+        return proxies;
+    }
+
+    /** The HTTP client of fetches: no automatic redirects (see RegistryClient), HTTP/1.1, the environment's proxies. */
     static final class Http {
         private Http() {}
 
-        static HttpClient client(boolean insecureTls) {
+        static HttpClient client(boolean insecureTls, Proxies proxies) {
             HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).version(HttpClient.Version.HTTP_1_1);
             b.sslContext(Tls.context(insecureTls));
+            if (!proxies.none()) b.proxy(new EnvironmentProxies(proxies));
             return b.build();
+        }
+    }
+
+    /**
+     * Proxies as the JDK's client takes them. It sends no Proxy-Authorization of its own accord (it
+     * answers a 407 through an Authenticator, and never with Basic for a tunnel), so a proxy that
+     * needs credentials is reached with them only by the registry client (BlockingHttp).
+     */
+    private static final class EnvironmentProxies extends java.net.ProxySelector {
+        private final Proxies proxies;
+
+        EnvironmentProxies(Proxies proxies) { this.proxies = proxies; }
+
+        @Override public List<java.net.Proxy> select(java.net.URI uri) {
+            Proxies.Proxy p = proxies.forUri(uri);
+            if (p == null) return List.of(java.net.Proxy.NO_PROXY);
+            return List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP, java.net.InetSocketAddress.createUnresolved(p.host(), p.port())));
+        }
+
+        @Override public void connectFailed(java.net.URI uri, java.net.SocketAddress proxy, IOException e) {
+            // the request fails with e, named by its caller
         }
     }
 }
