@@ -148,7 +148,12 @@ public record CgroupPlan(List<Tree> trees) {
     public static CgroupPlan read(Path podDir) {
         Path file = podDir.resolve(FILE);
         try {
-            if (Files.exists(file)) return fromJson(Json.parse(jrkt.core.fs.FileBytes.read(file)));
+            if (Files.exists(file)) {
+                byte[] record = jrkt.core.fs.FileBytes.read(file);
+                // Empty: the preparation was killed between the file's creation and its one write;
+                // the record is written before any cgroup is made, so none was.
+                return record.length == 0 ? null : fromJson(Json.parse(record));
+            }
             Path report = podDir.resolve(IsolationPlan.REPORT);
             if (!Files.exists(report)) return null;
             Object record = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(report))).get("cgroups");

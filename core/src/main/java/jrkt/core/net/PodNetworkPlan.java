@@ -47,8 +47,8 @@ record PodNetworkPlan(List<Network> networks, List<Path> pluginPath, boolean res
         root.put("pluginPath", path);
         root.put("resolvConfFromResults", resolvConfFromResults);
         Files.createDirectories(file(pod).getParent());
-        jrkt.core.fs.Lstat.deleteIfExists(file(pod)); // an earlier plan is replaced, as Files.writeString did (NewFiles makes only new files)
-        jrkt.core.fs.NewFiles.write(file(pod), Json.writePretty(root) + "\n"); // through the gate: no NIO channel (see CniPlugin)
+        // whole or not at all: a jrkt killed while writing it left an empty plan, which no rm or gc could read
+        PodNetworks.writeAtomically(file(pod), Json.writePretty(root) + "\n");
     }
 
     /** The pod's plan, or null when it has none (host or none networking, or a pod prepared before networking). */
@@ -58,7 +58,11 @@ record PodNetworkPlan(List<Network> networks, List<Path> pluginPath, boolean res
         // read builds with its stack trace, in the exec phase of every such run
         if (!Files.exists(file)) return null;
         try {
-            Map<String, Object> root = Json.asObject(Json.parse(jrkt.core.fs.FileBytes.read(file)));
+            byte[] bytes = jrkt.core.fs.FileBytes.read(file);
+            // Empty: written in place by an older jrkt killed right then. The plan is written before
+            // any network is set up, so nothing was: the pod has no networks to take down.
+            if (bytes.length == 0) return null;
+            Map<String, Object> root = Json.asObject(Json.parse(bytes));
             List<Network> networks = new ArrayList<>();
             for (Object o : Json.asArray(root.get("networks"))) {
                 Map<String, Object> m = Json.asObject(o);

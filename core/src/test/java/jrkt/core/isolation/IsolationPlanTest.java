@@ -3,6 +3,7 @@ package jrkt.core.isolation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -146,5 +147,13 @@ class IsolationPlanTest {
         assertEquals(p.cgroups(), CgroupPlan.read(tmp));
         Files.writeString(tmp.resolve("isolation"), "{\"insecureOptions\": [], \"notApplied\": []}\n");
         assertNull(CgroupPlan.read(tmp), "neither: a pod prepared before jrkt made cgroups");
+    }
+
+    @Test
+    void anEmptyRecordLeftByAPreparationKilledWhileWritingItNamesNoCgroups() throws Exception {
+        Files.write(tmp.resolve(CgroupPlan.FILE), new byte[0]);
+        assertNull(CgroupPlan.read(tmp), "written before any cgroup is made: an empty one means none was");
+        Files.writeString(tmp.resolve(CgroupPlan.FILE), "{\"trees\": [");
+        assertThrows(jrkt.core.JrktException.class, () -> CgroupPlan.read(tmp), "a damaged record is still an error");
     }
 }

@@ -152,6 +152,22 @@ class PodNetworksTest {
     }
 
     @Test
+    void aPlanIsWrittenWholeAndAnEmptyOneAJrktKilledWhileWritingLeftTearsDownToNothing() throws Exception {
+        network("a.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"good\",\"type\":\"recorder\"}");
+        prepare(List.of("good"), List.of());
+        prepare(List.of("good"), List.of()); // replaced, through a temporary name that does not stay
+        try (var names = Files.list(pod.resolve("net"))) {
+            assertEquals(List.of("networks.json"), names.map(f -> f.getFileName().toString()).toList());
+        }
+        assertEquals("good", PodNetworkPlan.read(pod).networks().getFirst().name());
+
+        Files.write(pod.resolve("net/networks.json"), new byte[0]); // as an older jrkt killed between create and write left it
+        assertEquals(null, PodNetworkPlan.read(pod), "written before any network was set up: none was");
+        PodNetworks.tearDown(pod, UUID); // rm and gc get through it
+        assertEquals(List.of(), calls());
+    }
+
+    @Test
     void aMissingPluginFailsBeforeAnythingIsCreated() throws Exception {
         network("a.conf", "{\"cniVersion\":\"1.0.0\",\"name\":\"good\",\"type\":\"recorder\"}");
         prepare(List.of("good"), List.of());
