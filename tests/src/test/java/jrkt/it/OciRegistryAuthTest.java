@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import jrkt.it.support.FaultyProxy;
 import jrkt.it.support.Jrkt;
 import jrkt.it.support.OciLayoutBuilder;
-import jrkt.it.support.OciLayoutBuilder.Layer;
 import jrkt.it.support.PodEnv;
 import jrkt.it.support.TestRegistry;
 import jrkt.it.support.TokenServer;
@@ -38,11 +37,7 @@ class OciRegistryAuthTest {
     @BeforeEach
     void setUp() throws Exception {
         env = new PodEnv(tmp);
-        layout = tmp.resolve("layout");
-        OciLayoutBuilder b = new OciLayoutBuilder(layout);
-        String d = b.image(new OciLayoutBuilder.Image("amd64", List.of(Layer.busybox(), new Layer().file("hello", "secret hello\n")),
-            "\"Cmd\":[\"/bin/cat\",\"/hello\"]"));
-        b.tags(List.of("1"), List.of(d));
+        layout = OciLayoutBuilder.helloImage(tmp.resolve("layout"), "secret hello\n");
         config = Files.createDirectories(env.data().resolve("etc")); // the test jrkt's --local-config
     }
 

@@ -16,7 +16,6 @@ import jrkt.it.support.AciBuilder;
 import jrkt.it.support.HostNetwork;
 import jrkt.it.support.Jrkt;
 import jrkt.it.support.OciLayoutBuilder;
-import jrkt.it.support.OciLayoutBuilder.Layer;
 import jrkt.it.support.PodEnv;
 import jrkt.it.support.TestRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -45,11 +44,7 @@ class RegistryProxyTest {
         env = new PodEnv(tmp);
         ns = HostNetwork.privateNamespace();
         ns.exec("ip", "addr", "add", ADDRESS + "/32", "dev", "lo");
-        layout = tmp.resolve("layout");
-        OciLayoutBuilder b = new OciLayoutBuilder(layout);
-        String d = b.image(new OciLayoutBuilder.Image("amd64", List.of(Layer.busybox(), new Layer().file("hello", "hello through the proxy\n")),
-            "\"Cmd\":[\"/bin/cat\",\"/hello\"]"));
-        b.tags(List.of("1"), List.of(d));
+        layout = OciLayoutBuilder.helloImage(tmp.resolve("layout"), "hello through the proxy\n");
     }
 
     @AfterEach

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import jrkt.it.support.Jrkt;
 import jrkt.it.support.OciLayoutBuilder;
-import jrkt.it.support.OciLayoutBuilder.Layer;
 import jrkt.it.support.PodEnv;
 import jrkt.it.support.TestRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +27,7 @@ class RegistryTlsTest {
     @BeforeEach
     void setUp() throws Exception {
         env = new PodEnv(tmp);
-        layout = tmp.resolve("layout");
-        OciLayoutBuilder b = new OciLayoutBuilder(layout);
-        String d = b.image(new OciLayoutBuilder.Image("amd64", List.of(Layer.busybox(), new Layer().file("hello", "hello over tls\n")),
-            "\"Cmd\":[\"/bin/cat\",\"/hello\"]"));
-        b.tags(List.of("1"), List.of(d));
+        layout = OciLayoutBuilder.helloImage(tmp.resolve("layout"), "hello over tls\n");
     }
 
     @AfterEach

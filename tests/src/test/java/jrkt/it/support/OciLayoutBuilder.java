@@ -108,6 +108,17 @@ public final class OciLayoutBuilder {
     }
 
     /** Writes index.json with these descriptors tagged. */
+    /**
+     * An OCI layout at dir with one amd64 image tagged "1": busybox and a file /hello holding
+     * text, which the image's command prints. The image registry tests push.
+     */
+    public static Path helloImage(Path dir, String text) throws IOException {
+        OciLayoutBuilder b = new OciLayoutBuilder(dir);
+        String d = b.image(new Image("amd64", List.of(Layer.busybox(), new Layer().file("hello", text)), "\"Cmd\":[\"/bin/cat\",\"/hello\"]"));
+        b.tags(List.of("1"), List.of(d));
+        return dir;
+    }
+
     public void tags(List<String> tags, List<String> descriptors) throws IOException {
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < tags.size(); i++) {

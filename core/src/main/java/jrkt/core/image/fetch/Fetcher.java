@@ -82,7 +82,7 @@ public final class Fetcher {
             }
             case ImageSource.Remote remote when remote.scheme().equals("http") || remote.scheme().equals("https") ->
                 withDependencies(AciHttpSource.fetch(java.net.URI.create(remote.location()), store,
-                    Http.client(options.insecure().contains("tls"), proxies()), options, trust(), Progress.toStderr(options.quiet())), new java.util.HashSet<>());
+                    httpClient(), options, trust(), Progress.toStderr(options.quiet())), new java.util.HashSet<>());
             case ImageSource.Remote remote -> throw new JrktException("unsupported URL scheme '" + remote.scheme() + "' in "
                 + remote.location() + "; use a file path, a file:// URL, http(s)://, docker://, oci-layout:, oci-archive: or docker-archive:");
             case ImageSource.Name name -> fetchName(name.reference(), what, new java.util.HashSet<>());
@@ -112,7 +112,7 @@ public final class Fetcher {
     }
 
     private ImageInfo discover(jrkt.core.image.aci.ImageReference ref, String what, Set<String> visiting) throws IOException {
-        HttpClient http = Http.client(options.insecure().contains("tls"), proxies());
+        HttpClient http = httpClient();
         Discovery.Endpoints found = Discovery.discover(ref, http, options.insecure().contains("http"), what);
         if (found.aciUrls().isEmpty()) throw new JrktException(what + ": discovery found keys but no image template for " + ref);
         JrktException last = null;
@@ -154,7 +154,7 @@ public final class Fetcher {
 
     /** The keys a prefix's discovery pages name ({@code ac-discovery-pubkeys}), fetched (for jrkt trust --prefix without files). */
     public List<DiscoveredKey> discoverKeys(String prefix) throws IOException {
-        HttpClient http = Http.client(options.insecure().contains("tls"), proxies());
+        HttpClient http = httpClient();
         String what = "keys of prefix " + prefix;
         Discovery.Endpoints found = Discovery.discover(jrkt.core.image.aci.ImageReference.parse(prefix), http,
             options.insecure().contains("http"), what);
@@ -214,6 +214,9 @@ public final class Fetcher {
     }
 
     private Proxies proxies;
+
+    /** The JDK client of ACI fetches and discovery, with this fetcher's TLS option and proxies. */
+    private HttpClient httpClient() { return Http.client(options.insecure().contains("tls"), proxies()); }
 
     /** The environment's proxies, read at the first fetch over the network (a malformed one fails it, naming the variable). */
     private Proxies proxies() {
