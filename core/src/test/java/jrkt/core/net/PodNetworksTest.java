@@ -161,6 +161,16 @@ class PodNetworksTest {
         }
         assertEquals("good", PodNetworkPlan.read(pod).networks().getFirst().name());
 
+        // links planted at the plan and at its temporary name are replaced, never written through
+        Path outside = Files.writeString(tmp.resolve("outside"), "keep\n");
+        Files.delete(pod.resolve("net/networks.json"));
+        Files.createSymbolicLink(pod.resolve("net/networks.json"), outside);
+        Files.createSymbolicLink(pod.resolve("net/.networks.json.tmp"), outside);
+        prepare(List.of("good"), List.of());
+        assertEquals("keep\n", Files.readString(outside));
+        assertTrue(Files.isRegularFile(pod.resolve("net/networks.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(pod.resolve("net/.networks.json.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
         Files.write(pod.resolve("net/networks.json"), new byte[0]); // as an older jrkt killed between create and write left it
         assertEquals(null, PodNetworkPlan.read(pod), "written before any network was set up: none was");
         PodNetworks.tearDown(pod, UUID); // rm and gc get through it
