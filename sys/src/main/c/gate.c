@@ -41,14 +41,18 @@ JNIEXPORT jbyteArray JNICALL Java_jrkt_sys_NativeGate_bytes(JNIEnv *env, jclass 
     return copy; /* NULL with an OutOfMemoryError pending */
 }
 
-/* dlsym of name in the library (0: the process's global scope, libc's functions among them);
- * 0 when there is no such symbol. */
+static void *libc_function(const char *name);
+
+/* The address of name in the library (0: the process's global scope, libc's functions among
+ * them); 0 when there is no such symbol. libc's functions jrkt calls come from this library's
+ * own table (libc_function), the others from dlsym. */
 JNIEXPORT jlong JNICALL Java_jrkt_sys_NativeGate_symbol(JNIEnv *env, jclass cls, jlong library, jstring name)
 {
     (void) cls;
     const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
     if (chars == NULL) return 0;
-    void *symbol = dlsym(library == 0 ? RTLD_DEFAULT : (void *) (long) library, chars);
+    void *symbol = library == 0 ? libc_function(chars) : NULL;
+    if (symbol == NULL) symbol = dlsym(library == 0 ? RTLD_DEFAULT : (void *) (long) library, chars);
     (*env)->ReleaseStringUTFChars(env, name, chars);
     return (jlong) (long) symbol;
 }
@@ -143,4 +147,102 @@ long jrkt_gate_prime_cgroup_moves(void)
         return 1;
     }
     return 0;
+}
+
+#include <dirent.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+
+/*
+ * libc's functions jrkt calls (sys/src/main/java/jrkt/sys: LibcLinux's, Downcall's, Bpf's), by
+ * the addresses the dynamic loader gave this library when it loaded it. dlsym takes the loader's
+ * lock, which a dlopen on another thread holds for as long as it maps and relocates its library:
+ * the warm-up thread's load of libsqlite3 (about a millisecond) made the main thread's first
+ * calls wait for it, each first call of a libc function looked up by name. A name missing here
+ * is still found, by dlsym (NativeGateTest checks that every name Java uses is here).
+ */
+static const struct {
+    const char *name;
+    void *address;
+} libc_functions[] = {
+    { "chdir", (void *) chdir }, { "chmod", (void *) chmod }, { "close", (void *) close },
+    { "close_range", (void *) close_range }, { "execve", (void *) execve }, { "fcntl", (void *) fcntl },
+    { "flock", (void *) flock }, { "getdents64", (void *) getdents64 }, { "geteuid", (void *) geteuid },
+    { "getpid", (void *) getpid }, { "ioctl", (void *) ioctl }, { "kill", (void *) kill },
+    { "lchown", (void *) lchown }, { "lgetxattr", (void *) lgetxattr }, { "llistxattr", (void *) llistxattr },
+    { "lsetxattr", (void *) lsetxattr }, { "mkdir", (void *) mkdir }, { "mknod", (void *) mknod },
+    { "mount", (void *) mount }, { "open", (void *) open }, { "openat", (void *) openat },
+    { "pidfd_open", (void *) pidfd_open }, { "poll", (void *) poll }, { "posix_spawn", (void *) posix_spawn },
+    { "posix_spawn_file_actions_addchdir_np", (void *) posix_spawn_file_actions_addchdir_np },
+    { "posix_spawn_file_actions_addclosefrom_np", (void *) posix_spawn_file_actions_addclosefrom_np },
+    { "posix_spawn_file_actions_addopen", (void *) posix_spawn_file_actions_addopen },
+    { "posix_spawn_file_actions_destroy", (void *) posix_spawn_file_actions_destroy },
+    { "posix_spawn_file_actions_init", (void *) posix_spawn_file_actions_init },
+    { "posix_spawnattr_destroy", (void *) posix_spawnattr_destroy },
+    { "posix_spawnattr_init", (void *) posix_spawnattr_init },
+    { "posix_spawnattr_setflags", (void *) posix_spawnattr_setflags },
+    { "posix_spawnattr_setsigdefault", (void *) posix_spawnattr_setsigdefault },
+    { "posix_spawnattr_setsigmask", (void *) posix_spawnattr_setsigmask },
+    { "pthread_sigmask", (void *) pthread_sigmask }, { "read", (void *) read }, { "readlink", (void *) readlink },
+    { "setns", (void *) setns }, { "sigfillset", (void *) sigfillset }, { "socket", (void *) socket },
+    { "statx", (void *) statx }, { "strerror", (void *) strerror }, { "strlen", (void *) strlen },
+    { "symlink", (void *) symlink }, { "syncfs", (void *) syncfs }, { "syscall", (void *) syscall },
+    { "umount2", (void *) umount2 }, { "unlinkat", (void *) unlinkat }, { "unshare", (void *) unshare },
+    { "utimensat", (void *) utimensat }, { "waitpid", (void *) waitpid }, { "write", (void *) write },
+};
+
+static void *libc_function(const char *name)
+{
+    for (size_t i = 0; i < sizeof libc_functions / sizeof libc_functions[0]; i++) {
+        if (strcmp(libc_functions[i].name, name) == 0) return libc_functions[i].address;
+    }
+    return NULL;
+}
+
+/* Whether name is in the table above (NativeGateTest). */
+JNIEXPORT jboolean JNICALL Java_jrkt_sys_NativeGate_inTable(JNIEnv *env, jclass cls, jstring name)
+{
+    (void) cls;
+    const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
+    if (chars == NULL) return JNI_FALSE;
+    jboolean found = libc_function(chars) != NULL;
+    (*env)->ReleaseStringUTFChars(env, name, chars);
+    return found;
+}
+
+/*
+ * The gate's methods are bound to NativeGate here, as the library loads (on the warm-up thread):
+ * bound by name instead, each method's first call would look its symbol up with dlsym, on
+ * whichever thread first calls it, and wait for the loader's lock as libc's functions did.
+ */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    (void) reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) return JNI_VERSION_1_8;
+    jclass gate = (*env)->FindClass(env, "jrkt/sys/NativeGate");
+    if (gate == NULL) {
+        (*env)->ExceptionClear(env); /* bound by name at first call, as without this */
+        return JNI_VERSION_1_8;
+    }
+    static const JNINativeMethod methods[] = {
+        { "call", "(JJJJJJJJ)J", (void *) Java_jrkt_sys_NativeGate_call },
+        { "address", "(Ljava/nio/ByteBuffer;)J", (void *) Java_jrkt_sys_NativeGate_address },
+        { "bytes", "(JI)[B", (void *) Java_jrkt_sys_NativeGate_bytes },
+        { "symbol", "(JLjava/lang/String;)J", (void *) Java_jrkt_sys_NativeGate_symbol },
+        { "open", "(Ljava/lang/String;)J", (void *) Java_jrkt_sys_NativeGate_open },
+    };
+    if ((*env)->RegisterNatives(env, gate, methods, sizeof methods / sizeof methods[0]) != 0) (*env)->ExceptionClear(env);
+    (*env)->DeleteLocalRef(env, gate);
+    return JNI_VERSION_1_8;
 }

@@ -41,4 +41,7 @@ final class NativeGate {
 
     /** A handle of the library (dlopen); throws UnsatisfiedLinkError with the loader's reason. */
     static native long open(String library);
+
+    /** Whether the gate has libc's function of that name in its own table ({@link #symbol} finds others by dlsym). */
+    static native boolean inTable(String name);
 }
