@@ -41,6 +41,12 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected boolean callsNative() { return true; }
 
     /**
+     * Whether the command may open the image store: then the warm-up loads libsqlite3 too
+     * (about a millisecond of a second core, and the dynamic loader's lock while it lasts).
+     */
+    protected boolean opensStore() { return true; }
+
+    /**
      * Work the warm-up thread may do after its own, beside the main thread: it needs no flag and
      * no store, and what it computes is remembered where the command reads it (null: none).
      */
@@ -52,6 +58,9 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected JrktCommand jrkt() { return root != null ? root : JrktCommand.of(spec); }
 
     protected Store store() throws IOException { return jrkt().openStore(); }
+
+    /** The store, for a command that reads it and writes nothing (see {@link Store#openToRead}). */
+    protected Store storeToRead() throws IOException { return jrkt().openStoreToRead(); }
 
     protected PrintWriter out() { return out != null ? out : spec.commandLine().getOut(); }
 

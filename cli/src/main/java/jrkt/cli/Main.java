@@ -33,13 +33,29 @@ public final class Main {
     /** Runs one jrkt command line and returns its exit status. */
     static int run(String[] args) {
         Phases.start();
+        if (callsNativeSurely()) NativeWarmUp.begin(); // the gate loads while the line is parsed
         CliModel model = CliModel.get();
         ModelParser.Parsed parsed = model == null ? null : ModelParser.parse(model, args);
-        if (parsed == null) return runWithPicocli(args);
-        if (!(parsed.command() instanceof BaseCommand base)) NativeWarmUp.start(null);
-        else if (base.callsNative()) NativeWarmUp.start(base.workAhead(), base.primesCgroupMoves());
+        if (parsed == null) {
+            NativeWarmUp.cancel();
+            return runWithPicocli(args);
+        }
+        if (!(parsed.command() instanceof BaseCommand base)) NativeWarmUp.plan(false, true, null);
+        else if (base.callsNative()) NativeWarmUp.plan(base.primesCgroupMoves(), base.opensStore(), base.workAhead());
+        else NativeWarmUp.cancel();
         Phases.mark("parse");
         return execute(parsed);
+    }
+
+    /**
+     * Whether the command line, before it is parsed, is sure to name a command that calls C
+     * functions: the launcher tells the group of commands it picked the AOT cache for
+     * ({@code -Djrkt.command-group}); all but "info" (version, config, help) open the store or
+     * read pods. Without the launcher's word, the warm-up waits for the parse.
+     */
+    private static boolean callsNativeSurely() {
+        String group = System.getProperty("jrkt.command-group");
+        return group != null && !group.equals("info");
     }
 
     /** Runs a command the model parsed, as picocli's execute would: call(), its status, errors as one line. */

@@ -27,6 +27,8 @@ public final class EnterCommand extends BaseCommand {
     @Option(names = "--app", paramLabel = "NAME", description = "the app to enter (needed when the pod has several)")
     String app;
 
+    @Override protected boolean opensStore() { return false; }
+
     @Override public Integer call() {
         List<String> rest = new ArrayList<>(arguments);
         String uuid = podArgument.uuidFile == null && !rest.isEmpty() ? rest.removeFirst() : null;

@@ -33,6 +33,8 @@ public final class ListCommand extends BaseCommand {
                 "created");
     }
 
+    @Override protected boolean opensStore() { return false; }
+
     @Override public Integer call() {
         Table table = table();
         // The column holds several IDs joined with commas, so the table cannot shorten them itself;

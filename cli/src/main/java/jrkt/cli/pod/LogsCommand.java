@@ -25,6 +25,8 @@ public final class LogsCommand extends BaseCommand {
     @Option(names = {"-f", "--follow"}, description = "keep printing new output until the pod ends")
     boolean follow;
 
+    @Override protected boolean opensStore() { return false; }
+
     @Override public Integer call() throws IOException {
         Pod pod = podArgument.resolve(jrkt().dataDir(), uuid);
         out().flush();

@@ -57,6 +57,8 @@ public final class StatusCommand extends BaseCommand {
     @Option(names = "--format", paramLabel = "json|json-pretty", description = "print JSON instead of key=value lines")
     String format;
 
+    @Override protected boolean opensStore() { return false; }
+
     @Override public Integer call() throws InterruptedException {
         if (format != null && !format.equals("json") && !format.equals("json-pretty")) {
             throw new JrktException("--format " + format + ": expected json or json-pretty");

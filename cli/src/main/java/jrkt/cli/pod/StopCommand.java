@@ -23,6 +23,8 @@ public final class StopCommand extends BaseCommand {
     @Option(names = "--force", description = "kill the pod (SIGKILL) instead of asking it to stop")
     boolean force;
 
+    @Override protected boolean opensStore() { return false; }
+
     @Override public Integer call() {
         Pods pods = new Pods(new PodDirs(jrkt().dataDir()));
         return forEachItem("stop", podArgument.each(uuids), what -> {
