@@ -171,6 +171,15 @@ public final class JrktCommand implements Runnable, AutoCloseable {
         return store;
     }
 
+    /** The store for a command that only reads it (image list, image cat-manifest): see {@link Store#openToRead}. */
+    public synchronized Store openStoreToRead() throws IOException {
+        if (store == null) {
+            store = Store.openToRead(dataDir());
+            Phases.mark("store-open");
+        }
+        return store;
+    }
+
     /** The store for a command that frees space (image rm, image gc): opened even on a full disk. */
     public synchronized Store openStoreToFree() throws IOException {
         if (store == null) store = Store.openToFree(dataDir());

@@ -16,8 +16,8 @@ public final class ImageCatManifestCommand extends BaseCommand {
     boolean prettyPrint;
 
     @Override public Integer call() throws IOException {
-        String id = store().resolve(image).id();
-        printManifest(store().manifestBytes(id), prettyPrint);
+        String id = storeToRead().resolve(image).id();
+        printManifest(storeToRead().manifestBytes(id), prettyPrint);
         return 0;
     }
 }

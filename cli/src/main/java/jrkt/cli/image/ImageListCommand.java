@@ -28,7 +28,7 @@ public final class ImageListCommand extends BaseCommand {
 
     @Override public Integer call() throws IOException {
         Table table = table();
-        for (ImageInfo image : store().listImages()) {
+        for (ImageInfo image : storeToRead().listImages()) {
             table.add(image.id(), image.name(), image.labels().get("version"), image.size(),
                     image.importTime(), image.lastUsed(), image.sourceUrl());
         }

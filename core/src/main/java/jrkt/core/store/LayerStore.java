@@ -62,7 +62,7 @@ public final class LayerStore {
     private final boolean deviceNodes;
     private final long pid = Linux.get().getpid(); // ProcessHandle's first use costs a start 1-2 ms
 
-    LayerStore(Path cas, StoreIndex index, ImageLimits limits, boolean deviceNodes) throws IOException {
+    LayerStore(Path cas, StoreIndex index, ImageLimits limits, boolean deviceNodes) {
         this.cas = cas;
         this.blobs = cas.resolve("blobs").resolve("sha256");
         this.layers = cas.resolve("layers");
@@ -71,8 +71,12 @@ public final class LayerStore {
         this.index = index;
         this.limits = limits;
         this.deviceNodes = deviceNodes;
-        Dirs.made(blobs);
-        Dirs.made(layers);
+    }
+
+    /** Makes the directories of the OCI part of the store in cas, when missing (every open but a reader's). */
+    static void makeDirs(Path cas) throws IOException {
+        Dirs.made(cas.resolve("blobs").resolve("sha256"));
+        Dirs.made(cas.resolve("layers"));
     }
 
     public static boolean isOciId(String imageId) { return imageId.startsWith(ID_PREFIX); }

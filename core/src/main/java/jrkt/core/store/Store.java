@@ -73,7 +73,8 @@ public final class Store implements AutoCloseable {
     private final LayerStore layerStore;
     private final ImageLimits limits;
     private final boolean deviceNodes;
-    private final long pid = Linux.get().getpid(); // ProcessHandle's first use costs a start 1 ms
+    /** This process's ID, in the names of its temporary files (ProcessHandle's first use costs a start 1 ms). */
+    private long pid() { return Linux.get().getpid(); }
     /**
      * Manifests this process parsed, by image ID. An ID names its manifest for as long as the row
      * exists ({@link #removeLocked} forgets it): a run reads the stage1's and each app's several
@@ -83,7 +84,8 @@ public final class Store implements AutoCloseable {
     /** The same manifests as stored: a run reads the stage1's and the app's twice each (parse, and a copy in the pod). */
     private final Map<String, byte[]> storedManifests = new ConcurrentHashMap<>();
 
-    private Store(Path cas, ImageLimits limits, boolean deviceNodes) {
+    /** reading: the store exists already and this process only reads it (see {@link #openToRead}). */
+    private Store(Path cas, ImageLimits limits, boolean deviceNodes, boolean reading) {
         this.cas = PrivateDirs.ensure(cas);
         this.limits = limits;
         this.deviceNodes = deviceNodes;
@@ -91,19 +93,17 @@ public final class Store implements AutoCloseable {
         this.tmp = cas.resolve("tmp");
         this.trees = cas.resolve("trees");
         this.locks = cas.resolve("locks");
-        try {
-            for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Dirs.made(dir);
-        } catch (IOException e) {
-            throw new JrktException("cannot create the store in " + cas + ": " + IoErrors.reason(e), e);
+        if (!reading) {
+            try {
+                for (Path dir : List.of(cas.resolve("db"), blobs, tmp, trees, locks)) Dirs.made(dir);
+                LayerStore.makeDirs(cas);
+            } catch (IOException e) {
+                throw new JrktException("cannot create the store in " + cas + ": " + IoErrors.reason(e), e);
+            }
         }
         checkWritable(cas);
         this.index = new StoreIndex(cas.resolve("db").resolve("index.sqlite"));
-        try {
-            this.layerStore = new LayerStore(cas, index, limits, deviceNodes);
-        } catch (IOException e) {
-            index.close();
-            throw new JrktException("cannot create the store in " + cas + ": " + e.getMessage(), e);
-        }
+        this.layerStore = new LayerStore(cas, index, limits, deviceNodes);
     }
 
     /** The OCI part of the store: blobs by digest and unpacked layers (see {@link LayerStore}). */
@@ -147,7 +147,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Path dataDir, ImageLimits limits, boolean deviceNodes) throws IOException {
         DiskSpace.requireSpace(dataDir);
-        Store store = openUnchecked(dataDir, limits, deviceNodes);
+        Store store = openUnchecked(dataDir, limits, deviceNodes, false);
         store.keepReserve();
         return store;
     }
@@ -159,15 +159,27 @@ public final class Store implements AutoCloseable {
      */
     public static Store openToFree(Path dataDir) throws IOException {
         if (DiskSpace.isFull(dataDir)) Files.deleteIfExists(dataDir.resolve("cas").resolve(RESERVE));
-        Store store = openUnchecked(dataDir, ImageLimits.DEFAULT, false);
+        Store store = openUnchecked(dataDir, ImageLimits.DEFAULT, false, false);
         store.refillReserveOnClose = true;
         return store;
     }
 
+    /**
+     * Opens the store for commands that only read it (image list, image cat-manifest): no free
+     * space is required (a full disk is when a user lists images, to choose what to remove), and
+     * what only writers need is left to them: the space reserve and the store's directories.
+     * Killed imports and renders are cleaned as by every open. A store not made yet is made as
+     * by {@link #open}.
+     */
+    public static Store openToRead(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir.resolve("cas").resolve("db").resolve("index.sqlite"), LinkOption.NOFOLLOW_LINKS)) return open(dataDir);
+        return openUnchecked(dataDir, ImageLimits.DEFAULT, false, true);
+    }
+
     /** Also makes {@code <dataDir>/pods} private when it exists: older jrkt left it open to all. */
-    private static Store openUnchecked(Path dataDir, ImageLimits limits, boolean deviceNodes) throws IOException {
+    private static Store openUnchecked(Path dataDir, ImageLimits limits, boolean deviceNodes, boolean reading) throws IOException {
         if (Files.isDirectory(dataDir.resolve("pods"), LinkOption.NOFOLLOW_LINKS)) PrivateDirs.ensure(dataDir.resolve("pods"));
-        Store store = new Store(dataDir.resolve("cas"), limits, deviceNodes);
+        Store store = new Store(dataDir.resolve("cas"), limits, deviceNodes, reading);
         try {
             store.cleanLeftovers();
         } catch (IOException | RuntimeException e) {
@@ -188,7 +200,7 @@ public final class Store implements AutoCloseable {
     private void keepReserve() {
         Path reserve = cas.resolve(RESERVE);
         if (Files.exists(reserve) || DiskSpace.usable(cas) < DiskSpace.FULL_BELOW + 2L * RESERVE_BYTES) return;
-        Path staged = cas.resolve(RESERVE + ".tmp-" + pid);
+        Path staged = cas.resolve(RESERVE + ".tmp-" + pid());
         try (FileChannel out = FileChannel.open(staged, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocate(64 * 1024);
             for (int written = 0; written < RESERVE_BYTES; written += zeros.capacity()) {
@@ -218,7 +230,7 @@ public final class Store implements AutoCloseable {
     public ImageInfo importAci(Path file, String sourceUrl) throws IOException {
         sweepOrphanBlobs();
         try (FileLock importing = FileLock.shared(gcLock())) {
-            Path staged = tmp.resolve("import-" + pid + "-" + KernelRandom.hex(16, "an import's name"));
+            Path staged = tmp.resolve("import-" + pid() + "-" + KernelRandom.hex(16, "an import's name"));
             try {
                 return importStaged(file, sourceUrl, staged);
             } finally {
@@ -553,7 +565,7 @@ public final class Store implements AutoCloseable {
             String name = stale.getFileName().toString();
             if (name.startsWith(treeId + ".tmp-") || name.startsWith(treeId + ".old-")) Trees.delete(stale);
         }
-        Path fresh = trees.resolve(treeId + ".tmp-" + pid);
+        Path fresh = trees.resolve(treeId + ".tmp-" + pid());
         Path rootfs = fresh.resolve("rootfs");
         Files.createDirectories(rootfs);
         try {
@@ -561,7 +573,7 @@ public final class Store implements AutoCloseable {
             String hash = TreeHash.of(rootfs);
             Files.deleteIfExists(dir.resolve("hash"));
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Path old = trees.resolve(treeId + ".old-" + pid);
+                Path old = trees.resolve(treeId + ".old-" + pid());
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
                 Trees.delete(old);
