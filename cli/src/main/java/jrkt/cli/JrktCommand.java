@@ -174,7 +174,7 @@ public final class JrktCommand implements Runnable, AutoCloseable {
     /** The store for a command that only reads it (image list, image cat-manifest): see {@link Store#openToRead}. */
     public synchronized Store openStoreToRead() throws IOException {
         if (store == null) {
-            store = Store.openToRead(dataDir());
+            store = Store.openToRead(dataDir(), imageLimits()); // the limits checked as by every command: a wrong one is an error
             Phases.mark("store-open");
         }
         return store;

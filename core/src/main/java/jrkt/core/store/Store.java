@@ -171,9 +171,11 @@ public final class Store implements AutoCloseable {
      * Killed imports and renders are cleaned as by every open. A store not made yet is made as
      * by {@link #open}.
      */
-    public static Store openToRead(Path dataDir) throws IOException {
-        if (!Files.exists(dataDir.resolve("cas").resolve("db").resolve("index.sqlite"), LinkOption.NOFOLLOW_LINKS)) return open(dataDir);
-        return openUnchecked(dataDir, ImageLimits.DEFAULT, false, true);
+    public static Store openToRead(Path dataDir, ImageLimits limits) throws IOException {
+        if (!Files.exists(dataDir.resolve("cas").resolve("db").resolve("index.sqlite"), LinkOption.NOFOLLOW_LINKS)) {
+            return open(dataDir, limits, false);
+        }
+        return openUnchecked(dataDir, limits, false, true);
     }
 
     /** Also makes {@code <dataDir>/pods} private when it exists: older jrkt left it open to all. */
