@@ -2,12 +2,14 @@
 # jrkt side by side with the other runtimes of this host, in one run, tools alternated round by
 # round: start-to-exit of /bin/true, CPU per start, the JVM's own floor, the CLI commands against
 # that floor, main-to-exec, resident memory per running pod, list/status/run with 0, 100 and
-# 1,000 pods, 20 parallel starts, gc of 1,000 exited pods. Prints medians and ratios and writes
+# 1,000 pods, 20 parallel starts, gc of 1,000 exited pods, the pull of a multi-layer image from a
+# local registry (jrkt fetch against podman pull). Prints medians and ratios and writes
 # bench/RESULTS.md. See bench/README.md.
 #
 # Usage: bench/run-bench.sh [--runs N] [--no-install] [--hyperfine] [--results FILE]
-# As root. Installs podman, crun, runc, systemd-container and hyperfine from Debian when
-# missing. A peer that is missing or refuses to start gets a row that says why; the rest runs.
+# As root. Installs podman, crun, runc, systemd-container, hyperfine, docker-registry and skopeo
+# from Debian when missing. A peer that is missing or refuses to start gets a row that says why;
+# the rest runs.
 set -u
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -34,7 +36,7 @@ say() { echo "bench: $*" >&2; }
 # ---- peers ------------------------------------------------------------------------------------
 if [ "$install" = 1 ]; then
     need=""
-    for p in podman crun runc systemd-container hyperfine; do
+    for p in podman crun runc systemd-container hyperfine docker-registry skopeo; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need="$need $p"
     done
     if [ -n "$need" ]; then
@@ -82,7 +84,7 @@ rmdir_cgroups() {
     done
 }
 
-declare -A cmd why
+declare -A cmd why after
 # A row is a command line (run through runit) or a reason it cannot run.
 row() { cmd[$1]=$2; }
 norow() { why[$1]=$2; say "$1: $2"; }
@@ -200,6 +202,7 @@ measure() {
             [ -n "${cmd[$name]:-}" ] || continue
             # shellcheck disable=SC2086
             $runit -q sh -c "${cmd[$name]}" >> "$samples/$name"
+            [ -z "${after[$name]:-}" ] || eval "${after[$name]}" # untimed: what the row left
         done
     done
 }
@@ -347,6 +350,32 @@ $runit -q ./jrkt --dir="$d" gc --mark-only > "$samples/gc-mark"
 $runit -q ./jrkt --dir="$d" gc --grace-period=0s > "$samples/gc-sweep"
 gc_left=$(find "$d/pods" -mindepth 2 -maxdepth 2 | wc -l)
 
+# ---- the pull of a multi-layer image from a local registry --------------------------------------
+# Each pull starts from an empty store (jrkt: a fresh --dir; podman: a fresh --root), removed after
+# the pull, untimed: every layer is fetched, checked and unpacked each time.
+. bench/pull-image.sh
+mkdir -p "$work/pull" "$work/pulls"
+if pull_image "$work/pull" 2> "$work/pull.err"; then
+    fresh='d=$(mktemp -d -p '"$work/pulls"')'
+    row pull-jrkt "$fresh; ./jrkt --dir=\$d --insecure-options=http fetch --quiet docker://$pull_ref"
+    row pull-layout "$fresh; ./jrkt --dir=\$d fetch --quiet oci-layout:$pull_layout:1"
+    if command -v podman >/dev/null; then
+        row pull-podman "$fresh; podman --root=\$d/root --runroot=\$d/run --storage-driver=overlay --events-backend=none pull --quiet --tls-verify=false $pull_ref"
+    else
+        norow pull-podman "not installed"
+    fi
+    for name in pull-jrkt pull-layout pull-podman; do
+        [ -n "${cmd[$name]:-}" ] || continue
+        after[$name]="rm -rf $work/pulls/*"
+        smoke "$name" && eval "${after[$name]}"
+    done
+    say "pull of a 9-layer image from a registry on 127.0.0.1: $runs rounds"
+    measure pull-jrkt pull-podman pull-layout
+else
+    for name in pull-jrkt pull-layout pull-podman; do norow "$name" "no image to pull: $(tail -1 "$work/pull.err")"; done
+fi
+[ -z "${pull_registry:-}" ] || kill "$pull_registry" 2>/dev/null
+
 if [ "$hyperfine_too" = 1 ] && command -v hyperfine >/dev/null; then
     say "hyperfine, for a second opinion on the start rows"
     hf=()
@@ -366,6 +395,17 @@ start_row() { # name, what
     printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$(cell "$(ms "$w")")" "$(cell "$(ms "$c")")" \
         "$(cell "$(awk -v v="$m" 'BEGIN {if (v != "") printf "%.0f", v / 1024}')")" \
         "wall $(cell "$(ratio "$w" "$(med_of podman 1)")")x podman, cpu $(cell "$(ratio "$c" "$(med_of podman 2)")")x$([ "$(failures "$name")" = 0 ] || echo ", $(failures "$name") failed")"
+}
+pull_row() { # as start_row, against podman's pull
+    local name=$1 w c m
+    if [ -z "${cmd[$name]:-}" ]; then
+        printf '| %s | %s | - | - | - | %s |\n' "$name" "$2" "${why[$name]:-not run}"
+        return
+    fi
+    w=$(med_of "$name" 1) c=$(med_of "$name" 2) m=$(med_of "$name" 3)
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$(cell "$(ms "$w")")" "$(cell "$(ms "$c")")" \
+        "$(cell "$(awk -v v="$m" 'BEGIN {if (v != "") printf "%.0f", v / 1024}')")" \
+        "wall $(cell "$(ratio "$w" "$(med_of pull-podman 1)")")x podman, cpu $(cell "$(ratio "$c" "$(med_of pull-podman 2)")")x$([ "$(failures "$name")" = 0 ] || echo ", $(failures "$name") failed")"
 }
 cli_row() {
     local name=$1 w c
@@ -447,6 +487,17 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     printf '`jrkt gc` of 1,000 exited pods: %s ms to mark them (`gc --mark-only`), %s ms to remove them (`gc --grace-period=0s`; %s left behind).\n' \
         "$(ms "$(awk '{print $1}' "$samples/gc-mark")")" "$(ms "$(awk '{print $1}' "$samples/gc-sweep")")" "$gc_left"
+    echo
+    echo "## Pull a multi-layer image from a local registry"
+    echo
+    echo "9 layers (busybox and 8 of 8 MiB of random bytes, gzipped: 72 MiB), served by Debian's docker-registry on"
+    echo "127.0.0.1 over HTTP; each pull into an empty store, every layer fetched, checked and unpacked."
+    echo
+    echo "| row | what | wall ms | CPU ms | max RSS MiB | against podman |"
+    echo "|---|---|---:|---:|---:|---|"
+    pull_row pull-jrkt "\`jrkt fetch docker://REGISTRY/bench/app:1\`"
+    pull_row pull-podman "\`podman pull\` of the same (overlay storage, its own --root)"
+    pull_row pull-layout "\`jrkt fetch oci-layout:DIR:1\`: the same image from its OCI layout, no HTTP"
     if [ -f "$work/hyperfine.md" ]; then
         echo
         echo "## hyperfine, the start rows once more (each tool's runs back to back)"
