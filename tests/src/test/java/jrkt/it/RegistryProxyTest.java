@@ -152,6 +152,60 @@ class RegistryProxyTest {
         assertEquals("proxied aci", env.run("run", id).expectSuccess().out());
     }
 
+    @Test
+    void anAciOverHttpsAndOverHttpGoesThroughAProxyThatWantsCredentialsWithThoseOfTheProxyUrl() throws Exception {
+        // the registry only makes the TLS certificate for 10.99.0.1; the ACI is served by a small
+        // https server of Python's, which writes down the headers it was sent
+        registry = TestRegistry.inNetns(tmp.resolve("registry"), ns, ADDRESS, true);
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        AciBuilder.busybox("example.com/guarded", "1.0", "/bin/echo", "guarded aci").write(site.resolve("app.aci"));
+        Path headers = tmp.resolve("headers.log");
+        String server = String.join("\n",
+            "import http.server, ssl, sys",
+            "class H(http.server.SimpleHTTPRequestHandler):",
+            "    def do_GET(self):",
+            "        open(sys.argv[2], 'a').write(str(self.headers))",
+            "        super().do_GET()",
+            "    def log_message(self, *a): pass",
+            "s = http.server.ThreadingHTTPServer(('" + ADDRESS + "', int(sys.argv[1])), lambda *a: H(*a, directory=sys.argv[3]))",
+            "if sys.argv[1] == '8443':",
+            "    c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.load_cert_chain(sys.argv[4], sys.argv[5])",
+            "    s.socket = c.wrap_socket(s.socket, server_side=True)",
+            "s.serve_forever()");
+        for (String port : List.of("8443", "8080")) {
+            servers.add(new ProcessBuilder(ns.wrap("python3", "-c", server, port, headers.toString(), site.toString(),
+                registry.dir().resolve("server.pem").toString(), registry.dir().resolve("server.key").toString()))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("web-" + port + ".log").toFile()).start());
+        }
+        startProxy("ops s3cret");
+        String https = "https://" + ADDRESS + ":8443/app.aci", http = "http://" + ADDRESS + ":8080/app.aci";
+        Jrkt trusting = jrkt().withEnv("SSL_CERT_FILE", registry.caPem().toString());
+
+        Jrkt.Result wrong = trusting.withEnv("HTTPS_PROXY", "http://ops:guess@127.0.0.1:3128").run("--insecure-options=image", "fetch", https);
+        assertOneLineRefusal(wrong, https, "http://127.0.0.1:3128 (HTTPS_PROXY)", "(check the credentials in the proxy URL)");
+        assertFalse(wrong.stderr().contains("guess"), "the password stays out of messages: " + wrong);
+        Jrkt.Result none = jrkt().withEnv("HTTP_PROXY", "http://127.0.0.1:3128").run("--insecure-options=http,image", "fetch", http);
+        assertOneLineRefusal(none, http, "the proxy http://127.0.0.1:3128 (HTTP_PROXY) refused the request for " + http,
+            "(it wants credentials: user:password@ in the proxy URL)");
+        assertNothingStored();
+
+        // the web servers may still be starting: the first fetch is retried for a while
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        Jrkt.Result fetched;
+        do {
+            fetched = trusting.withEnv("HTTPS_PROXY", "http://ops:s3cret@127.0.0.1:3128").run("--insecure-options=image", "fetch", https);
+        } while (fetched.exitCode() != 0 && Instant.now().isBefore(deadline) && sleep());
+        String id = fetched.expectSuccess().out();
+        assertTrue(proxyLog().contains("CONNECT " + ADDRESS + ":8443"), proxyLog());
+        assertEquals("guarded aci", env.run("run", id).expectSuccess().out());
+        jrkt().withEnv("http_proxy", "http://ops:s3cret@127.0.0.1:3128").run("--insecure-options=http,image", "fetch", http)
+            .expectSuccess();
+        assertTrue(proxyLog().contains("GET " + http), proxyLog());
+        String seen = Files.readString(headers);
+        assertTrue(seen.contains("User-Agent: jrkt"), seen);
+        assertFalse(seen.toLowerCase(java.util.Locale.ROOT).contains("proxy-authorization"), "the credentials are the proxy's alone: " + seen);
+    }
+
     private static boolean sleep() throws InterruptedException {
         Thread.sleep(200);
         return true;

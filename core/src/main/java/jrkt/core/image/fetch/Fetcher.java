@@ -233,15 +233,11 @@ public final class Fetcher {
                 .connectTimeout(Duration.ofSeconds(30)).version(HttpClient.Version.HTTP_1_1);
             b.sslContext(Tls.context(insecureTls));
             if (!proxies.none()) b.proxy(new EnvironmentProxies(proxies));
-            return b.build();
+            return ProxyAuthorizingClient.of(b, proxies);
         }
     }
 
-    /**
-     * Proxies as the JDK's client takes them. It sends no Proxy-Authorization of its own accord (it
-     * answers a 407 through an Authenticator, and never with Basic for a tunnel), so a proxy that
-     * needs credentials is reached with them only by the registry client (BlockingHttp).
-     */
+    /** Proxies as the JDK's client takes them; their credentials go with each request (ProxyAuthorizingClient). */
     private static final class EnvironmentProxies extends java.net.ProxySelector {
         private final Proxies proxies;
 
