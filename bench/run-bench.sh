@@ -385,8 +385,8 @@ fi
 
 # ---- report ------------------------------------------------------------------------------------
 cell() { [ -n "$1" ] && echo "$1" || echo "-"; }
-start_row() { # name, what
-    local name=$1 w c m
+start_row() { # name, what, the row it is against (podman's start unless named)
+    local name=$1 w c m against=${3:-podman}
     if [ -z "${cmd[$name]:-}" ]; then
         printf '| %s | %s | - | - | - | %s |\n' "$name" "$2" "${why[$name]:-not run}"
         return
@@ -394,18 +394,7 @@ start_row() { # name, what
     w=$(med_of "$name" 1) c=$(med_of "$name" 2) m=$(med_of "$name" 3)
     printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$(cell "$(ms "$w")")" "$(cell "$(ms "$c")")" \
         "$(cell "$(awk -v v="$m" 'BEGIN {if (v != "") printf "%.0f", v / 1024}')")" \
-        "wall $(cell "$(ratio "$w" "$(med_of podman 1)")")x podman, cpu $(cell "$(ratio "$c" "$(med_of podman 2)")")x$([ "$(failures "$name")" = 0 ] || echo ", $(failures "$name") failed")"
-}
-pull_row() { # as start_row, against podman's pull
-    local name=$1 w c m
-    if [ -z "${cmd[$name]:-}" ]; then
-        printf '| %s | %s | - | - | - | %s |\n' "$name" "$2" "${why[$name]:-not run}"
-        return
-    fi
-    w=$(med_of "$name" 1) c=$(med_of "$name" 2) m=$(med_of "$name" 3)
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$2" "$(cell "$(ms "$w")")" "$(cell "$(ms "$c")")" \
-        "$(cell "$(awk -v v="$m" 'BEGIN {if (v != "") printf "%.0f", v / 1024}')")" \
-        "wall $(cell "$(ratio "$w" "$(med_of pull-podman 1)")")x podman, cpu $(cell "$(ratio "$c" "$(med_of pull-podman 2)")")x$([ "$(failures "$name")" = 0 ] || echo ", $(failures "$name") failed")"
+        "wall $(cell "$(ratio "$w" "$(med_of "$against" 1)")")x podman, cpu $(cell "$(ratio "$c" "$(med_of "$against" 2)")")x$([ "$(failures "$name")" = 0 ] || echo ", $(failures "$name") failed")"
 }
 cli_row() {
     local name=$1 w c
@@ -495,9 +484,9 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "| row | what | wall ms | CPU ms | max RSS MiB | against podman |"
     echo "|---|---|---:|---:|---:|---|"
-    pull_row pull-jrkt "\`jrkt fetch docker://REGISTRY/bench/app:1\`"
-    pull_row pull-podman "\`podman pull\` of the same (overlay storage, its own --root)"
-    pull_row pull-layout "\`jrkt fetch oci-layout:DIR:1\`: the same image from its OCI layout, no HTTP"
+    start_row pull-jrkt "\`jrkt fetch docker://REGISTRY/bench/app:1\`" pull-podman
+    start_row pull-podman "\`podman pull\` of the same (overlay storage, its own --root)" pull-podman
+    start_row pull-layout "\`jrkt fetch oci-layout:DIR:1\`: the same image from its OCI layout, no HTTP" pull-podman
     if [ -f "$work/hyperfine.md" ]; then
         echo
         echo "## hyperfine, the start rows once more (each tool's runs back to back)"
