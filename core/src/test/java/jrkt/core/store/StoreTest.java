@@ -82,6 +82,34 @@ class StoreTest {
     // ---- import -------------------------------------------------------------------------
 
     @Test
+    void aReadingOpenListsWithoutMakingWhatOnlyWritersNeedAndAWritingOpenMakesIt() throws IOException {
+        ImageInfo image = imp(base(), "b.aci");
+        store.close();
+        Files.delete(data.resolve("cas/reserve"));
+        for (String dir : List.of("tmp", "trees", "locks", "layers")) jrkt.core.fs.Trees.delete(data.resolve("cas").resolve(dir));
+        store = Store.openToRead(data, jrkt.core.image.ImageLimits.DEFAULT);
+        assertEquals(List.of(image.id()), store.listImages().stream().map(ImageInfo::id).toList(), "listed by a reader");
+        for (String name : List.of("reserve", "tmp", "trees", "locks", "layers")) {
+            assertFalse(Files.exists(data.resolve("cas").resolve(name)), name + " is a writer's to make");
+        }
+        store.close();
+        store = Store.open(data);
+        for (String name : List.of("reserve", "tmp", "trees", "locks", "layers")) {
+            assertTrue(Files.exists(data.resolve("cas").resolve(name)), name + " made again by a writing open");
+        }
+        assertEquals(1, store.listImages().size());
+    }
+
+    @Test
+    void aReadingOpenOfADirectoryWithNoStoreMakesOneAsAnyOpenDoes() throws IOException {
+        Path other = tmp.resolve("other");
+        try (Store fresh = Store.openToRead(other, jrkt.core.image.ImageLimits.DEFAULT)) {
+            assertEquals(List.of(), fresh.listImages());
+        }
+        assertTrue(Files.isRegularFile(other.resolve("cas/db/index.sqlite")));
+    }
+
+    @Test
     void plainGzipAndZstdArchivesOfOneTarGiveOneImage() throws IOException {
         TestAci aci = base();
         ImageInfo plain = store.importAci(aci.write(tmp.resolve("b.aci")), null);
