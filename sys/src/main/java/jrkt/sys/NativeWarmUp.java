@@ -56,9 +56,6 @@ public final class NativeWarmUp {
     /** Nothing after the gate: the command calls no C function, or another path runs it. */
     public static void cancel() { hand(NOTHING); }
 
-    /** Starts the whole warm-up at once, libsqlite3 included: {@link #begin} and {@link #plan}. */
-    public static void start(Runnable ahead, boolean primeCgroupMoves) { plan(primeCgroupMoves, true, ahead); }
-
     private static void hand(Plan given) {
         synchronized (LOCK) {
             if (plan != null) return;

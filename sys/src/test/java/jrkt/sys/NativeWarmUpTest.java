@@ -14,7 +14,7 @@ class NativeWarmUpTest {
         String before = Files.readString(Path.of("/proc/self/cgroup"), StandardCharsets.UTF_8);
         boolean cgroup2 = before.lines().anyMatch(l -> l.startsWith("0::/"))
             && (Files.exists(Path.of("/sys/fs/cgroup/unified/cgroup.controllers")) || Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")));
-        NativeWarmUp.start(null, true);
+        NativeWarmUp.plan(true, true, null);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (NativeWarmUp.cgroupMovesPrimed() != cgroup2 && System.nanoTime() < deadline) Thread.sleep(5);
         assertEquals(cgroup2, NativeWarmUp.cgroupMovesPrimed(), "primed by the gate exactly where cgroup2 is at a usual place");

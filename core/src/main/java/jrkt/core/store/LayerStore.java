@@ -64,8 +64,8 @@ public final class LayerStore {
 
     LayerStore(Path cas, StoreIndex index, ImageLimits limits, boolean deviceNodes) {
         this.cas = cas;
-        this.blobs = cas.resolve("blobs").resolve("sha256");
-        this.layers = cas.resolve("layers");
+        this.blobs = blobsDir(cas);
+        this.layers = layersDir(cas);
         this.tmp = cas.resolve("tmp");
         this.locks = cas.resolve("locks");
         this.index = index;
@@ -75,9 +75,13 @@ public final class LayerStore {
 
     /** Makes the directories of the OCI part of the store in cas, when missing (every open but a reader's). */
     static void makeDirs(Path cas) throws IOException {
-        Dirs.made(cas.resolve("blobs").resolve("sha256"));
-        Dirs.made(cas.resolve("layers"));
+        Dirs.made(blobsDir(cas));
+        Dirs.made(layersDir(cas));
     }
+
+    private static Path blobsDir(Path cas) { return cas.resolve("blobs").resolve("sha256"); }
+
+    private static Path layersDir(Path cas) { return cas.resolve("layers"); }
 
     public static boolean isOciId(String imageId) { return imageId.startsWith(ID_PREFIX); }
 

@@ -98,10 +98,10 @@ final class BlockingHttp implements Closeable {
                 c.out.write(request);
                 c.out.flush();
                 Response r = read(c, uri);
-                if (proxy != null && !https && refusedByProxy(r)) {
+                if (proxy != null && !https && Proxies.refusedByProxy(r.status(), r.headers().containsKey("proxy-authenticate"),
+                        r.headers().containsKey("www-authenticate"))) {
                     r.body().close();
-                    throw new ProxyRefused("the proxy " + proxy.name() + " refused the request for " + uri + ": status " + r.status()
-                        + (proxy.authorization() == null ? " (it wants credentials: user:password@ in the proxy URL)" : " (check the credentials in the proxy URL)"));
+                    throw new ProxyRefused(proxy.refusal(uri, r.status()));
                 }
                 return r;
             } catch (ProxyRefused e) {
@@ -216,8 +216,7 @@ final class BlockingHttp implements Closeable {
         if (!status.startsWith("HTTP/1.") || status.length() < 12 || status.charAt(9) != '2') {
             boolean credentials = status.startsWith("407", 9) || status.startsWith("401", 9);
             throw new IOException("the proxy " + proxy.name() + " refused a tunnel to " + authority + ": \"" + printable(status) + "\""
-                + (!credentials ? "" : proxy.authorization() == null ? " (it wants credentials: user:password@ in the proxy URL)"
-                    : " (check the credentials in the proxy URL)"));
+                + (credentials ? proxy.credentialsHint() : ""));
         }
     }
 
@@ -253,15 +252,6 @@ final class BlockingHttp implements Closeable {
             idle.clear();
         }
         for (Connection c : all) c.close();
-    }
-
-    /**
-     * A proxy's own refusal of a request sent through it: 407, or (tinyproxy's) 401 with
-     * Proxy-Authenticate and no WWW-Authenticate, which a registry's own challenge always has.
-     */
-    private static boolean refusedByProxy(Response r) {
-        return r.status() == 407
-            || (r.status() == 401 && r.headers().containsKey("proxy-authenticate") && !r.headers().containsKey("www-authenticate"));
     }
 
     private static final class ProxyRefused extends IOException {

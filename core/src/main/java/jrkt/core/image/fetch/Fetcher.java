@@ -232,25 +232,7 @@ public final class Fetcher {
             HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).version(HttpClient.Version.HTTP_1_1);
             b.sslContext(Tls.context(insecureTls));
-            if (!proxies.none()) b.proxy(new EnvironmentProxies(proxies));
             return ProxyAuthorizingClient.of(b, proxies);
-        }
-    }
-
-    /** Proxies as the JDK's client takes them; their credentials go with each request (ProxyAuthorizingClient). */
-    private static final class EnvironmentProxies extends java.net.ProxySelector {
-        private final Proxies proxies;
-
-        EnvironmentProxies(Proxies proxies) { this.proxies = proxies; }
-
-        @Override public List<java.net.Proxy> select(java.net.URI uri) {
-            Proxies.Proxy p = proxies.forUri(uri);
-            if (p == null) return List.of(java.net.Proxy.NO_PROXY);
-            return List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP, java.net.InetSocketAddress.createUnresolved(p.host(), p.port())));
-        }
-
-        @Override public void connectFailed(java.net.URI uri, java.net.SocketAddress proxy, IOException e) {
-            // the request fails with e, named by its caller
         }
     }
 }

@@ -28,7 +28,27 @@ import jrkt.core.JrktException;
  */
 public final class Proxies {
     /** One proxy: where it listens, its Proxy-Authorization header value (or null), and how to name it in errors. */
-    public record Proxy(String host, int port, String authorization, String name) {}
+    public record Proxy(String host, int port, String authorization, String name) {
+        /** The message of this proxy's refusal of a request for uri (see {@link #refusedByProxy}). */
+        public String refusal(java.net.URI uri, int status) {
+            return "the proxy " + name + " refused the request for " + uri + ": status " + status + credentialsHint();
+        }
+
+        /** What a refusal that asks for credentials adds to its message. */
+        public String credentialsHint() {
+            return authorization == null ? " (it wants credentials: user:password@ in the proxy URL)"
+                : " (check the credentials in the proxy URL)";
+        }
+    }
+
+    /**
+     * Whether an answer to a request sent through a proxy is the proxy's own refusal: 407, or
+     * (tinyproxy's) 401 with Proxy-Authenticate and no WWW-Authenticate, which a server's own
+     * challenge always has.
+     */
+    static boolean refusedByProxy(int status, boolean proxyAuthenticate, boolean wwwAuthenticate) {
+        return status == 407 || (status == 401 && proxyAuthenticate && !wwwAuthenticate);
+    }
 
     /** No proxy for anything: the environment named none. */
     public static final Proxies NONE = new Proxies(null, null, List.of(), false);

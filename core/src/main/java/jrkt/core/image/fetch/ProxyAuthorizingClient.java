@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,11 +35,28 @@ final class ProxyAuthorizingClient extends HttpClient {
         this.proxies = proxies;
     }
 
-    /** The client of that builder, wrapped when a proxy applies; the builder has the proxies' selector already. */
+    /** The client of that builder, through the environment's proxies when it names any. */
     static HttpClient of(HttpClient.Builder builder, Proxies proxies) {
         if (proxies.none()) return builder.build();
         allowBasicForTunnels();
-        return new ProxyAuthorizingClient(builder.build(), proxies);
+        return new ProxyAuthorizingClient(builder.proxy(new EnvironmentProxies(proxies)).build(), proxies);
+    }
+
+    /** The proxies as the JDK's client takes them. */
+    private static final class EnvironmentProxies extends ProxySelector {
+        private final Proxies proxies;
+
+        EnvironmentProxies(Proxies proxies) { this.proxies = proxies; }
+
+        @Override public List<java.net.Proxy> select(java.net.URI uri) {
+            Proxies.Proxy p = proxies.forUri(uri);
+            if (p == null) return List.of(java.net.Proxy.NO_PROXY);
+            return List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP, java.net.InetSocketAddress.createUnresolved(p.host(), p.port())));
+        }
+
+        @Override public void connectFailed(java.net.URI uri, java.net.SocketAddress proxy, IOException e) {
+            // the request fails with e, named by its caller
+        }
     }
 
     /**
@@ -64,9 +82,10 @@ final class ProxyAuthorizingClient extends HttpClient {
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             boolean credentials = why.contains("407") || why.contains("401");
-            throw new IOException("through the proxy " + proxy.name() + ": " + why + (credentials ? hint(proxy) : ""), e);
+            throw new IOException("through the proxy " + proxy.name() + ": " + why + (credentials ? proxy.credentialsHint() : ""), e);
         }
-        if (refusedByProxy(response)) {
+        if (Proxies.refusedByProxy(response.statusCode(), response.headers().firstValue("Proxy-Authenticate").isPresent(),
+                response.headers().firstValue("WWW-Authenticate").isPresent())) {
             if (response.body() instanceof AutoCloseable body) {
                 try {
                     body.close();
@@ -74,21 +93,9 @@ final class ProxyAuthorizingClient extends HttpClient {
                     // the refusal is what matters
                 }
             }
-            throw new IOException("the proxy " + proxy.name() + " refused the request for " + request.uri() + ": status "
-                + response.statusCode() + hint(proxy));
+            throw new IOException(proxy.refusal(request.uri(), response.statusCode()));
         }
         return response;
-    }
-
-    private static String hint(Proxies.Proxy proxy) {
-        return proxy.authorization() == null ? " (it wants credentials: user:password@ in the proxy URL)"
-            : " (check the credentials in the proxy URL)";
-    }
-
-    /** A proxy's own refusal: 407, or (tinyproxy's) 401 with Proxy-Authenticate and no WWW-Authenticate. */
-    private static boolean refusedByProxy(HttpResponse<?> r) {
-        return r.statusCode() == 407 || (r.statusCode() == 401 && r.headers().firstValue("Proxy-Authenticate").isPresent()
-            && r.headers().firstValue("WWW-Authenticate").isEmpty());
     }
 
     private static HttpRequest authorized(HttpRequest request, Proxies.Proxy proxy) {
